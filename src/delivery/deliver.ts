@@ -1,0 +1,42 @@
+import { toAlertDocument, type Alert } from '../alerts/alert.ts';
+import type { OutputBase, Publication } from '../outputs/output.ts';
+import { retry, type DispatchResult } from '../outputs/result.ts';
+
+/** One output's answer to one alert. */
+export interface DeliveryReport {
+  readonly output: string;
+  readonly result: DispatchResult;
+}
+
+/** Builds the document an output receives; publishers plug in here. */
+export type Publish = (alert: Alert, output: OutputBase) => Publication;
+
+const defaultPublish: Publish = (alert) => toAlertDocument(alert);
+
+/**
+ * Tries each output once, all at the same time, and returns every result in the order given.
+ * A slow output never holds the others back; an output that throws (a bug) is reported as a
+ * retryable `internal` failure with its secrets scrubbed, never as a crash.
+ *
+ * @example
+ *   const reports = await deliver(alert, [slack, pagerduty]);
+ *   reports.filter((r) => r.result.kind !== 'delivered')
+ */
+export async function deliver(
+  alert: Alert,
+  outputs: readonly OutputBase[],
+  publish: Publish = defaultPublish,
+): Promise<DeliveryReport[]> {
+  return Promise.all(
+    outputs.map(async (output) => ({ output: output.name, result: await attempt(alert, output, publish) })),
+  );
+}
+
+async function attempt(alert: Alert, output: OutputBase, publish: Publish): Promise<DispatchResult> {
+  try {
+    return await output.dispatch(alert, publish(alert, output));
+  } catch (error) {
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return retry('internal', output.redact(`${output.name} failed unexpectedly: ${detail}`));
+  }
+}

@@ -1,0 +1,23 @@
+import { HttpClient } from './http/client.ts';
+import { AwsClients } from './aws/clients.ts';
+import type { OutputContext } from './output.ts';
+
+export interface OutputContextOptions {
+  /** Per request, for HTTP and AWS calls alike. Default 10 s. */
+  timeoutMs?: number;
+  region?: string;
+}
+
+/** A context with its own HTTP pools and AWS clients; `close` when done with it. */
+export function createOutputContext(options: OutputContextOptions = {}): OutputContext & { close(): Promise<void> } {
+  const http = new HttpClient({ timeoutMs: options.timeoutMs });
+  const aws = new AwsClients({ timeoutMs: options.timeoutMs, region: options.region });
+  return {
+    http,
+    aws,
+    async close() {
+      aws.destroy();
+      await http.close();
+    },
+  };
+}

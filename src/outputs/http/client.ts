@@ -1,0 +1,176 @@
+import { Pool } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { failed, retry, type Failed, type Retry } from '../result.ts';
+import { classifyStatus, type StatusOverrides } from './status.ts';
+import { parseRetryAfter } from './retry-after.ts';
+import { safeOrigin, scrub } from './redact.ts';
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT';
+  /** The full URL. It may hold a secret (a webhook path): it is never printed whole. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as `application/json` unless a content-type header says otherwise. */
+  json?: unknown;
+  body?: string;
+  /** Credential values to scrub from any message built from this exchange. */
+  secrets?: readonly string[];
+  /** The output's exceptions to the shared status table. */
+  statusOverrides?: StatusOverrides;
+  /** Verify the server's TLS certificate (default true). Off only by an explicit user setting. */
+  verifyTls?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** `ok` when the status table says delivered; otherwise the result to return, already classified. */
+export type HttpOutcome =
+  | { ok: true; response: HttpResponse }
+  | { ok: false; result: Retry | Failed; response?: HttpResponse };
+
+export interface HttpClientOptions {
+  /** Applies to connecting, to the response headers and to each gap in the body. */
+  timeoutMs?: number;
+  /** Keep-alive connections per origin. */
+  connectionsPerOrigin?: number;
+}
+
+const MAX_ERROR_SNIPPET_CHARS = 300;
+
+/**
+ * The HTTP layer every HTTP output shares: one keep-alive undici Pool per origin, a timeout on
+ * every request, and one status table. `send` never throws: every outcome is a value, and no
+ * message it builds holds a secret.
+ *
+ * @example
+ *   const outcome = await http.send({ method: 'POST', url, json: payload, secrets: [url] });
+ *   if (!outcome.ok) return outcome.result;
+ */
+export class HttpClient {
+  readonly timeoutMs: number;
+  readonly #connections: number;
+  readonly #pools = new Map<string, Pool>();
+
+  constructor(options: HttpClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.#connections = options.connectionsPerOrigin ?? 64;
+  }
+
+  async send(request: HttpRequest): Promise<HttpOutcome> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return { ok: false, result: failed('config', 'the configured URL is not a valid URL') };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      return { ok: false, result: failed('config', `unsupported URL scheme ${url.protocol} (use https)`) };
+    }
+    const secrets = [request.url, url.pathname + url.search, ...(request.secrets ?? [])].filter(
+      (secret) => secret.length > 1,
+    );
+    const where = safeOrigin(url);
+
+    let response: HttpResponse;
+    try {
+      response = await this.#exchange(url, request);
+    } catch (error) {
+      return { ok: false, result: classifyNetworkError(error, where, this.timeoutMs) };
+    }
+
+    const verdict = classifyStatus(response.status, request.statusOverrides);
+    if (verdict.kind === 'delivered') return { ok: true, response };
+
+    const snippet = response.body.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_SNIPPET_CHARS);
+    const message = scrub(`${where} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, secrets);
+    const result =
+      verdict.kind === 'retry'
+        ? retry(verdict.reason, message, parseRetryAfter(headerValue(response.headers['retry-after'])))
+        : failed(verdict.reason, message);
+    return { ok: false, result, response };
+  }
+
+  /** Closes every pooled connection; pending requests finish first. */
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+
+  async #exchange(url: URL, request: HttpRequest): Promise<HttpResponse> {
+    const headers: Record<string, string> = { ...request.headers };
+    let body = request.body;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const pool = this.#pool(url.origin, request.verifyTls ?? true);
+    const response = await pool.request({
+      method: request.method ?? (body === undefined ? 'GET' : 'POST'),
+      path: url.pathname + url.search,
+      headers,
+      body,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+  }
+
+  #pool(origin: string, verifyTls: boolean): Pool {
+    const key = verifyTls ? origin : `${origin} (unverified TLS)`;
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.#connections,
+        connect: { timeout: this.timeoutMs, rejectUnauthorized: verifyTls },
+      });
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Network failures are worth a retry, except a certificate the user must decide about. */
+function classifyNetworkError(error: unknown, where: string, timeoutMs: number): Retry | Failed {
+  const code = errorCode(error);
+  if (TIMEOUT_CODES.has(code)) {
+    return retry('timeout', `${where} did not answer within ${timeoutMs} ms`);
+  }
+  if (TLS_CODES.has(code)) {
+    return failed('config', `${where} presented a TLS certificate that could not be verified (${code}); fix the certificate, or turn verification off for this output only if you trust the network path`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return retry('connection', `could not resolve the host of ${where} (${code}); check the URL`);
+  }
+  return retry('connection', `connection to ${where} failed (${code || 'unknown error'})`);
+}
+
+function errorCode(error: unknown): string {
+  let current: unknown = error;
+  // undici wraps socket errors; the useful code may sit on the cause.
+  for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    if (typeof code === 'string' && !(current.cause instanceof Error)) return code;
+    current = current.cause;
+  }
+  return '';
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

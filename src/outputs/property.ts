@@ -1,0 +1,79 @@
+/**
+ * One value a user supplies when configuring an output (the seed's OutputProperty).
+ * The CLI prompts, the docs and the masked display are all generated from these declarations.
+ */
+export interface OutputProperty {
+  /** Completes the prompt "Please supply <description>:". */
+  readonly description: string;
+  /** The default, used when the user gives nothing; '' means no default. */
+  readonly value: string;
+  /** Characters the value may not contain. Default: space and colon. */
+  readonly inputRestrictions: ReadonlySet<string>;
+  /** Read without echo at the prompt, and shown masked afterwards. */
+  readonly maskInput: boolean;
+  /** A credential: encrypted by the credentials backend, never written to conf/. */
+  readonly credRequirement: boolean;
+  /** May be left empty (e.g. an endpoint override). */
+  readonly optional: boolean;
+}
+
+/** Property names in prompt order; `descriptor` always comes first. */
+export type OutputProperties = Readonly<Record<string, OutputProperty>>;
+
+const DEFAULT_RESTRICTIONS: ReadonlySet<string> = new Set([' ', ':']);
+
+/**
+ * Declares a property with the seed's defaults: no space or colon, not masked, not a credential.
+ *
+ * @example
+ *   property('the full Slack webhook url, including the secret', { secret: true })
+ */
+export function property(
+  description: string,
+  options: {
+    value?: string;
+    inputRestrictions?: Iterable<string>;
+    /** Shorthand for maskInput + credRequirement, which go together for every built-in secret. */
+    secret?: boolean;
+    maskInput?: boolean;
+    credRequirement?: boolean;
+    optional?: boolean;
+  } = {},
+): OutputProperty {
+  return {
+    description,
+    value: options.value ?? '',
+    inputRestrictions: options.inputRestrictions
+      ? new Set(options.inputRestrictions)
+      : DEFAULT_RESTRICTIONS,
+    maskInput: options.maskInput ?? options.secret ?? false,
+    credRequirement: options.credRequirement ?? options.secret ?? false,
+    optional: options.optional ?? false,
+  };
+}
+
+/**
+ * Checks one value against its property's rules. Returns what is wrong, or undefined if it is fine.
+ * The message names the property and the offending character, never the value itself.
+ */
+export function checkPropertyValue(
+  name: string,
+  prop: OutputProperty,
+  value: string,
+): string | undefined {
+  if (value === '') {
+    return prop.optional || prop.value !== '' ? undefined : `${name} is required and may not be empty`;
+  }
+  for (const char of prop.inputRestrictions) {
+    if (value.includes(char)) {
+      return `${name} may not contain ${describeChar(char)}`;
+    }
+  }
+  return undefined;
+}
+
+function describeChar(char: string): string {
+  if (char === ' ') return 'a space';
+  if (char === ':') return 'a colon (:)';
+  return `the character ${JSON.stringify(char)}`;
+}

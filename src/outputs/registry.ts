@@ -1,0 +1,69 @@
+import { DuplicateServiceError, OutputConfigError, OutputDeclarationError, UnknownServiceError } from './errors.ts';
+import { checkPropertyValue, property, type OutputProperty } from './property.ts';
+import { reveal } from '../secrets/secret.ts';
+import type { OutputBase, OutputContext, OutputSettings } from './output.ts';
+
+/** An output class: the constructor plus its static declaration. */
+export type OutputClass = (new (settings: OutputSettings, context: OutputContext) => OutputBase) &
+  Pick<typeof OutputBase, 'service' | 'displayName' | 'properties'>;
+
+const services = new Map<string, OutputClass>();
+
+/**
+ * Registers an output class under its `service` id (the seed's `@output` decorator).
+ * A second class with the same id is an error at load, not a silent replacement.
+ */
+export function output<C extends OutputClass>(cls: C, _context?: ClassDecoratorContext): void {
+  const { service, properties } = cls;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(service)) {
+    throw new OutputDeclarationError(`${cls.name} needs a static service id of lowercase letters, digits and dashes (got '${service}')`);
+  }
+  if (Object.keys(properties)[0] !== 'descriptor') {
+    throw new OutputDeclarationError(`${cls.name} (${service}) must declare 'descriptor' as its first property`);
+  }
+  if (services.has(service)) throw new DuplicateServiceError(service);
+  services.set(service, cls);
+}
+
+/** The class registered for a service id; an unknown id names every known one. */
+export function getService(service: string): OutputClass {
+  const cls = services.get(service);
+  if (!cls) throw new UnknownServiceError(service, serviceIds());
+  return cls;
+}
+
+/** Every registered service id, sorted: the CLI's `--service` choices. */
+export function serviceIds(): string[] {
+  return [...services.keys()].sort();
+}
+
+/** Removes a registration; for tests that register throwaway services. */
+export function unregister(service: string): void {
+  services.delete(service);
+}
+
+/**
+ * The descriptor property in the seed's wording.
+ *
+ * @example
+ *   descriptorProperty('Slack', 'channel, group, etc')
+ *   // prompts: Please supply a short and unique descriptor for this Slack integration (ie: channel, group, etc):
+ */
+export function descriptorProperty(displayName: string, examples: string): OutputProperty {
+  return property(`a short and unique descriptor for this ${displayName} integration (ie: ${examples})`);
+}
+
+/**
+ * Builds a configured output, checking every property value first so that a bad
+ * configuration is reported by name before any alert is sent.
+ */
+export function createOutput(service: string, settings: OutputSettings, context: OutputContext): OutputBase {
+  const cls = getService(service);
+  const name = `${service}:${settings.descriptor}`;
+  for (const [key, prop] of Object.entries(cls.properties)) {
+    const raw = key === 'descriptor' ? settings.descriptor : settings.values[key];
+    const problem = checkPropertyValue(key, prop, raw === undefined ? '' : reveal(raw));
+    if (problem) throw new OutputConfigError(`${name}: ${problem}; run 'streamalert output new --service ${service} --update' to fix it`);
+  }
+  return new cls(settings, context);
+}

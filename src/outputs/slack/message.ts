@@ -1,0 +1,80 @@
+import { escapeMrkdwn, renderRecord, splitText } from './render.ts';
+
+/**
+ * Slack's documented limits, and the part budget we choose within them.
+ * - A section block's text: at most 3,000 characters.
+ *   https://api.slack.com/reference/block-kit/blocks#section
+ * - A header block's text: at most 150 characters.
+ *   https://api.slack.com/reference/block-kit/blocks#header
+ * - At most 50 blocks in one message. https://api.slack.com/reference/block-kit/blocks
+ */
+export const SLACK_LIMITS = {
+  sectionChars: 3000,
+  headerChars: 150,
+  /** Record sections per message: 4 x 3,000 keeps each message near Slack's 12k guidance. */
+  recordSectionsPerMessage: 4,
+  /** Past this many messages the record is cut and the last message says so. */
+  maxMessages: 5,
+} as const;
+
+const FENCE = '```';
+/** Room for the code fences and newlines around each record chunk. */
+const RECORD_CHUNK_CHARS = SLACK_LIMITS.sectionChars - 2 * (FENCE.length + 1);
+
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string } }
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+  | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] };
+
+export interface SlackAlertView {
+  ruleName: string;
+  ruleDescription: string;
+  record: unknown;
+  alertId: string;
+  created: string;
+}
+
+/**
+ * Lays one alert out as one or more Slack messages: a header naming the rule, the rule's
+ * description, then the record in code blocks, split across messages when it is too large
+ * for one, and cut (saying so) past `maxMessages`.
+ */
+export function buildSlackMessages(view: SlackAlertView): SlackMessage[] {
+  const chunks = splitText(escapeMrkdwn(renderRecord(view.record)), RECORD_CHUNK_CHARS);
+  const perMessage = SLACK_LIMITS.recordSectionsPerMessage;
+  const maxChunks = perMessage * SLACK_LIMITS.maxMessages;
+  const shown = chunks.slice(0, maxChunks);
+  const omittedChars = chunks.slice(maxChunks).reduce((sum, chunk) => sum + chunk.length, 0);
+
+  const parts: string[][] = [];
+  for (let i = 0; i < shown.length; i += perMessage) parts.push(shown.slice(i, i + perMessage));
+
+  return parts.map((part, index) => {
+    const partLabel = parts.length > 1 ? ` (part ${index + 1} of ${parts.length})` : '';
+    const title = `Rule triggered: ${view.ruleName}${partLabel}`;
+    const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerChars) } }];
+    if (index === 0 && view.ruleDescription) {
+      blocks.push(section(truncate(escapeMrkdwn(view.ruleDescription), SLACK_LIMITS.sectionChars)));
+    }
+    for (const chunk of part) blocks.push(section(`${FENCE}\n${chunk}\n${FENCE}`));
+    const notes = [`Alert \`${view.alertId}\` created ${view.created}`];
+    if (index === parts.length - 1 && omittedChars > 0) {
+      notes.push(`:warning: Record truncated: ${omittedChars} more characters not shown (Slack message limit).`);
+    }
+    blocks.push({ type: 'context', elements: notes.map((text) => ({ type: 'mrkdwn', text })) });
+    return { text: escapeMrkdwn(title), blocks };
+  });
+}
+
+function section(text: string): SlackBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function truncate(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
+}

@@ -1,0 +1,52 @@
+import type { Alert } from '../../alerts/alert.ts';
+import { OutputBase, type Publication } from '../output.ts';
+import { property } from '../property.ts';
+import { descriptorProperty, output } from '../registry.ts';
+import { delivered, type DispatchResult } from '../result.ts';
+import { buildSlackMessages, type SlackMessage } from './message.ts';
+
+/**
+ * Slack incoming webhooks. https://api.slack.com/messaging/webhooks
+ *
+ * The shared status table already fits Slack's documented webhook errors
+ * (https://api.slack.com/messaging/webhooks#handling_errors): 400 invalid_payload and
+ * 403 action_prohibited fail, 404 channel_not_found and 410 channel_is_archived fail as
+ * not_found, 500 rollup_error retries, and 429 retries after its Retry-After
+ * (https://api.slack.com/docs/rate-limits#incoming-webhooks).
+ *
+ * Publishers may replace the layout: `@slack.text` and `@slack.blocks` in the publication are
+ * sent as the one message.
+ */
+@output
+export class SlackOutput extends OutputBase {
+  static override readonly service = 'slack';
+  static override readonly displayName = 'Slack';
+  static override readonly properties = {
+    descriptor: descriptorProperty('Slack', 'channel, group, etc'),
+    // URLs contain colons, so only spaces are restricted (as in StreamAlert).
+    url: property('the full Slack webhook url, including the secret', { secret: true, inputRestrictions: [' '] }),
+  };
+
+  async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
+    const url = this.setting('url');
+    for (const message of this.messages(alert, publication)) {
+      const outcome = await this.context.http.send({ method: 'POST', url, json: message });
+      // Parts already posted stay posted; a retry re-sends every part (webhooks have no idempotency key).
+      if (!outcome.ok) return outcome.result;
+    }
+    return delivered();
+  }
+
+  private messages(alert: Alert, publication: Publication): SlackMessage[] | Publication[] {
+    if ('@slack.text' in publication || '@slack.blocks' in publication) {
+      return [{ text: publication['@slack.text'] ?? `Rule triggered: ${alert.ruleName}`, blocks: publication['@slack.blocks'] }];
+    }
+    return buildSlackMessages({
+      ruleName: String(publication.rule_name ?? alert.ruleName),
+      ruleDescription: String(publication.rule_description ?? alert.ruleDescription),
+      record: publication.record ?? alert.record,
+      alertId: alert.id,
+      created: alert.created.toISOString(),
+    });
+  }
+}

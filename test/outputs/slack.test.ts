@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toAlertDocument } from '../../src/alerts/alert.ts';
+import { Secret } from '../../src/secrets/secret.ts';
+import { buildSlackMessages, SLACK_LIMITS, type SlackMessage } from '../../src/outputs/slack/message.ts';
+import { renderRecord, splitText } from '../../src/outputs/slack/render.ts';
+import { LoopbackReceiver } from '../support/receiver.ts';
+import { expectNoSecrets } from '../support/no-secrets.ts';
+import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+
+const context = testContext();
+const SECRET_PATH = '/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+
+describe('Slack rendering', () => {
+  it('renders nested objects indented and array items numbered', () => {
+    expect(renderRecord({ user: { name: 'root', mfa: false }, ips: ['1.2.3.4', { v6: '::1' }], empty: {}, none: null })).toBe(
+      ['user:', '    name: root', '    mfa: false', 'ips:', '    [1] 1.2.3.4', '    [2]', '        v6: ::1', 'empty: {}', 'none: null'].join('\n'),
+    );
+  });
+
+  it('splits between lines, and inside a line only when it alone is too long', () => {
+    expect(splitText('aaa\nbbb\nccc', 7)).toEqual(['aaa\nbbb', 'ccc']);
+    expect(splitText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('escapes only &, < and > as Slack asks', () => {
+    const [message] = buildSlackMessages({ ruleName: 'r', ruleDescription: 'a <b> & "c"', record: { q: "x<y & 'z'" }, alertId: 'id', created: 'now' });
+    const text = JSON.stringify(message);
+    expect(text).toContain('a &lt;b&gt; &amp; \\"c\\"');
+    expect(text).toContain("q: x&lt;y &amp; 'z'");
+  });
+
+  it('keeps every block within Slack limits and splits a large record into parts', () => {
+    const record = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`field_${i}`, 'v'.repeat(60)]));
+    const messages = buildSlackMessages({ ruleName: 'big_rule', ruleDescription: 'd', record, alertId: 'id', created: 'now' });
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(SLACK_LIMITS.maxMessages);
+    expectWithinLimits(messages);
+    expect(messages[1]!.text).toContain('(part 2 of');
+    const shown = messages.flatMap((m) => m.blocks).filter((b) => b.type === 'section').map((b) => b.text.text).join('\n');
+    expect(shown).toContain('field_0:');
+    expect(shown).toContain('field_599:');
+    expect(JSON.stringify(messages)).not.toContain('truncated');
+  });
+
+  it('truncates past the maximum and says so', () => {
+    const record = { blob: 'x'.repeat(SLACK_LIMITS.sectionChars * SLACK_LIMITS.recordSectionsPerMessage * SLACK_LIMITS.maxMessages * 2) };
+    const messages = buildSlackMessages({ ruleName: 'huge', ruleDescription: '', record, alertId: 'id', created: 'now' });
+    expect(messages).toHaveLength(SLACK_LIMITS.maxMessages);
+    expectWithinLimits(messages);
+    expect(JSON.stringify(messages.at(-1))).toMatch(/Record truncated: \d+ more characters not shown/);
+  });
+});
+
+describe('Slack output against a loopback webhook', () => {
+  let slack: LoopbackReceiver;
+  beforeAll(async () => {
+    slack = await LoopbackReceiver.start();
+  });
+  afterAll(() => slack.close());
+  beforeEach(() => {
+    slack.requests.length = 0;
+  });
+
+  const output = () => makeOutput(context, 'slack', { url: new Secret(slack.url + SECRET_PATH) }, 'sec-alerts');
+
+  it('posts a header naming the rule, the description and the record to the webhook path', async () => {
+    slack.script({ status: 200, body: 'ok' });
+    const alert = sampleAlert();
+    const result = await output().dispatch(alert, toAlertDocument(alert));
+    expect(result).toEqual({ kind: 'delivered' });
+    const [request] = slack.requests;
+    expect(request!.method).toBe('POST');
+    expect(request!.path).toBe(SECRET_PATH);
+    expect(request!.headers['content-type']).toBe('application/json');
+    const message = request!.json as SlackMessage;
+    expect(message.text).toBe('Rule triggered: cloudtrail_root_account_usage');
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Rule triggered: cloudtrail_root_account_usage' } });
+    expect(JSON.stringify(message.blocks[1])).toContain('The root account was used: &lt;investigate&gt; &amp; rotate');
+    expect(JSON.stringify(message.blocks[2])).toContain('userIdentity:\\n    type: Root');
+  });
+
+  it('sends publisher-supplied @slack.text and @slack.blocks as they are', async () => {
+    const alert = sampleAlert();
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'custom' } }];
+    await output().dispatch(alert, { '@slack.text': 'summary', '@slack.blocks': blocks });
+    expect(slack.requests[0]!.json).toEqual({ text: 'summary', blocks });
+  });
+
+  it.each([
+    [400, 'invalid_payload', 'failed', 'client_error'],
+    [403, 'action_prohibited', 'failed', 'auth'],
+    [404, 'channel_not_found', 'failed', 'not_found'],
+    [410, 'channel_is_archived', 'failed', 'not_found'],
+    [500, 'rollup_error', 'retry', 'server_error'],
+    [503, 'unavailable', 'retry', 'server_error'],
+  ])('classifies HTTP %i %s as %s (%s) and names the error', async (status, body, kind, reason) => {
+    slack.script({ status, body });
+    const alert = sampleAlert();
+    const result = await output().dispatch(alert, toAlertDocument(alert));
+    expect(result).toMatchObject({ kind, reason });
+    expect(result.kind !== 'delivered' && result.message).toContain(body);
+    expectNoSecrets([SECRET_PATH, 'XXXXXXXXXXXXXXXXXXXXXXXX'], result);
+  });
+
+  it('retries a 429 after the Retry-After Slack sends', async () => {
+    slack.script({ status: 429, headers: { 'retry-after': '30' }, body: 'rate_limited' });
+    const alert = sampleAlert();
+    expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'rate_limited', retryAfterMs: 30_000 });
+  });
+
+  it('retries a hang as a timeout and a reset as a connection failure', async () => {
+    const alert = sampleAlert();
+    slack.script('hang');
+    expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'timeout' });
+    slack.script('reset');
+    expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'connection' });
+  });
+
+  it('stops at the first failed part of a split record', async () => {
+    const record = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`field_${i}`, 'v'.repeat(60)]));
+    const alert = sampleAlert({ record });
+    slack.script({ status: 200, body: 'ok' }, { status: 500, body: 'rollup_error' });
+    const result = await output().dispatch(alert, toAlertDocument(alert));
+    expect(result).toMatchObject({ kind: 'retry', reason: 'server_error' });
+    expect(slack.requests).toHaveLength(2);
+  });
+});
+
+function expectWithinLimits(messages: SlackMessage[]): void {
+  for (const message of messages) {
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const block of message.blocks) {
+      if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionChars);
+      if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerChars);
+    }
+  }
+}

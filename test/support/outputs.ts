@@ -1,0 +1,47 @@
+import { afterAll } from 'vitest';
+import { createAlert, type Alert, type NewAlert } from '../../src/alerts/alert.ts';
+import { createOutputContext } from '../../src/outputs/context.ts';
+import { createOutput } from '../../src/outputs/registry.ts';
+import type { OutputBase } from '../../src/outputs/output.ts';
+import type { Secret } from '../../src/secrets/secret.ts';
+import '../../src/outputs/builtin.ts';
+
+/** A shared output context for one test file, with a short timeout so hang tests are quick. */
+export function testContext(timeoutMs = 500) {
+  const context = createOutputContext({ timeoutMs });
+  afterAll(() => context.close());
+  return context;
+}
+
+/** Builds a configured output of a built-in service, through the registry as production does. */
+export function makeOutput(
+  context: ReturnType<typeof testContext>,
+  service: string,
+  values: Record<string, string | Secret>,
+  descriptor = 'test',
+): OutputBase {
+  return createOutput(service, { descriptor, values }, context);
+}
+
+/** A realistic alert: CloudTrail root console login. */
+export function sampleAlert(fields: Partial<NewAlert> = {}): Alert {
+  return createAlert({
+    ruleName: 'cloudtrail_root_account_usage',
+    ruleDescription: 'The root account was used: <investigate> & rotate',
+    logSource: 'cloudtrail',
+    logType: 'cloudtrail:events',
+    sourceEntity: 'acme-cloudtrail',
+    sourceService: 's3',
+    outputs: ['slack:sec-alerts'],
+    record: {
+      eventName: 'ConsoleLogin',
+      eventTime: '2026-11-28T07:00:00Z',
+      sourceIPAddress: '203.0.113.7',
+      userIdentity: { type: 'Root', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012' },
+      resources: [{ ARN: 'arn:aws:iam::123456789012:root' }],
+    },
+    ...fields,
+  });
+}
+
+export type { Alert };
