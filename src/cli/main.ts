@@ -1,55 +1,45 @@
 import { Command, CommanderError } from 'commander';
-import { getService, serviceIds } from '../outputs/registry.ts';
+import { ConfigError } from '../config/errors.ts';
+import { CliError, EXIT } from './errors.ts';
+import { registerOutputServices } from './commands/output-services.ts';
 import '../outputs/builtin.ts';
 
-/** Builds the `streamalert` command tree. Each command lives in its own file under src/cli/. */
+/** Builds the `streamalert` command tree. Each command lives in its own file under commands/. */
 export function buildProgram(): Command {
   const program = new Command('streamalert')
     .description('StreamAlert for TypeScript: rules over your logs, alerts delivered to Slack, PagerDuty, SOAR, S3, Lambda')
     .option('--project <dir>', 'project folder (default: $STREAMALERT_PROJECT or the current directory)')
-    .exitOverride();
+    .showHelpAfterError('(add --help for usage)');
 
-  const output = program.command('output').description('configure and inspect outputs').exitOverride();
-  output
-    .command('services')
-    .description('list every registered output service and its properties')
-    .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ streamalert output services --json')
-    .action((options: { json?: boolean }) => {
-      const services = serviceIds().map((id) => {
-        const cls = getService(id);
-        return {
-          service: id,
-          name: cls.displayName,
-          properties: Object.entries(cls.properties).map(([name, prop]) => ({
-            name,
-            description: prop.description,
-            secret: prop.credRequirement,
-            optional: prop.optional,
-          })),
-        };
-      });
-      if (options.json) {
-        console.log(JSON.stringify(services, null, 2));
-        return;
-      }
-      for (const service of services) {
-        const props = service.properties.map((p) => `${p.name}${p.secret ? ' (secret)' : ''}${p.optional ? ' (optional)' : ''}`);
-        console.log(`${service.service.padEnd(12)} ${service.name.padEnd(18)} ${props.join(', ')}`);
-      }
-    });
+  const output = program.command('output').description('configure and inspect outputs');
+  registerOutputServices(output);
+
+  // Every subcommand reports usage errors through main() rather than exiting itself.
+  const exitOverride = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
   return program;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 the work failed, 2 bad usage or config). */
+/** Runs the CLI; returns the exit code (0 ok, 1 the work failed, 2 bad usage or bad config). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    return EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof CliError) {
+      console.error(`error: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      console.error(`error: ${error.message}`);
+      return EXIT.usage;
+    }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return EXIT.failed;
   }
 }

@@ -1,0 +1,13 @@
+/** Exit codes, fixed by DESIGN.md. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** An error the CLI reports as one clear line and a chosen exit code. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}
