@@ -10,28 +10,31 @@
  *   //     [1] 1.2.3.4
  */
 export function renderRecord(value: unknown): string {
-  return renderLines(value, '').join('\n');
+  const lines: string[] = [];
+  renderInto(lines, value, '');
+  return lines.join('\n');
 }
 
 const INDENT = '    ';
 
-function renderLines(value: unknown, pad: string): string[] {
-  const entries = Array.isArray(value)
-    ? value.map((item, index) => [`[${index + 1}]`, item] as const)
-    : isObject(value)
-      ? Object.entries(value).map(([key, item]) => [`${key}:`, item] as const)
-      : undefined;
-  if (!entries) return [`${pad}${scalar(value)}`];
-
-  const lines: string[] = [];
-  for (const [label, item] of entries) {
-    if (isContainer(item) && !isEmpty(item)) {
-      lines.push(`${pad}${label}`, ...renderLines(item, pad + INDENT));
-    } else {
-      lines.push(`${pad}${label} ${scalar(item)}`);
-    }
+/** Appends the lines for `value` to `lines`: one shared array keeps large records cheap. */
+function renderInto(lines: string[], value: unknown, pad: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => renderEntry(lines, `[${index + 1}]`, item, pad));
+  } else if (isObject(value)) {
+    for (const key of Object.keys(value)) renderEntry(lines, `${key}:`, value[key], pad);
+  } else {
+    lines.push(`${pad}${scalar(value)}`);
   }
-  return lines;
+}
+
+function renderEntry(lines: string[], label: string, item: unknown, pad: string): void {
+  if (isContainer(item) && !isEmpty(item)) {
+    lines.push(`${pad}${label}`);
+    renderInto(lines, item, pad + INDENT);
+  } else {
+    lines.push(`${pad}${label} ${scalar(item)}`);
+  }
 }
 
 function scalar(value: unknown): string {
@@ -58,6 +61,7 @@ function isEmpty(value: Record<string, unknown> | unknown[]): boolean {
  * https://api.slack.com/reference/surfaces/formatting#escaping
  */
 export function escapeMrkdwn(text: string): string {
+  if (!/[&<>]/.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -66,6 +70,7 @@ export function escapeMrkdwn(text: string): string {
  * inside a line only when one line alone is too long.
  */
 export function splitText(text: string, maxChars: number): string[] {
+  if (text.length <= maxChars) return [text];
   const chunks: string[] = [];
   let current = '';
   for (const line of text.split('\n')) {
