@@ -3,3 +3,7 @@ export * from './outputs/index.ts';
 export { createAlert, toAlertDocument, SEVERITIES, type Alert, type AlertDocument, type Severity } from './alerts/alert.ts';
 export { deliver, type DeliveryReport } from './delivery/deliver.ts';
 export { Secret } from './secrets/secret.ts';
+export { rule, type Rule, type RuleOptions, type RuleFunction, type DynamicOutput, type LogRecord, type RuleContext } from './rules/rule.ts';
+export { publisher, type Publisher, type PublishFunction, type PublicationDraft } from './publishers/publisher.ts';
+export type { PublisherRef, PublisherSpec } from './publishers/assign.ts';
+export { publish, publicationFor } from './publishers/publish.ts';

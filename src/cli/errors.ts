@@ -1,5 +1,5 @@
-/** Exit codes, fixed by DESIGN.md. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes, fixed by DESIGN.md; 130 is the shell's convention for Ctrl-C. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
 /** An error the CLI reports as one clear line and a chosen exit code. */
 export class CliError extends Error {

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { CliError, EXIT } from './errors.ts';
 import { registerOutputServices } from './commands/output-services.ts';
+import { registerRules } from './commands/rules.ts';
+import { registerSecrets } from './commands/secrets.ts';
 import '../outputs/builtin.ts';
 
 /** Builds the `streamalert` command tree. Each command lives in its own file under commands/. */
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
 
   const output = program.command('output').description('configure and inspect outputs');
   registerOutputServices(output);
+  registerRules(program);
+  registerSecrets(program);
 
   // Every subcommand reports usage errors through main() rather than exiting itself.
   const exitOverride = (command: Command): void => {

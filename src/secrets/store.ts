@@ -22,4 +22,28 @@ export interface CredentialStore {
   delete(key: CredentialKey): Promise<void>;
   /** Every key with stored values. */
   list(): Promise<CredentialKey[]>;
+  /**
+   * Re-encrypts every stored secret under the current key (a new master key for local, the
+   * key behind the KMS alias for AWS), one secret at a time and atomically per secret, so a
+   * rotation stopped anywhere leaves every secret readable. Secrets that fail are reported,
+   * not thrown; the rest are still rotated.
+   */
+  rotate(options?: RotateOptions): Promise<RotationReport>;
+  /** Releases network clients, if any. */
+  close?(): void;
+}
+
+export interface RotateOptions {
+  /** Called after each secret is re-encrypted, e.g. to print progress. */
+  onRotated?: (key: CredentialKey) => void;
+}
+
+export interface RotationReport {
+  /** What the secrets are now encrypted under, for the user: "master key mk-…", "KMS key alias/…". */
+  readonly target: string;
+  readonly rotated: readonly CredentialKey[];
+  /** Secrets left as they were; each error names the output and the fix. */
+  readonly failed: readonly { readonly key: CredentialKey; readonly error: Error }[];
+  /** Something the user must still do, e.g. drop an old key from STREAMALERT_MASTER_KEY. */
+  readonly followUp?: string;
 }

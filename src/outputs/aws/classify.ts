@@ -27,7 +27,8 @@ const ACCESS_DENIED = new Set([
 
 const NOT_FOUND = new Set(['NoSuchBucket', 'ResourceNotFoundException', 'NotFound', 'NoSuchKey']);
 
-const TOO_LARGE = new Set(['RequestEntityTooLargeException', 'EntityTooLarge']);
+// RequestTooLargeException is Lambda Invoke's (HTTP 413): https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html#API_Invoke_Errors
+const TOO_LARGE = new Set(['RequestEntityTooLargeException', 'RequestTooLargeException', 'EntityTooLarge']);
 
 /** Transient states of a Lambda function or of the network between us and AWS. */
 const TRANSIENT = new Set([
@@ -42,6 +43,9 @@ const TRANSIENT = new Set([
   'EPIPE',
   'NetworkingError',
 ]);
+
+/** Socket error codes of a connection refused or broken, as opposed to one that went quiet. */
+const BROKEN_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 interface AwsErrorShape {
   name?: string;
@@ -75,8 +79,12 @@ export function classifyAwsError(error: unknown, resource: string): Retry | Fail
   if (TOO_LARGE.has(name) || status === 413) {
     return failed('too_large', `the payload is too large for ${resource}: ${detail}`);
   }
-  if (TRANSIENT.has(name) || shape.code === 'ECONNREFUSED' || shape.code === 'ECONNRESET') {
-    return retry(name.includes('Timeout') ? 'timeout' : 'connection', `${resource} could not be reached: ${detail}`);
+  const brokenConnection = BROKEN_CONNECTION_CODES.has(shape.code ?? '');
+  if (TRANSIENT.has(name) || brokenConnection) {
+    // The SDK renames a reset socket's error to TimeoutError; its code says what really happened.
+    const reason = name.includes('Timeout') && !brokenConnection ? 'timeout' : 'connection';
+    const code = shape.code && shape.code !== name ? ` [${shape.code}]` : '';
+    return retry(reason, `${resource} could not be reached: ${detail}${code}`);
   }
   if (status === undefined || status >= 500) {
     return retry('server_error', `AWS failed the request to ${resource}: ${detail}`);

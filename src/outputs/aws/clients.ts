@@ -6,6 +6,11 @@ export interface AwsClientOptions {
   region?: string;
   /** Per call: connecting and waiting for the response. */
   timeoutMs?: number;
+  /**
+   * An endpoint for every service, overriding AWS_ENDPOINT_URL(_<SERVICE>). For tests that stand
+   * a scripted loopback server in for AWS while other clients of the same run talk to moto.
+   */
+  endpoint?: string;
 }
 
 /**
@@ -17,40 +22,52 @@ export interface AwsClientOptions {
 export class AwsClients {
   readonly region: string;
   readonly #timeoutMs: number;
+  readonly #endpoint: string | undefined;
   #s3: S3Client | undefined;
-  #lambda: LambdaClient | undefined;
+  /** Keyed by region: a Lambda ARN names its region, and Lambda only invokes functions of its own. */
+  readonly #lambdas = new Map<string, LambdaClient>();
 
   constructor(options: AwsClientOptions = {}) {
     this.region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#endpoint = options.endpoint;
   }
 
   s3(): S3Client {
-    const customEndpoint = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
+    const customEndpoint = Boolean(this.#endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
     this.#s3 ??= new S3Client({
-      ...this.#common(),
+      ...this.#common(this.region),
       forcePathStyle: customEndpoint,
       ...(customEndpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
     });
     return this.#s3;
   }
 
-  lambda(): LambdaClient {
-    this.#lambda ??= new LambdaClient(this.#common());
-    return this.#lambda;
+  /** The Lambda client for `region` (default: this client set's region). */
+  lambda(region: string = this.region): LambdaClient {
+    let client = this.#lambdas.get(region);
+    if (!client) {
+      client = new LambdaClient(this.#common(region));
+      this.#lambdas.set(region, client);
+    }
+    return client;
   }
 
   destroy(): void {
     this.#s3?.destroy();
-    this.#lambda?.destroy();
-    this.#s3 = this.#lambda = undefined;
+    for (const client of this.#lambdas.values()) client.destroy();
+    this.#s3 = undefined;
+    this.#lambdas.clear();
   }
 
-  #common() {
+  #common(region: string) {
     return {
-      region: this.region,
+      region,
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: this.#timeoutMs, requestTimeout: this.#timeoutMs },
+      // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes,
+      // and a hung call would hold its delivery until the server gave up.
+      requestHandler: { connectionTimeout: this.#timeoutMs, requestTimeout: this.#timeoutMs, throwOnRequestTimeout: true },
+      ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
     };
   }
 }

@@ -1,0 +1,22 @@
+import { rule, type LogRecord } from 'streamalert';
+
+/** Accounts whose compromise is worth waking someone up for. */
+const ADMINS = new Set(['alice@example.com', 'root-breakglass@example.com']);
+
+/** A dynamic output: fraud against an administrator also pages on-call. */
+function pageOnCallForAdmins(rec: LogRecord): string | undefined {
+  return ADMINS.has(rec.user?.name) ? 'pagerduty:oncall' : undefined;
+}
+
+/** A user told Duo that a push they did not start was fraudulent: someone else has their password. */
+export const duo_fraud = rule(
+  {
+    logs: ['duo:authentication'],
+    outputs: ['slack:sec-alerts'],
+    dynamicOutputs: [pageOnCallForAdmins],
+    publishers: { slack: 'slack_summary', pagerduty: 'pagerduty_custom_details' },
+    context: { summary_fields: ['user.name', 'factor', 'reason', 'access_device.ip', 'application.name'] },
+    description: 'A Duo authentication was marked as fraud by the user',
+  },
+  (rec) => String(rec.result).toLowerCase() === 'fraud',
+);

@@ -1,0 +1,221 @@
+import { isPlainObject } from './record.ts';
+import type { FieldType, Fields } from './schema.ts';
+
+/**
+ * Fitting a record to a schema, with StreamAlert's type coercion (its parsers.py `_key_check`
+ * and `_convert_type`):
+ * - keys: exactly the schema's, optional top-level keys may be absent (they get a default);
+ *   a nested schema checks nested keys the same way; `{}` and `[]` accept any object or list.
+ * - types: `"5"` fits an integer (becomes 5), `5.7` becomes 5, `"1.5"` fits a float,
+ *   `"true"` (any case) is true for a boolean and any other value false, a string field turns
+ *   numbers to text and objects to JSON.
+ * - empty values (null, "", 0, false, [], {}) fit any scalar, `{}` or `[]` type and are left as
+ *   they are (StreamAlert skips "falsy" values); a nested schema still needs its keys.
+ *
+ * Changes are collected as writes and applied only when the whole record fits, so a schema
+ * that fails half-way never leaves the record half-converted for the next schema.
+ */
+export interface Write {
+  readonly target: Record<string, unknown>;
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/** Why a value does not fit; `problems` counts missing, unexpected and mistyped keys (for "closest schema"). */
+export interface Mismatch {
+  readonly reason: string;
+  readonly problems: number;
+}
+
+/** What the fast path returns: no details computed. Re-run with `explain` to get them. */
+export const NO_FIT: Mismatch = { reason: 'does not fit', problems: Number.POSITIVE_INFINITY };
+
+const MAX_LISTED_KEYS = 5;
+
+/**
+ * Checks `value` against `fields`, pushing the coercions and defaults it needs onto `writes`.
+ * Returns undefined when it fits, else NO_FIT (or, with `explain`, a Mismatch saying why).
+ */
+export function fitObject(value: unknown, fields: Fields, writes: Write[], path: string, explain: boolean): Mismatch | undefined {
+  if (!isPlainObject(value)) {
+    return explain ? { reason: `${path ? `${path.slice(0, -1)}: ` : ''}expected an object, got ${describe(value)}`, problems: fields.byName.size || 1 } : NO_FIT;
+  }
+  const { byName } = fields;
+  let requiredPresent = 0;
+  let unexpected: string[] | undefined;
+  let typeProblems: Mismatch[] | undefined;
+  for (const key in value) {
+    const field = byName.get(key);
+    if (field === undefined) {
+      if (!explain) return NO_FIT;
+      (unexpected ??= []).push(key);
+      continue;
+    }
+    if (!field.optional) requiredPresent++;
+    const problem = fitValue(value, key, value[key], field.type, writes, path, explain);
+    if (problem !== undefined) {
+      if (!explain) return NO_FIT;
+      (typeProblems ??= []).push(problem);
+    }
+  }
+  const missing =
+    requiredPresent === fields.requiredCount ? undefined : [...byName].filter(([key, field]) => !field.optional && !(key in value)).map(([key]) => key);
+  if (missing && !explain) return NO_FIT;
+  if (unexpected || missing || typeProblems) return explainMismatch(path, missing, unexpected, typeProblems);
+
+  if (byName.size !== fields.requiredCount) {
+    for (const [key, field] of byName) {
+      if (field.optional && !(key in value)) writes.push({ target: value, key, value: defaultValue(field.type) });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The envelope of a payload (configuration.envelope_keys): each declared key that is present,
+ * converted; absent optional ones get their default. Unlike records, the payload may have other
+ * keys (the records themselves, for one).
+ */
+export function fitEnvelope(payload: unknown, fields: Fields, explain: boolean): { envelope: Record<string, unknown> } | Mismatch {
+  if (!isPlainObject(payload)) return explain ? { reason: `expected an object, got ${describe(payload)}`, problems: fields.byName.size || 1 } : NO_FIT;
+  const envelope: Record<string, unknown> = {};
+  const writes: Write[] = [];
+  let missing: string[] | undefined;
+  let typeProblems: Mismatch[] | undefined;
+  for (const [key, field] of fields.byName) {
+    if (key in payload) {
+      envelope[key] = payload[key];
+      const problem = fitValue(envelope, key, payload[key], field.type, writes, '', explain);
+      if (problem === undefined) continue;
+      if (!explain) return NO_FIT;
+      (typeProblems ??= []).push(problem);
+    } else if (field.optional) {
+      envelope[key] = defaultValue(field.type);
+    } else {
+      if (!explain) return NO_FIT;
+      (missing ??= []).push(key);
+    }
+  }
+  if (missing || typeProblems) return explainMismatch('', missing, undefined, typeProblems);
+  for (const write of writes) write.target[write.key] = write.value;
+  return { envelope };
+}
+
+function fitValue(
+  parent: Record<string, unknown>,
+  key: string,
+  value: unknown,
+  type: FieldType,
+  writes: Write[],
+  path: string,
+  explain: boolean,
+): Mismatch | undefined {
+  switch (type.kind) {
+    case 'string':
+      if (typeof value === 'string' || isEmpty(value)) return undefined;
+      writes.push({ target: parent, key, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
+      return undefined;
+    case 'integer': {
+      if ((typeof value === 'number' && Number.isInteger(value)) || isEmpty(value)) return undefined;
+      const number = toInteger(value);
+      if (number === undefined) return typeMismatch(path, key, 'an integer', value, explain);
+      writes.push({ target: parent, key, value: number });
+      return undefined;
+    }
+    case 'float': {
+      if (typeof value === 'number' || isEmpty(value)) return undefined;
+      const number = toFloat(value);
+      if (number === undefined) return typeMismatch(path, key, 'a float', value, explain);
+      writes.push({ target: parent, key, value: number });
+      return undefined;
+    }
+    case 'boolean':
+      if (value === true || isEmpty(value)) return undefined;
+      writes.push({ target: parent, key, value: typeof value === 'string' && value.toLowerCase() === 'true' });
+      return undefined;
+    case 'object':
+      return isPlainObject(value) || isEmpty(value) ? undefined : typeMismatch(path, key, 'an object', value, explain);
+    case 'list':
+      return Array.isArray(value) || isEmpty(value) ? undefined : typeMismatch(path, key, 'a list', value, explain);
+    case 'nested':
+      return fitObject(value, type.fields, writes, `${path}${key}.`, explain);
+  }
+}
+
+/** The value an absent optional key gets, as StreamAlert's `default_optional_values`. */
+export function defaultValue(type: FieldType): unknown {
+  switch (type.kind) {
+    case 'string':
+      return '';
+    case 'integer':
+    case 'float':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'list':
+      return [];
+    case 'object':
+    case 'nested':
+      return {};
+  }
+}
+
+/** Python's falsy values, which StreamAlert leaves unconverted. */
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') {
+    for (const _ in value) return false;
+    return true;
+  }
+  return false;
+}
+
+/** Python's int(): whole-number text, numbers truncated toward zero, true as 1. */
+function toInteger(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (value === true) return 1;
+  if (typeof value === 'string' && /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(value)) return Number(value.replace(/_/g, ''));
+  return undefined;
+}
+
+/** Python's float(): decimal or exponent text, inf and nan, true as 1. */
+function toFloat(value: unknown): number | undefined {
+  if (value === true) return 1;
+  if (typeof value !== 'string') return undefined;
+  if (/^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
+  const special = /^\s*([+-]?)(inf|infinity|nan)\s*$/i.exec(value);
+  if (!special) return undefined;
+  if (special[2]!.toLowerCase() === 'nan') return Number.NaN;
+  return special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
+
+function typeMismatch(path: string, key: string, expected: string, value: unknown, explain: boolean): Mismatch {
+  return explain ? { reason: `${path}${key}: expected ${expected}, got ${describe(value)}`, problems: 1 } : NO_FIT;
+}
+
+function explainMismatch(path: string, missing: string[] | undefined, unexpected: string[] | undefined, typeProblems: Mismatch[] | undefined): Mismatch {
+  const parts: string[] = [];
+  const where = path ? `${path.slice(0, -1)}: ` : '';
+  if (missing) parts.push(`${where}missing ${listKeys(missing)}`);
+  if (unexpected) parts.push(`${where}unexpected ${listKeys(unexpected)}`);
+  if (typeProblems) parts.push(...typeProblems.map((problem) => problem.reason));
+  const problems = (missing?.length ?? 0) + (unexpected?.length ?? 0) + (typeProblems ?? []).reduce((sum, p) => sum + p.problems, 0);
+  return { reason: parts.join('; '), problems };
+}
+
+function listKeys(keys: string[]): string {
+  const shown = keys.slice(0, MAX_LISTED_KEYS).map((key) => `'${key}'`);
+  const more = keys.length > MAX_LISTED_KEYS ? ` and ${keys.length - MAX_LISTED_KEYS} more` : '';
+  return `${keys.length === 1 ? 'key' : 'keys'} ${shown.join(', ')}${more}`;
+}
+
+/** A short description of a value for messages: its type, and the value itself when short. */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return `${typeof value === 'string' ? 'a string' : `a ${typeof value}`} ${shown}`;
+}

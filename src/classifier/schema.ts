@@ -1,0 +1,234 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SchemaError } from './errors.ts';
+import { compileJsonPath, type JsonPath } from './json-path.ts';
+import { compileLogPatterns, type LogPatterns } from './log-patterns.ts';
+import { isPlainObject } from './record.ts';
+
+/** A field's declared type: StreamAlert's `"string"`, `"integer"`, `"float"`, `"boolean"`, `{}`, `[]` or a nested schema. */
+export type FieldType =
+  | { readonly kind: 'string' | 'integer' | 'float' | 'boolean' | 'object' | 'list' }
+  | { readonly kind: 'nested'; readonly fields: Fields };
+
+export interface Field {
+  readonly type: FieldType;
+  /** Listed in optional_top_level_keys (or optional_envelope_keys): may be absent, gets a default. */
+  readonly optional: boolean;
+}
+
+/** The keys of one object level: a record fits when its keys are exactly these (optional ones may be absent). */
+export interface Fields {
+  readonly byName: ReadonlyMap<string, Field>;
+  readonly requiredCount: number;
+}
+
+/** The raw `schema` (or `envelope_keys`) object of a schema file. */
+export type SchemaDefinition = { readonly [key: string]: unknown };
+
+/** One log type, compiled from its entry in conf/schemas/*.json. */
+export interface LogSchema {
+  /** The log type, e.g. `cloudtrail:events`. */
+  readonly name: string;
+  /** The part before the first colon, e.g. `cloudtrail`: what `--log-type cloudtrail` selects. */
+  readonly source: string;
+  /** Where it was declared, relative to the project, for messages. */
+  readonly file: string;
+  readonly parser: 'json';
+  readonly fields: Fields;
+  readonly definition: SchemaDefinition;
+  readonly envelope?: Fields;
+  readonly envelopeDefinition?: SchemaDefinition;
+  readonly jsonPath?: { readonly expression: string; readonly extract: JsonPath };
+  /** json_path yields JSON strings to parse (CloudWatch Logs messages). */
+  readonly embeddedJson: boolean;
+  /** The record is a JSON blob inside this key's string value. */
+  readonly jsonRegexKey?: string;
+  readonly logPatterns?: LogPatterns;
+  /** Lower is tried first; schemas without one come after, in file order. */
+  readonly priority: number;
+}
+
+const SCALARS = {
+  string: { kind: 'string' },
+  integer: { kind: 'integer' },
+  float: { kind: 'float' },
+  boolean: { kind: 'boolean' },
+} as const satisfies Record<string, FieldType>;
+const ANY_OBJECT: FieldType = { kind: 'object' };
+const ANY_LIST: FieldType = { kind: 'list' };
+
+const CONFIGURATION_KEYS = new Set([
+  'json_path',
+  'json_regex_key',
+  'embedded_json',
+  'envelope_keys',
+  'optional_top_level_keys',
+  'optional_envelope_keys',
+  'log_patterns',
+  'priority',
+  // Read by StreamAlert's normalizer, which this port does not have: accepted so schema files load unchanged.
+  'normalization',
+]);
+const ENTRY_KEYS = new Set(['schema', 'parser', 'configuration']);
+
+/**
+ * Reads every conf/schemas/*.json of a project, in file-name order. A missing folder means no
+ * schemas. A bad file, log type or key is a SchemaError that names it.
+ *
+ * @example
+ *   const schemas = loadSchemas('/srv/secops');  // [{ name: 'cloudtrail:events', ... }, ...]
+ */
+export function loadSchemas(projectDir: string): LogSchema[] {
+  const folder = join(projectDir, 'conf', 'schemas');
+  if (!existsSync(folder)) return [];
+  const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+  const schemas: LogSchema[] = [];
+  const declaredIn = new Map<string, string>();
+  for (const name of files) {
+    const file = `conf/schemas/${name}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(join(folder, name), 'utf8'));
+    } catch (error) {
+      throw new SchemaError(`${file} is not valid JSON (${(error as Error).message}); fix the file`);
+    }
+    for (const schema of parseSchemaFile(raw, file)) {
+      const previous = declaredIn.get(schema.name);
+      if (previous) throw new SchemaError(`${file}: log type '${schema.name}' is already declared in ${previous}; keep one`);
+      declaredIn.set(schema.name, file);
+      schemas.push(schema);
+    }
+  }
+  return sortByPriority(schemas);
+}
+
+/**
+ * Compiles the content of one schema file: `{"<log type>": {"schema": {...}, "parser": "json", "configuration": {...}}}`.
+ *
+ * @example
+ *   parseSchemaFile({ 'duo:administrator': { parser: 'json', schema: { action: 'string' } } }, 'conf/schemas/duo.json')
+ */
+export function parseSchemaFile(raw: unknown, file: string): LogSchema[] {
+  if (!isPlainObject(raw)) throw new SchemaError(`${file}: expected an object of log types, e.g. {"duo:authentication": {"parser": "json", "schema": {...}}}`);
+  return Object.entries(raw).map(([name, entry]) => compileEntry(name, entry, file));
+}
+
+/** Stable sort: explicit priorities first (lowest first), then the rest in declaration order. */
+export function sortByPriority(schemas: readonly LogSchema[]): LogSchema[] {
+  return schemas
+    .map((schema, order) => ({ schema, order }))
+    .sort((a, b) => a.schema.priority - b.schema.priority || a.order - b.order)
+    .map(({ schema }) => schema);
+}
+
+function compileEntry(name: string, entry: unknown, file: string): LogSchema {
+  const where = `${file}: ${name}`;
+  if (name.trim() === '') throw new SchemaError(`${file}: a log type name is empty`);
+  if (!isPlainObject(entry)) throw new SchemaError(`${where}: expected an object with "parser" and "schema"`);
+  for (const key of Object.keys(entry)) {
+    if (!ENTRY_KEYS.has(key)) throw new SchemaError(`${where}: unknown key '${key}' (expected schema, parser, configuration)`);
+  }
+  if (entry.parser === undefined) throw new SchemaError(`${where}: missing "parser" (use "json")`);
+  if (entry.parser !== 'json') {
+    throw new SchemaError(`${where}: parser '${String(entry.parser)}' is not supported; only "json" logs are classified (remove this log type or convert the logs to JSON)`);
+  }
+  if (!isPlainObject(entry.schema)) throw new SchemaError(`${where}: "schema" must be an object of field names to types`);
+  const configuration = entry.configuration ?? {};
+  if (!isPlainObject(configuration)) throw new SchemaError(`${where}: "configuration" must be an object`);
+  for (const key of Object.keys(configuration)) {
+    if (!CONFIGURATION_KEYS.has(key)) {
+      throw new SchemaError(`${where}: configuration.${key} is not a known setting (known: ${[...CONFIGURATION_KEYS].join(', ')})`);
+    }
+  }
+
+  const optional = stringList(configuration.optional_top_level_keys, `${where}: configuration.optional_top_level_keys`);
+  const fields = compileFields(entry.schema, `${where}: schema`, optional);
+  let envelope: Fields | undefined;
+  let envelopeDefinition: SchemaDefinition | undefined;
+  if (configuration.envelope_keys !== undefined) {
+    if (!isPlainObject(configuration.envelope_keys)) throw new SchemaError(`${where}: configuration.envelope_keys must be an object of field names to types`);
+    const optionalEnvelope = stringList(configuration.optional_envelope_keys, `${where}: configuration.optional_envelope_keys`);
+    envelope = compileFields(configuration.envelope_keys, `${where}: configuration.envelope_keys`, optionalEnvelope);
+    envelopeDefinition = configuration.envelope_keys;
+  } else if (configuration.optional_envelope_keys !== undefined) {
+    throw new SchemaError(`${where}: configuration.optional_envelope_keys needs configuration.envelope_keys`);
+  }
+
+  let jsonPath: LogSchema['jsonPath'];
+  if (configuration.json_path !== undefined) {
+    if (typeof configuration.json_path !== 'string') throw new SchemaError(`${where}: configuration.json_path must be a string such as "Records[*]"`);
+    try {
+      jsonPath = { expression: configuration.json_path, extract: compileJsonPath(configuration.json_path) };
+    } catch (error) {
+      throw new SchemaError(`${where}: configuration.${(error as Error).message}`);
+    }
+  }
+  const jsonRegexKey = configuration.json_regex_key;
+  if (jsonRegexKey !== undefined && (typeof jsonRegexKey !== 'string' || jsonRegexKey === '')) {
+    throw new SchemaError(`${where}: configuration.json_regex_key must be the name of the key holding the JSON text`);
+  }
+  if (jsonRegexKey !== undefined && jsonPath) throw new SchemaError(`${where}: use either configuration.json_path or configuration.json_regex_key, not both`);
+  const embeddedJson = configuration.embedded_json ?? false;
+  if (typeof embeddedJson !== 'boolean') throw new SchemaError(`${where}: configuration.embedded_json must be true or false`);
+  if (embeddedJson && !jsonPath) throw new SchemaError(`${where}: configuration.embedded_json needs configuration.json_path`);
+  const priority = configuration.priority ?? Number.POSITIVE_INFINITY;
+  if (typeof priority !== 'number' || !(priority >= 0)) throw new SchemaError(`${where}: configuration.priority must be a number from 0 (tried first)`);
+
+  let logPatterns: LogPatterns | undefined;
+  if (configuration.log_patterns !== undefined) {
+    try {
+      logPatterns = compileLogPatterns(configuration.log_patterns);
+    } catch (error) {
+      throw new SchemaError(`${where}: configuration.log_patterns: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    name,
+    source: name.split(':')[0]!,
+    file,
+    parser: 'json',
+    fields,
+    definition: entry.schema,
+    ...(envelope && { envelope, envelopeDefinition }),
+    ...(jsonPath && { jsonPath }),
+    embeddedJson,
+    ...(jsonRegexKey !== undefined && { jsonRegexKey }),
+    ...(logPatterns && { logPatterns }),
+    priority,
+  };
+}
+
+function compileFields(definition: SchemaDefinition, where: string, optional: readonly string[] = []): Fields {
+  for (const key of optional) {
+    if (!(key in definition)) throw new SchemaError(`${where}: optional key '${key}' is not declared in the schema; declare its type there too`);
+  }
+  const optionalSet = new Set(optional);
+  const byName = new Map<string, Field>();
+  for (const [key, value] of Object.entries(definition)) {
+    byName.set(key, { type: compileType(value, `${where}.${key}`), optional: optionalSet.has(key) });
+  }
+  return { byName, requiredCount: byName.size - optionalSet.size };
+}
+
+function compileType(value: unknown, where: string): FieldType {
+  if (typeof value === 'string') {
+    if (Object.hasOwn(SCALARS, value)) return SCALARS[value as keyof typeof SCALARS];
+    throw new SchemaError(`${where}: unknown type '${value}' (use "string", "integer", "float", "boolean", {} or [])`);
+  }
+  if (Array.isArray(value)) {
+    if (value.length > 0) throw new SchemaError(`${where}: list element types are not checked; declare the list as []`);
+    return ANY_LIST;
+  }
+  if (isPlainObject(value)) {
+    if (Object.keys(value).length === 0) return ANY_OBJECT;
+    return { kind: 'nested', fields: compileFields(value, where) };
+  }
+  throw new SchemaError(`${where}: unknown type ${JSON.stringify(value)} (use "string", "integer", "float", "boolean", {} or [])`);
+}
+
+function stringList(value: unknown, where: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new SchemaError(`${where} must be a list of key names`);
+  return value as string[];
+}

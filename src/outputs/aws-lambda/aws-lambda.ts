@@ -1,0 +1,72 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { Alert } from '../../alerts/alert.ts';
+import { AwsOutput } from '../aws/aws-output.ts';
+import { classifyAwsError } from '../aws/classify.ts';
+import type { Publication } from '../output.ts';
+import { property } from '../property.ts';
+import { descriptorProperty, output } from '../registry.ts';
+import { delivered, failed, type DispatchResult } from '../result.ts';
+import { parseFunctionName } from './function-name.ts';
+
+/**
+ * The largest payload of an asynchronous (`Event`) invocation: 1 MB, which Lambda's documentation
+ * defines as 1,024 KB, so 1,048,576 bytes of JSON. AWS raised it from 256 KB (262,144 bytes) in
+ * October 2025.
+ * - https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html ("For asynchronous invocations,
+ *   the maximum payload size is 1 MB.")
+ * - https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html ("MB (rather than
+ *   MiB) to refer to 1,024 KB")
+ * - https://aws.amazon.com/blogs/compute/more-room-to-build-serverless-services-now-support-payloads-up-to-1-mb
+ */
+export const LAMBDA_ASYNC_PAYLOAD_MAX_BYTES = 1_048_576;
+
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * AWS Lambda: an asynchronous (`Event`) Invoke whose payload is the alert document.
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html
+ *
+ * Lambda queues the event and answers 202 at once; the function's own errors are retried by
+ * Lambda's asynchronous invocation, not by us. An Invoke has no idempotency key, so a retry
+ * after a lost response may run the function twice with the same alert `id`.
+ */
+@output
+export class LambdaOutput extends AwsOutput {
+  static override readonly service = 'aws-lambda';
+  static override readonly displayName = 'AWS Lambda';
+  static override readonly resourceProperty = 'function_name';
+  static override readonly properties = {
+    descriptor: descriptorProperty('AWS Lambda', 'abbreviated function name'),
+    // `name:qualifier` and ARNs contain colons, so only spaces are restricted (as in StreamAlert).
+    function_name: property(
+      "the AWS Lambda function name, with the optional qualifier (aka 'alias'), to use for this configuration (ie: output_function:qualifier)",
+      { inputRestrictions: [' '] },
+    ),
+  };
+
+  async dispatch(_alert: Alert, publication: Publication): Promise<DispatchResult> {
+    const configured = this.resource;
+    const resource = `Lambda function ${configured}`;
+    const target = parseFunctionName(configured);
+    if (!target) {
+      return failed('config', `${resource} is not a function name, name:qualifier, or function ARN; run 'streamalert output new --service aws-lambda --update' to fix it`);
+    }
+
+    const payload = Buffer.from(JSON.stringify(publication), 'utf8');
+    if (payload.byteLength > LAMBDA_ASYNC_PAYLOAD_MAX_BYTES) {
+      return failed(
+        'too_large',
+        `the alert document is ${count.format(payload.byteLength)} bytes, over the ${count.format(LAMBDA_ASYNC_PAYLOAD_MAX_BYTES)}-byte (1 MB) limit of asynchronous invocations of ${resource}; trim the record with a publisher, or store alerts in S3 (aws-s3) and let the function read them there`,
+      );
+    }
+
+    try {
+      const response = await this.context.aws.lambda(target.region).send(
+        new InvokeCommand({ FunctionName: target.functionName, Qualifier: target.qualifier, InvocationType: 'Event', Payload: payload }),
+      );
+      return delivered(response.$metadata.requestId ?? `StatusCode ${response.StatusCode}`);
+    } catch (error) {
+      return classifyAwsError(error, resource);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { Alert, Severity } from '../../alerts/alert.ts';
+import { OutputBase, type Publication } from '../output.ts';
+import { property } from '../property.ts';
+import { descriptorProperty, output } from '../registry.ts';
+import { delivered, failed, type DispatchResult } from '../result.ts';
+import { toCef } from './cef.ts';
+import { SoarClient, type Step } from './soar-client.ts';
+
+/** The only accepted values of `verify_tls`: an explicit word, never a guess from "no" or "0". */
+const VERIFY_TLS_VALUES: ReadonlyMap<string, boolean> = new Map([['true', true], ['false', false]]);
+
+/** SOAR ships the severities high, medium and low; ours are PagerDuty's four. */
+const SOAR_SEVERITY: Readonly<Record<Severity, string>> = { critical: 'high', error: 'high', warning: 'medium', info: 'low' };
+
+/** A label every SOAR install has; containers must use an existing label. */
+const CONTAINER_LABEL = 'events';
+const ARTIFACT_LABEL = 'alert';
+
+/**
+ * Splunk SOAR (formerly Phantom): one container per rule, found by name or created, and one
+ * artifact per alert holding the record as CEF.
+ * REST reference: https://help.splunk.com/en/splunk-soar/soar-cloud/rest-api-reference
+ * (container-endpoints/rest-containers, artifact-endpoints/rest-artifact).
+ *
+ * Idempotency: the artifact's source_data_identifier is the alert id. Before adding to a
+ * container that already existed, the output looks for an artifact with that identifier (an
+ * earlier attempt may have been stored before its answer was lost), and a create that SOAR
+ * answers with `existing_artifact_id` counts as delivered. The reference is
+ * `<container id>/<artifact id>`.
+ */
+@output
+export class PhantomOutput extends OutputBase {
+  static override readonly service = 'phantom';
+  static override readonly displayName = 'Phantom';
+  static override readonly properties = {
+    descriptor: descriptorProperty('Phantom', 'SOAR instance, tenant, etc'),
+    ph_auth_token: property('the auth token (ph-auth-token) of a SOAR automation user for this Phantom integration', { secret: true }),
+    // Secret as in StreamAlert: a base URL may carry a tenant path. URLs contain colons.
+    url: property('the Splunk SOAR (Phantom) base url for this integration, e.g. https://soar.example.com', {
+      secret: true,
+      inputRestrictions: [' '],
+    }),
+    verify_tls: property("whether to verify the SOAR server's TLS certificate: true, or false only for a self-signed certificate on a network you trust", {
+      value: 'true',
+      optional: true,
+    }),
+  };
+
+  async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
+    const verifyTlsSetting = this.setting('verify_tls');
+    const verifyTls = VERIFY_TLS_VALUES.get(verifyTlsSetting);
+    if (verifyTls === undefined) {
+      return failed('config', `${this.name}: verify_tls must be 'true' or 'false' (got '${verifyTlsSetting}'); run 'streamalert output new --service phantom --update' to fix it`);
+    }
+    const soar = new SoarClient(this.context.http, {
+      baseUrl: this.setting('url'),
+      authToken: this.setting('ph_auth_token'),
+      verifyTls,
+    });
+
+    const container = await this.container(soar, alert, publication);
+    if (!container.ok) return container.result;
+    const containerId = container.value.id;
+
+    if (container.value.existed) {
+      const earlier = await soar.findArtifact(containerId, alert.id);
+      if (!earlier.ok) return earlier.result;
+      if (earlier.value !== undefined) return delivered(`${containerId}/${earlier.value}`);
+    }
+
+    const artifact = await soar.createArtifact({
+      container_id: containerId,
+      name: alert.ruleName,
+      label: ARTIFACT_LABEL,
+      severity: SOAR_SEVERITY[alert.severity],
+      source_data_identifier: alert.id,
+      start_time: alert.created.toISOString(),
+      cef: toCef(publication.record ?? alert.record),
+      data: publication,
+      // The alert's only artifact: let active playbooks run on it.
+      run_automation: true,
+    });
+    return artifact.ok ? delivered(`${containerId}/${artifact.value.id}`) : artifact.result;
+  }
+
+  /** The rule's container: the newest one named after the rule, or a new one. */
+  private async container(soar: SoarClient, alert: Alert, publication: Publication): Promise<Step<{ id: number; existed: boolean }>> {
+    const found = await soar.findContainer(alert.ruleName);
+    if (!found.ok) return found;
+    if (found.value !== undefined) return { ok: true, value: { id: found.value, existed: true } };
+
+    const created = await soar.createContainer({
+      name: alert.ruleName,
+      description: String(publication.rule_description ?? alert.ruleDescription),
+      label: CONTAINER_LABEL,
+      severity: SOAR_SEVERITY[alert.severity],
+      // SOAR answers a second create with this identifier with the first container's id, so two
+      // dispatchers racing to create the rule's container end up sharing one.
+      source_data_identifier: `streamalert:${alert.ruleName}`,
+    });
+    // A container that SOAR says already existed may already hold this alert's artifact.
+    return created.ok ? { ok: true, value: { id: created.value.id, existed: created.value.duplicate } } : created;
+  }
+}

@@ -1,0 +1,115 @@
+import type { Alert } from '../alerts/alert.ts';
+import { Classifier } from '../classifier/classifier.ts';
+import { loadSchemas, type LogSchema } from '../classifier/schema.ts';
+import { configuredOutputs, type OutputsConfig, type Project } from '../config/project.ts';
+import type { InputRecord } from '../input/reader.ts';
+import { RulesEngine, type AlertSource } from '../rules/engine.ts';
+import { loadRules, type LoadedRule } from '../rules/loader.ts';
+import { bump, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
+
+export interface PipelineOptions {
+  /** Narrows classification: a log type (`cloudtrail:events`) or a source (`cloudtrail`). */
+  readonly logType?: string;
+  /** Stamped on alerts as cluster, source_service, source_entity. */
+  readonly source?: AlertSource;
+  /** Told about each unclassified record and each rule error; default: a line on stderr (capped). */
+  readonly onEvent?: (event: PipelineEvent) => void;
+}
+
+export interface PipelineParts extends PipelineOptions {
+  readonly schemas: readonly LogSchema[];
+  readonly rules: readonly LoadedRule[];
+  readonly outputs: OutputsConfig;
+}
+
+const NO_ALERTS: readonly Alert[] = Object.freeze([]);
+
+/**
+ * Records in, alerts out: the classifier and the rules engine of one run, with its counters.
+ * It does not store or deliver alerts; the caller does, with `publish` from
+ * src/publishers/publish.ts as deliver()'s Publish hook.
+ *
+ * @example
+ *   const pipeline = await Pipeline.load(loadProject(dir), { logType: 'cloudtrail' });
+ *   for await (const item of readRecords(openInput('events.ndjson'))) {
+ *     for (const alert of pipeline.processInput(item)) await store(alert);
+ *   }
+ *   console.log(pipeline.stats);
+ */
+export class Pipeline {
+  readonly stats: PipelineStats = newStats();
+  readonly rules: readonly LoadedRule[];
+  readonly classifier: Classifier;
+  readonly engine: RulesEngine;
+  readonly #onEvent: (event: PipelineEvent) => void;
+
+  /** Loads conf/schemas and the rules of a project (ConfigError on any problem) and builds the pipeline. */
+  static async load(project: Project, options: PipelineOptions = {}): Promise<Pipeline> {
+    const schemas = loadSchemas(project.dir);
+    const rules = await loadRules({ dir: project.dir, schemas, outputs: project.outputs });
+    return new Pipeline({ ...options, schemas, rules, outputs: project.outputs });
+  }
+
+  constructor(parts: PipelineParts) {
+    this.rules = parts.rules;
+    this.classifier = new Classifier(parts.schemas, parts.logType);
+    this.#onEvent = parts.onEvent ?? stderrEvents();
+    const configured = new Set(configuredOutputs(parts.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
+    this.engine = new RulesEngine(parts.rules, {
+      configuredOutputs: configured,
+      onEvent: this.#onEvent,
+      stats: this.stats,
+      ...(parts.source && { source: parts.source }),
+    });
+  }
+
+  /** One item of readRecords(): a malformed one is counted as unclassified, with the parse error as reason. */
+  processInput(item: InputRecord): readonly Alert[] {
+    if (item.error === undefined) return this.process(item.value, item.ordinal);
+    this.stats.read++;
+    this.stats.records++;
+    this.#unclassified(item.ordinal, 0, 1, item.error);
+    return NO_ALERTS;
+  }
+
+  /** Classifies one payload and runs the rules on each record it holds; returns the alerts raised. */
+  process(payload: unknown, ordinal = this.stats.read + 1): readonly Alert[] {
+    const stats = this.stats;
+    stats.read++;
+    const { classified, unclassified } = this.classifier.classify(payload);
+    const of = classified.length + unclassified.length;
+    stats.records += of;
+    for (const miss of unclassified) this.#unclassified(ordinal, miss.index, of, miss.reason);
+    if (classified.length === 1) {
+      // The common case, without the array below.
+      const only = classified[0]!;
+      stats.classified++;
+      bump(stats.classifiedByLogType, only.schema.name);
+      return this.engine.evaluate(only, { ordinal, index: only.index, of });
+    }
+    let alerts: Alert[] | undefined;
+    for (const record of classified) {
+      stats.classified++;
+      bump(stats.classifiedByLogType, record.schema.name);
+      const raised = this.engine.evaluate(record, { ordinal, index: record.index, of });
+      if (raised.length > 0) (alerts ??= []).push(...raised);
+    }
+    return alerts ?? NO_ALERTS;
+  }
+
+  #unclassified(ordinal: number, index: number, of: number, reason: string): void {
+    this.stats.unclassified++;
+    bump(this.stats.unclassifiedByReason, reason, MAX_REASONS);
+    this.#onEvent({ kind: 'unclassified', position: { ordinal, index, of }, reason });
+  }
+}
+
+/**
+ * Runs a stream of input records through a pipeline, yielding each alert as it is raised.
+ *
+ * @example
+ *   for await (const alert of processRecords(pipeline, readRecords(openInput('-')))) await store(alert);
+ */
+export async function* processRecords(pipeline: Pipeline, input: AsyncIterable<InputRecord>): AsyncGenerator<Alert> {
+  for await (const item of input) yield* pipeline.processInput(item);
+}

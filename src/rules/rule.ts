@@ -1,0 +1,86 @@
+import type { Severity } from '../alerts/alert.ts';
+import type { PublisherSpec } from '../publishers/assign.ts';
+
+/**
+ * A classified record as rules see it. Its fields are whatever the log's schema declares, so it
+ * is loosely typed by default; give the rule function a typed parameter for stricter checks.
+ */
+// `any`, not `unknown`: rules read nested fields freely, as StreamAlert's Python rules do.
+export type LogRecord = { [field: string]: any };
+
+/** A rule's `context`: a JSON object each run gets a fresh copy of, and the alert carries. */
+export type RuleContext = { [key: string]: unknown };
+
+/** The rule's logic: true raises an alert. It must be synchronous and should not throw. */
+export type RuleFunction<R = LogRecord, C = RuleContext> = (record: R, context: C) => boolean;
+
+/** Returns more outputs for a record that fired the rule: none (null/undefined), one, or a list. */
+export type DynamicOutput<R = LogRecord, C = RuleContext> = (record: R, context: C) => string | readonly string[] | null | undefined;
+
+export interface RuleOptions<R = LogRecord, C = RuleContext> {
+  /** Log types (schema names in conf/schemas) the rule runs on, e.g. `['cloudtrail:events']`. */
+  readonly logs: readonly string[];
+  /** `service:descriptor` outputs, each configured in conf/outputs.json. */
+  readonly outputs?: readonly string[];
+  /** Functions of the record (and context) returning more outputs, checked when they run. */
+  readonly dynamicOutputs?: readonly DynamicOutput<R, C>[];
+  /**
+   * Per-output transforms of the alert document: one publisher, a list for every output, or
+   * an object keyed by `service` or `service:descriptor` (the `service` entry runs first).
+   */
+  readonly publishers?: PublisherSpec;
+  /** Extra data for the rule, its dynamic outputs and publishers; travels with the alert. */
+  readonly context?: C;
+  /** Only run when `record[key]` is an object holding each listed subkey. */
+  readonly reqSubkeys?: { readonly [key: string]: readonly string[] };
+  readonly description?: string;
+  /** Default `critical`. */
+  readonly severity?: Severity;
+  /** Accepted for StreamAlert compatibility; alerts are not merged yet, each is delivered on its own. */
+  readonly mergeByKeys?: readonly string[];
+  readonly mergeWindowMins?: number;
+}
+
+const RULE = Symbol.for('streamalert.rule');
+
+/** A rule as `rule()` returns it. Its name is the name it is exported under. */
+export interface Rule<R = LogRecord, C = RuleContext> {
+  readonly [RULE]: true;
+  readonly options: RuleOptions<R, C>;
+  readonly fn: RuleFunction<R, C>;
+}
+
+/** Every rule created in this process, so the loader can tell one that was never exported. */
+const created: Rule<never, never>[] = [];
+
+/**
+ * Declares a rule (StreamAlert's `@rule` decorator). Export it: the export name is the rule's name.
+ * Options are checked against the project (schemas, outputs.json) when the rules load.
+ *
+ * @example
+ *   import { rule } from 'streamalert';
+ *
+ *   export const duo_fraud = rule(
+ *     { logs: ['duo:authentication'], outputs: ['slack:sec-alerts'], description: 'Duo marked a login as fraud' },
+ *     (rec) => rec.result === 'FRAUD',
+ *   );
+ */
+export function rule<R extends object = LogRecord, C extends RuleContext = RuleContext>(options: RuleOptions<R, C>, fn: RuleFunction<R, C>): Rule<R, C> {
+  const declared: Rule<R, C> = { [RULE]: true, options, fn };
+  created.push(declared as unknown as Rule<never, never>);
+  return declared;
+}
+
+/** True for a value `rule()` returned (in this or another copy of the package). */
+export function isRule(value: unknown): value is Rule<never, never> {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RULE] === true;
+}
+
+/** How many rules were created so far; with `rulesCreatedSince`, finds rules created by one load. */
+export function ruleCount(): number {
+  return created.length;
+}
+
+export function rulesCreatedSince(count: number): readonly Rule<never, never>[] {
+  return created.slice(count);
+}

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A real pseudo-terminal, driven through tmux: starts a command in a detached tmux session,
+ * types into it (send-keys) and reads the screen (capture-pane). The program under test sees
+ * a genuine TTY, so its prompts, echo and masking behave as they do for a user.
+ */
+export class Terminal {
+  readonly #socket = `sa-test-${randomBytes(4).toString('hex')}`;
+  readonly #session = 'main';
+
+  private constructor() {}
+
+  /** Runs `command` (a shell command line) in `cwd` with extra `env`; prints EXIT=<code> when it ends. */
+  static start(command: string, options: { cwd: string; env?: Record<string, string> }): Terminal {
+    const terminal = new Terminal();
+    const exports = Object.entries(options.env ?? {})
+      .map(([key, value]) => `export ${key}=${shellQuote(value)};`)
+      .join(' ');
+    const script = `cd ${shellQuote(options.cwd)}; ${exports} ${command}; echo "EXIT=$?"; sleep 600`;
+    terminal.#tmux('new-session', '-d', '-s', terminal.#session, '-x', '220', '-y', '50', script);
+    return terminal;
+  }
+
+  /** Types text literally (no key-name interpretation). */
+  type(text: string): void {
+    this.#tmux('send-keys', '-t', this.#session, '-l', text);
+  }
+
+  /** Presses named keys, e.g. 'Enter', 'C-c', 'C-d'. */
+  press(...keys: string[]): void {
+    this.#tmux('send-keys', '-t', this.#session, ...keys);
+  }
+
+  /** The visible screen, with the scrollback. */
+  screen(): string {
+    return this.#tmux('capture-pane', '-p', '-S', '-200', '-t', this.#session);
+  }
+
+  /** Waits until the screen matches, or fails showing what was on it. */
+  async waitFor(pattern: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`terminal never showed ${String(pattern)}; screen:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Waits for the command to end and returns its exit code. */
+  async exitCode(timeoutMs = 15_000): Promise<number> {
+    const screen = await this.waitFor(/EXIT=\d+/, timeoutMs);
+    return Number(/EXIT=(\d+)/.exec(screen)![1]);
+  }
+
+  close(): void {
+    try {
+      this.#tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+
+  #tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.#socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  }
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
