@@ -11,3 +11,11 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** Ends a command with an exit code after it has already printed what the user needs. */
+export class QuietExit extends Error {
+  override name = 'QuietExit';
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
-import { CliError, EXIT } from './errors.ts';
+import { CliError, EXIT, QuietExit } from './errors.ts';
+import { registerOutputDelete } from './commands/output-delete.ts';
+import { registerOutputGet } from './commands/output-get.ts';
+import { registerOutputList } from './commands/output-list.ts';
+import { registerOutputNew } from './commands/output-new.ts';
 import { registerOutputServices } from './commands/output-services.ts';
+import { registerOutputTest } from './commands/output-test.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import '../outputs/builtin.ts';
@@ -14,6 +19,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)');
 
   const output = program.command('output').description('configure and inspect outputs');
+  registerOutputNew(output);
+  registerOutputList(output);
+  registerOutputGet(output);
+  registerOutputDelete(output);
+  registerOutputTest(output);
   registerOutputServices(output);
   registerRules(program);
   registerSecrets(program);
@@ -35,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof QuietExit) return error.exitCode;
     if (error instanceof CliError) {
       console.error(`error: ${error.message}`);
       return error.exitCode;

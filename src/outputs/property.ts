@@ -15,6 +15,8 @@ export interface OutputProperty {
   readonly credRequirement: boolean;
   /** May be left empty (e.g. an endpoint override). */
   readonly optional: boolean;
+  /** When set, the only values accepted (e.g. 'true' and 'false'). */
+  readonly choices?: readonly string[];
 }
 
 /** Property names in prompt order; `descriptor` always comes first. */
@@ -38,6 +40,7 @@ export function property(
     maskInput?: boolean;
     credRequirement?: boolean;
     optional?: boolean;
+    choices?: readonly string[];
   } = {},
 ): OutputProperty {
   return {
@@ -49,6 +52,7 @@ export function property(
     maskInput: options.maskInput ?? options.secret ?? false,
     credRequirement: options.credRequirement ?? options.secret ?? false,
     optional: options.optional ?? false,
+    ...(options.choices ? { choices: options.choices } : {}),
   };
 }
 
@@ -63,6 +67,9 @@ export function checkPropertyValue(
 ): string | undefined {
   if (value === '') {
     return prop.optional || prop.value !== '' ? undefined : `${name} is required and may not be empty`;
+  }
+  if (prop.choices && !prop.choices.includes(value)) {
+    return `${name} must be one of: ${prop.choices.join(', ')}`;
   }
   for (const char of prop.inputRestrictions) {
     if (value.includes(char)) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
 import { Secret } from '../../src/secrets/secret.ts';
+import { OutputConfigError } from '../../src/outputs/errors.ts';
 import { toCef } from '../../src/outputs/phantom/cef.ts';
 import { PhantomOutput } from '../../src/outputs/phantom/phantom.ts';
 import { LoopbackReceiver, type ReceivedRequest, type Scripted } from '../support/receiver.ts';
@@ -216,13 +217,10 @@ describe('Phantom output against a loopback SOAR', () => {
     expectNoSecrets(SECRETS, hung, reset);
   });
 
-  it.each(['yes', 'TRUE', '0', 'off', 'constructor'])('refuses verify_tls=%s as a config failure, sending nothing', async (value) => {
-    const alert = sampleAlert();
-    const result = await output({ verify_tls: value }).dispatch(alert, toAlertDocument(alert));
-    expect(result).toMatchObject({ kind: 'failed', reason: 'config' });
-    expect(result.kind === 'failed' && result.message).toContain(`verify_tls must be 'true' or 'false' (got '${value}')`);
+  it.each(['yes', 'TRUE', '0', 'off', 'constructor'])('refuses verify_tls=%s as a config error, sending nothing', (value) => {
+    expect(() => output({ verify_tls: value })).toThrow(OutputConfigError);
+    expect(() => output({ verify_tls: value })).toThrow('phantom:soc: verify_tls must be one of: true, false');
     expect(soar.requests).toHaveLength(0);
-    expectNoSecrets(SECRETS, result);
   });
 });
 

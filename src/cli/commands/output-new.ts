@@ -48,11 +48,18 @@ Examples:
 /** The non-interactive path: every value from a JSON object, checked exactly as prompts check. */
 function valuesFromFile(cls: OutputClass, options: NewOptions): Record<string, string> {
   const source = options.fromFile === '-' ? 'standard input' : options.fromFile!;
+  let text: string;
+  try {
+    text = readFileSync(options.fromFile === '-' ? 0 : options.fromFile!, 'utf8');
+  } catch (error) {
+    throw new CliError(`could not read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(options.fromFile === '-' ? 0 : options.fromFile!, 'utf8'));
-  } catch (error) {
-    throw new CliError(`could not read a JSON object from ${source}: ${(error as Error).message}`);
+    raw = JSON.parse(text);
+  } catch {
+    // JSON.parse's own message can quote the input, secrets included: say only that it is not JSON.
+    throw new CliError(`${source} is not valid JSON; it must hold one JSON object of property values, e.g. ${exampleObject(cls)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CliError(`${source} must hold a JSON object of property values, e.g. ${exampleObject(cls)}`);
@@ -71,7 +78,7 @@ function valuesFromFile(cls: OutputClass, options: NewOptions): Record<string, s
     const text = value === undefined ? '' : String(value);
     const problem = checkPropertyValue(name, prop, text);
     if (problem) throw new CliError(`${problem} (${cls.service}, from ${source})`);
-    values[name] = text === '' ? prop.value : text;
+    values[name] = text;
   }
   return values;
 }
@@ -94,7 +101,7 @@ async function valuesFromPrompts(project: Project, cls: OutputClass, options: Ne
       }
       const extraCheck = name === 'descriptor' ? (value: string) => duplicateDescriptorMessage(project, cls, value, options.update) : undefined;
       const value = await promptProperty(name, prop, extraCheck);
-      values[name] = value === '' ? prop.value : value;
+      values[name] = value;
     }
   } catch (error) {
     if (isPromptCancelled(error)) throw new CliError('cancelled: nothing was written', EXIT.cancelled);

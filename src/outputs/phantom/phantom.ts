@@ -2,12 +2,9 @@ import type { Alert, Severity } from '../../alerts/alert.ts';
 import { OutputBase, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
-import { delivered, failed, type DispatchResult } from '../result.ts';
+import { delivered, type DispatchResult } from '../result.ts';
 import { toCef } from './cef.ts';
 import { SoarClient, type Step } from './soar-client.ts';
-
-/** The only accepted values of `verify_tls`: an explicit word, never a guess from "no" or "0". */
-const VERIFY_TLS_VALUES: ReadonlyMap<string, boolean> = new Map([['true', true], ['false', false]]);
 
 /** SOAR ships the severities high, medium and low; ours are PagerDuty's four. */
 const SOAR_SEVERITY: Readonly<Record<Severity, string>> = { critical: 'high', error: 'high', warning: 'medium', info: 'low' };
@@ -43,15 +40,14 @@ export class PhantomOutput extends OutputBase {
     verify_tls: property("whether to verify the SOAR server's TLS certificate: true, or false only for a self-signed certificate on a network you trust", {
       value: 'true',
       optional: true,
+      // An explicit word only, never a guess from "no" or "0".
+      choices: ['true', 'false'],
     }),
   };
 
   async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
-    const verifyTlsSetting = this.setting('verify_tls');
-    const verifyTls = VERIFY_TLS_VALUES.get(verifyTlsSetting);
-    if (verifyTls === undefined) {
-      return failed('config', `${this.name}: verify_tls must be 'true' or 'false' (got '${verifyTlsSetting}'); run 'streamalert output new --service phantom --update' to fix it`);
-    }
+    // createOutput has checked the value against `choices`: anything but 'false' verifies.
+    const verifyTls = this.setting('verify_tls') !== 'false';
     const soar = new SoarClient(this.context.http, {
       baseUrl: this.setting('url'),
       authToken: this.setting('ph_auth_token'),

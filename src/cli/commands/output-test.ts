@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { createAlert } from '../../alerts/alert.ts';
+import { deliverToLoaded, loadConfiguredOutputs } from '../../delivery/configured-outputs.ts';
+import { createOutputContext } from '../../outputs/context.ts';
+import type { DispatchResult } from '../../outputs/result.ts';
+import { credentialStoreOf } from '../credentials.ts';
+import { EXIT, QuietExit } from '../errors.ts';
+import { configuredOutputNamed } from '../output-name.ts';
+import { projectOf } from '../project.ts';
+
+/** `streamalert output test <service:descriptor>`: one labelled test alert, one attempt, the answer printed. */
+export function registerOutputTest(output: Command): void {
+  output
+    .command('test')
+    .argument('<output>', 'service:descriptor, e.g. slack:sec-alerts')
+    .description('send a clearly labelled test alert to one output and print what came back')
+    .addHelpText('after', '\nExample:\n  $ streamalert output test slack:sec-alerts')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const project = projectOf(command);
+      configuredOutputNamed(project, name);
+      const alert = testAlert(name);
+      const context = createOutputContext({ region: project.global.account.region });
+      try {
+        const loaded = await loadConfiguredOutputs(project, credentialStoreOf(project), context, [name]);
+        const [report] = await deliverToLoaded(alert, loaded);
+        console.log(`${name}: ${describeResult(report!.result)}`);
+        if (report!.result.kind !== 'delivered') throw new QuietExit(EXIT.failed);
+      } finally {
+        await context.close();
+      }
+    });
+}
+
+/** A test alert no one can mistake for a real one. */
+function testAlert(name: string) {
+  return createAlert({
+    ruleName: 'streamalert_output_test',
+    ruleDescription: `Test alert sent by 'streamalert output test ${name}'. If you can read this, the output works; no action is needed.`,
+    severity: 'info',
+    logSource: 'streamalert',
+    logType: 'streamalert:test',
+    sourceEntity: 'streamalert-cli',
+    sourceService: 'cli',
+    outputs: [name],
+    record: { test: true, message: 'This is a test alert from StreamAlert. No action is needed.', output: name, sent_at: new Date().toISOString() },
+  });
+}
+
+/** One line a person can act on: what happened, why, and when a retry makes sense. */
+export function describeResult(result: DispatchResult): string {
+  switch (result.kind) {
+    case 'delivered':
+      return `delivered${result.reference ? ` (reference: ${result.reference})` : ''}`;
+    case 'retry':
+      return `not delivered, worth retrying (${result.reason}): ${result.message}${result.retryAfterMs !== undefined ? `; the service asks to wait ${Math.ceil(result.retryAfterMs / 1000)} s` : ''}`;
+    case 'failed':
+      return `failed (${result.reason}): ${result.message}`;
+  }
+}
