@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -15,14 +15,36 @@ export interface CliRun {
  * standard input from `input` (or none), the given environment on top of PATH and the AWS
  * settings of the test run (moto endpoint, fake credentials).
  */
-export function streamalert(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): CliRun {
-  const aws = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('AWS_')));
+export function streamalert(args: readonly string[], options: CliOptions = {}): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env.PATH, ...aws, ...options.env },
+    env: childEnv(options.env),
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As `streamalert`, without blocking this process: for tests whose loopback servers must answer it. */
+export async function streamalertAsync(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(options.input ?? '');
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, stdout, stderr };
+}
+
+interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  cwd?: string;
+}
+
+function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const aws = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('AWS_')));
+  return { PATH: process.env.PATH, ...aws, ...env };
 }
