@@ -5,3 +5,4 @@ import './aws-s3/aws-s3.ts';
 import './aws-lambda/aws-lambda.ts';
 import './pagerduty/pagerduty.ts';
 import './phantom/phantom.ts';
+import './file/file.ts';

@@ -6,6 +6,8 @@ export interface OutputContextOptions {
   /** Per request, for HTTP and AWS calls alike. Default 10 s. */
   timeoutMs?: number;
   region?: string;
+  /** Where relative paths in output settings point from: the project folder. Default: cwd. */
+  projectDir?: string;
 }
 
 /** A context with its own HTTP pools and AWS clients; `close` when done with it. */
@@ -15,6 +17,7 @@ export function createOutputContext(options: OutputContextOptions = {}): OutputC
   return {
     http,
     aws,
+    projectDir: options.projectDir ?? process.cwd(),
     async close() {
       aws.destroy();
       await http.close();

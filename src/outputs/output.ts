@@ -10,6 +10,8 @@ import { scrub } from './http/redact.ts';
 export interface OutputContext {
   readonly http: HttpClient;
   readonly aws: AwsClients;
+  /** The project folder, against which relative paths in settings resolve. */
+  readonly projectDir: string;
 }
 
 /** One configured output: its descriptor and the values of its properties (secrets as Secret). */

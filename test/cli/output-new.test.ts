@@ -19,6 +19,8 @@ function validValues(service: string): Record<string, string> {
       return { descriptor: 'audit', bucket: 'acme-alerts-bucket' };
     case 'aws-lambda':
       return { descriptor: 'enrich', function_name: 'enrich-fn:production' };
+    case 'file':
+      return { descriptor: 'archive', path: 'alerts/archive.jsonl' };
     default:
       throw new Error(`no test values for service ${service}: add them here`);
   }
@@ -43,7 +45,7 @@ describe('streamalert output new --from-file, for every built-in service', () =>
     for (const service of serviceIds()) expect(() => validValues(service)).not.toThrow();
   });
 
-  it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
+  it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda', 'file'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
     const project = makeProject();
     const env = isolatedEnv();
     const values = validValues(service);

@@ -89,7 +89,7 @@ describe.skipIf(noMoto)('aws-lambda output against moto', () => {
   });
 
   const output = (functionName: string): OutputBase =>
-    createOutput('aws-lambda', { descriptor: 'enrich', values: { function_name: functionName } }, { http: context.http, aws: clients });
+    createOutput('aws-lambda', { descriptor: 'enrich', values: { function_name: functionName } }, { ...context, aws: clients });
 
   it.each([
     ['a function name', () => name, () => name, undefined],
@@ -171,7 +171,7 @@ describe('aws-lambda output against a scripted Lambda endpoint', () => {
   });
 
   const output = (functionName = 'enrich-fn:production'): OutputBase =>
-    createOutput('aws-lambda', { descriptor: 'enrich', values: { function_name: functionName } }, { http: context.http, aws: clients });
+    createOutput('aws-lambda', { descriptor: 'enrich', values: { function_name: functionName } }, { ...context, aws: clients });
 
   it('posts an Event invocation with the qualifier as a query parameter and returns the request id', async () => {
     fakeLambda.script({ status: 202, headers: { 'x-amzn-requestid': '5f6a7b8c-0000-4a1b-9c2d-abcdef012345' } });

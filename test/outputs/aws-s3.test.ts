@@ -118,7 +118,7 @@ describe('aws-s3 output against a scripted S3 endpoint', () => {
     fakeS3.requests.length = 0;
   });
 
-  const output = () => createOutput('aws-s3', { descriptor: 'audit', values: { bucket: 'acme-alerts' } }, { http: context.http, aws: clients });
+  const output = () => createOutput('aws-s3', { descriptor: 'audit', values: { bucket: 'acme-alerts' } }, { ...context, aws: clients });
 
   it('PUTs the document path-style to the bucket and key, as JSON', async () => {
     fakeS3.script({ status: 200, headers: { etag: '"9b2cf535f27731c974343645a3985328"' } });
