@@ -70,23 +70,20 @@ export class HttpClient {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       return { ok: false, result: failed('config', `unsupported URL scheme ${url.protocol} (use https)`) };
     }
-    const secrets = [request.url, url.pathname + url.search, ...(request.secrets ?? [])].filter(
-      (secret) => secret.length > 1,
-    );
-    const where = safeOrigin(url);
-
     let response: HttpResponse;
     try {
       response = await this.#exchange(url, request);
     } catch (error) {
-      return { ok: false, result: classifyNetworkError(error, where, this.timeoutMs) };
+      return { ok: false, result: classifyNetworkError(error, safeOrigin(url), this.timeoutMs) };
     }
 
     const verdict = classifyStatus(response.status, request.statusOverrides);
     if (verdict.kind === 'delivered') return { ok: true, response };
 
+    // Failure path only: the URL's path and query often are the credential (a webhook).
+    const secrets = [request.url, url.pathname + url.search, ...(request.secrets ?? [])].filter((secret) => secret.length > 1);
     const snippet = response.body.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_SNIPPET_CHARS);
-    const message = scrub(`${where} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, secrets);
+    const message = scrub(`${safeOrigin(url)} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, secrets);
     const result =
       verdict.kind === 'retry'
         ? retry(verdict.reason, message, parseRetryAfter(headerValue(response.headers['retry-after'])))
