@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/errors.ts';
-import { describe, fitObject, fitEnvelope, type Mismatch, type Write } from './coerce.ts';
+import { applyWrites, describe, fitEnvelope, fitObject, type Mismatch, type Writes } from './coerce.ts';
 import { logPatternMismatch } from './log-patterns.ts';
-import { ENVELOPE_KEY, isPlainObject } from './record.ts';
+import { cloneJson, ENVELOPE_KEY, isPlainObject } from './record.ts';
 import type { LogSchema } from './schema.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -61,7 +61,7 @@ export function selectSchemas(schemas: readonly LogSchema[], logType?: string): 
 export class Classifier {
   readonly candidates: readonly LogSchema[];
   readonly #simple: readonly boolean[];
-  readonly #writes: Write[] = [];
+  readonly #writes: Writes = [];
 
   constructor(schemas: readonly LogSchema[], logType?: string) {
     this.candidates = selectSchemas(schemas, logType);
@@ -90,7 +90,7 @@ export class Classifier {
     writes.length = 0;
     const mismatch = fitObject(record, schema.fields, writes, '', explain);
     if (mismatch !== undefined) return mismatch;
-    for (const write of writes) write.target[write.key] = write.value;
+    applyWrites(writes);
     writes.length = 0;
     const target = record as JsonObject;
     if (schema.logPatterns) {
@@ -138,7 +138,7 @@ export class Classifier {
     const first = extracted.records[0];
     if (first === undefined) return { reason: extracted.reasons[0] ?? 'no record found', problems: Number.MAX_SAFE_INTEGER };
     // Explaining must not convert anything: work on a copy.
-    const copy = structuredClone(first);
+    const copy = cloneJson(first);
     return this.#fit(schema, copy, extracted.envelope, true) ?? { reason: 'does not fit', problems: 1 };
   }
 }

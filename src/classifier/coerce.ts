@@ -15,10 +15,16 @@ import type { FieldType, Fields } from './schema.ts';
  * Changes are collected as writes and applied only when the whole record fits, so a schema
  * that fails half-way never leaves the record half-converted for the next schema.
  */
-export interface Write {
-  readonly target: Record<string, unknown>;
-  readonly key: string;
-  readonly value: unknown;
+export type Writes = unknown[];
+
+/** Queues `target[key] = value`; kept flat (three slots per write) so the common path allocates nothing. */
+function queue(writes: Writes, target: Record<string, unknown>, key: string, value: unknown): void {
+  writes.push(target, key, value);
+}
+
+/** Applies queued writes. */
+export function applyWrites(writes: Writes): void {
+  for (let i = 0; i < writes.length; i += 3) (writes[i] as Record<string, unknown>)[writes[i + 1] as string] = writes[i + 2];
 }
 
 /** Why a value does not fit; `problems` counts missing, unexpected and mistyped keys (for "closest schema"). */
@@ -36,7 +42,7 @@ const MAX_LISTED_KEYS = 5;
  * Checks `value` against `fields`, pushing the coercions and defaults it needs onto `writes`.
  * Returns undefined when it fits, else NO_FIT (or, with `explain`, a Mismatch saying why).
  */
-export function fitObject(value: unknown, fields: Fields, writes: Write[], path: string, explain: boolean): Mismatch | undefined {
+export function fitObject(value: unknown, fields: Fields, writes: Writes, path: string, explain: boolean): Mismatch | undefined {
   if (!isPlainObject(value)) {
     return explain ? { reason: `${path ? `${path.slice(0, -1)}: ` : ''}expected an object, got ${describe(value)}`, problems: fields.byName.size || 1 } : NO_FIT;
   }
@@ -52,7 +58,11 @@ export function fitObject(value: unknown, fields: Fields, writes: Write[], path:
       continue;
     }
     if (!field.optional) requiredPresent++;
-    const problem = fitValue(value, key, value[key], field.type, writes, path, explain);
+    const item = value[key];
+    // Most values already have their declared type: settle those without a call.
+    const kind = field.type.kind;
+    if (kind === 'string' ? typeof item === 'string' : kind === 'object' ? isPlainObject(item) || item === null : kind === 'boolean' && typeof item === 'boolean') continue;
+    const problem = fitValue(value, key, item, field.type, writes, path, explain);
     if (problem !== undefined) {
       if (!explain) return NO_FIT;
       (typeProblems ??= []).push(problem);
@@ -63,10 +73,10 @@ export function fitObject(value: unknown, fields: Fields, writes: Write[], path:
   if (missing && !explain) return NO_FIT;
   if (unexpected || missing || typeProblems) return explainMismatch(path, missing, unexpected, typeProblems);
 
-  if (byName.size !== fields.requiredCount) {
-    for (const [key, field] of byName) {
-      if (field.optional && !(key in value)) writes.push({ target: value, key, value: defaultValue(field.type) });
-    }
+  const optional = fields.optional;
+  for (let i = 0; i < optional.length; i++) {
+    const [key, type] = optional[i]!;
+    if (!(key in value)) queue(writes, value, key, defaultValue(type));
   }
   return undefined;
 }
@@ -79,7 +89,7 @@ export function fitObject(value: unknown, fields: Fields, writes: Write[], path:
 export function fitEnvelope(payload: unknown, fields: Fields, explain: boolean): { envelope: Record<string, unknown> } | Mismatch {
   if (!isPlainObject(payload)) return explain ? { reason: `expected an object, got ${describe(payload)}`, problems: fields.byName.size || 1 } : NO_FIT;
   const envelope: Record<string, unknown> = {};
-  const writes: Write[] = [];
+  const writes: Writes = [];
   let missing: string[] | undefined;
   let typeProblems: Mismatch[] | undefined;
   for (const [key, field] of fields.byName) {
@@ -97,7 +107,7 @@ export function fitEnvelope(payload: unknown, fields: Fields, explain: boolean):
     }
   }
   if (missing || typeProblems) return explainMismatch('', missing, undefined, typeProblems);
-  for (const write of writes) write.target[write.key] = write.value;
+  applyWrites(writes);
   return { envelope };
 }
 
@@ -106,32 +116,32 @@ function fitValue(
   key: string,
   value: unknown,
   type: FieldType,
-  writes: Write[],
+  writes: Writes,
   path: string,
   explain: boolean,
 ): Mismatch | undefined {
   switch (type.kind) {
     case 'string':
       if (typeof value === 'string' || isEmpty(value)) return undefined;
-      writes.push({ target: parent, key, value: typeof value === 'object' ? JSON.stringify(value) : String(value) });
+      queue(writes, parent, key, typeof value === 'object' ? JSON.stringify(value) : String(value));
       return undefined;
     case 'integer': {
       if ((typeof value === 'number' && Number.isInteger(value)) || isEmpty(value)) return undefined;
       const number = toInteger(value);
       if (number === undefined) return typeMismatch(path, key, 'an integer', value, explain);
-      writes.push({ target: parent, key, value: number });
+      queue(writes, parent, key, number);
       return undefined;
     }
     case 'float': {
       if (typeof value === 'number' || isEmpty(value)) return undefined;
       const number = toFloat(value);
       if (number === undefined) return typeMismatch(path, key, 'a float', value, explain);
-      writes.push({ target: parent, key, value: number });
+      queue(writes, parent, key, number);
       return undefined;
     }
     case 'boolean':
       if (value === true || isEmpty(value)) return undefined;
-      writes.push({ target: parent, key, value: typeof value === 'string' && value.toLowerCase() === 'true' });
+      queue(writes, parent, key, typeof value === 'string' && value.toLowerCase() === 'true');
       return undefined;
     case 'object':
       return isPlainObject(value) || isEmpty(value) ? undefined : typeMismatch(path, key, 'an object', value, explain);

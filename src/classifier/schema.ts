@@ -20,6 +20,8 @@ export interface Field {
 export interface Fields {
   readonly byName: ReadonlyMap<string, Field>;
   readonly requiredCount: number;
+  /** The optional keys and their types, to fill in the absent ones without walking every field. */
+  readonly optional: ReadonlyArray<readonly [string, FieldType]>;
 }
 
 /** The raw `schema` (or `envelope_keys`) object of a schema file. */
@@ -208,7 +210,8 @@ function compileFields(definition: SchemaDefinition, where: string, optional: re
   for (const [key, value] of Object.entries(definition)) {
     byName.set(key, { type: compileType(value, `${where}.${key}`), optional: optionalSet.has(key) });
   }
-  return { byName, requiredCount: byName.size - optionalSet.size };
+  const optionalFields = [...byName].filter(([, field]) => field.optional).map(([key, field]) => [key, field.type] as const);
+  return { byName, requiredCount: byName.size - optionalSet.size, optional: optionalFields };
 }
 
 function compileType(value: unknown, where: string): FieldType {

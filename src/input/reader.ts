@@ -95,9 +95,14 @@ function detectFormat(text: string, atEnd: boolean): 'lines' | 'documents' | und
 /** Bytes to text: gunzips when the input starts with gzip's magic bytes, keeps split UTF-8 characters whole, drops a BOM. */
 async function* decodeText(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const iterator = input[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  const head = first.value;
+  // gzip's magic is two bytes, and a stream may hand them over one at a time.
+  let head: Buffer | string = Buffer.alloc(0);
+  while (typeof head !== 'string' && head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = typeof next.value === 'string' && head.length === 0 ? next.value : Buffer.concat([head, Buffer.from(next.value)]);
+  }
+  if (head.length === 0) return;
   const rest: AsyncIterable<Buffer | string> = { [Symbol.asyncIterator]: () => iterator };
   const gzipped = typeof head !== 'string' && head[0] === 0x1f && head[1] === 0x8b;
   const source: AsyncIterable<Buffer | string> = gzipped

@@ -23,6 +23,8 @@ export interface PipelineParts extends PipelineOptions {
 }
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
+/** The summary's reason for every malformed input record: their messages differ only by position. */
+const NOT_JSON = 'not valid JSON';
 
 /**
  * Records in, alerts out: the classifier and the rules engine of one run, with its counters.
@@ -63,12 +65,15 @@ export class Pipeline {
     });
   }
 
-  /** One item of readRecords(): a malformed one is counted as unclassified, with the parse error as reason. */
+  /**
+   * One item of readRecords(): a malformed one is counted as unclassified (under 'not valid
+   * JSON' in the summary) and reported with the parse error.
+   */
   processInput(item: InputRecord): readonly Alert[] {
     if (item.error === undefined) return this.process(item.value, item.ordinal);
     this.stats.read++;
     this.stats.records++;
-    this.#unclassified(item.ordinal, 0, 1, item.error);
+    this.#unclassified(item.ordinal, 0, 1, item.error, NOT_JSON);
     return NO_ALERTS;
   }
 
@@ -97,9 +102,9 @@ export class Pipeline {
     return alerts ?? NO_ALERTS;
   }
 
-  #unclassified(ordinal: number, index: number, of: number, reason: string): void {
+  #unclassified(ordinal: number, index: number, of: number, reason: string, summary = reason): void {
     this.stats.unclassified++;
-    bump(this.stats.unclassifiedByReason, reason, MAX_REASONS);
+    bump(this.stats.unclassifiedByReason, summary, MAX_REASONS);
     this.#onEvent({ kind: 'unclassified', position: { ordinal, index, of }, reason });
   }
 }

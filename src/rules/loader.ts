@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SEVERITIES, type Severity } from '../alerts/alert.ts';
 import { isPlainObject } from '../classifier/record.ts';
@@ -111,13 +111,29 @@ async function importModule(path: string, file: string): Promise<Array<[string, 
     namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new RuleLoadError(`${file} could not be loaded (${detail}); fix the file`, { cause: error });
+    throw new RuleLoadError(`${file} could not be loaded (${detail}); ${moduleTypeHint(path) ?? 'fix the file'}`, { cause: error });
   }
-  const entries = Object.entries(namespace);
-  // A file compiled as CommonJS (no "type": "module" nearby) shows its exports under `default`.
-  const cjs = namespace.default;
-  if (isPlainObject(cjs) && !isRule(cjs)) entries.push(...Object.entries(cjs).filter(([name]) => !(name in namespace)));
-  return entries;
+  return Object.entries(namespace);
+}
+
+/**
+ * Rule files use `import`/`export`; Node reads .ts and .js files as CommonJS unless the nearest
+ * package.json says `"type": "module"`, and then fails in confusing ways. Say so plainly.
+ */
+function moduleTypeHint(path: string): string | undefined {
+  if (path.endsWith('.mts') || path.endsWith('.mjs')) return undefined;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module') return undefined;
+      } catch {
+        // an unreadable package.json: fall through to the hint
+      }
+      return `add "type": "module" to ${manifest} (rule files are ES modules), or name the file .mts`;
+    }
+    if (dirname(dir) === dir) return 'add a package.json with "type": "module" to the project (rule files are ES modules), or name the file .mts';
+  }
 }
 
 function checkRule(declared: Rule<never, never>, name: string, file: string, knownLogs: ReadonlySet<string>, configured: ReadonlySet<string>): LoadedRule {

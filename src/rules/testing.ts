@@ -287,7 +287,8 @@ export function formatRuleTestReport(report: RuleTestReport): string {
   }
   if (report.untested.length > 0) lines.push('', `No test event expects these rules to fire: ${report.untested.join(', ')}`);
   const malformed = report.malformed.length > 0 ? `, ${report.malformed.length} malformed` : '';
-  lines.push('', `Rule tests: ${report.outcomes.length} events, ${report.passed} passed, ${report.failed} failed${malformed}`);
+  const events = `${report.outcomes.length} event${report.outcomes.length === 1 ? '' : 's'}`;
+  lines.push('', `Rule tests: ${events}, ${report.passed} passed, ${report.failed} failed${malformed}`);
   return lines.join('\n').replace(/^\n/, '');
 }
 
