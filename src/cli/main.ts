@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { CliError, EXIT, QuietExit } from './errors.ts';
+import { registerInit } from './commands/init.ts';
 import { registerOutputDelete } from './commands/output-delete.ts';
 import { registerOutputGet } from './commands/output-get.ts';
 import { registerOutputList } from './commands/output-list.ts';
@@ -8,6 +9,7 @@ import { registerOutputNew } from './commands/output-new.ts';
 import { registerOutputServices } from './commands/output-services.ts';
 import { registerOutputTest } from './commands/output-test.ts';
 import { registerRules } from './commands/rules.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import '../outputs/builtin.ts';
 
@@ -18,6 +20,7 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'project folder (default: $STREAMALERT_PROJECT or the current directory)')
     .showHelpAfterError('(add --help for usage)');
 
+  registerInit(program);
   const output = program.command('output').description('configure and inspect outputs');
   registerOutputNew(output);
   registerOutputList(output);
@@ -26,6 +29,7 @@ export function buildProgram(): Command {
   registerOutputTest(output);
   registerOutputServices(output);
   registerRules(program);
+  registerRun(program);
   registerSecrets(program);
 
   // Every subcommand reports usage errors through main() rather than exiting itself.

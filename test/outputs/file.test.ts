@@ -37,10 +37,18 @@ describe('file output', () => {
     expect(new Set(ids)).toEqual(new Set(alerts.map((a) => a.id)));
   });
 
-  it('fails as config when the folder does not exist, and as auth without permission', async () => {
+  it('creates a missing folder, private to the user', async () => {
     const dir = tempDir();
     const alert = sampleAlert();
-    expect(await fileOutput(dir, 'missing/alerts.jsonl').dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'failed', reason: 'config' });
+    expect(await fileOutput(dir, 'state/alerts/a.jsonl').dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'delivered' });
+    expect(statSync(join(dir, 'state', 'alerts')).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(readFileSync(join(dir, 'state', 'alerts', 'a.jsonl'), 'utf8')).id).toBe(alert.id);
+  });
+
+  it('fails as config when the path is a folder, and as auth without permission', async () => {
+    const dir = tempDir();
+    const alert = sampleAlert();
+    expect(await fileOutput(dir, '.').dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'failed', reason: 'config' });
     if (process.getuid?.() !== 0) {
       mkdirSync(join(dir, 'locked'));
       chmodSync(join(dir, 'locked'), 0o500);

@@ -66,6 +66,9 @@ export function classifyAwsError(error: unknown, resource: string): Retry | Fail
   const status = shape.$metadata?.httpStatusCode;
   const detail = `${name}${status ? ` (HTTP ${status})` : ''}: ${shape.message ?? 'no message'}`;
 
+  if (name === 'CredentialsProviderError') {
+    return failed('auth', `no AWS credentials were found for ${resource}: set them up as the AWS SDK expects (environment, ~/.aws, or an IAM role): ${detail}`);
+  }
   if (THROTTLING.has(name) || status === 429) {
     const seconds = Number(shape.retryAfterSeconds);
     return retry('rate_limited', `AWS throttled requests to ${resource}: ${detail}`, Number.isFinite(seconds) ? seconds * 1000 : undefined);

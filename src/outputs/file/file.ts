@@ -1,5 +1,5 @@
-import { appendFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Alert } from '../../alerts/alert.ts';
 import { OutputBase, type Publication } from '../output.ts';
 import { property } from '../property.ts';
@@ -28,13 +28,18 @@ export class FileOutput extends OutputBase {
 
   async dispatch(_alert: Alert, publication: Publication): Promise<DispatchResult> {
     const path = resolve(this.context.projectDir, this.setting('path'));
+    const line = `${JSON.stringify(publication)}\n`;
     try {
-      await appendFile(path, `${JSON.stringify(publication)}\n`, { mode: 0o600 });
+      await appendFile(path, line, { mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        // First alert to a new location: create its folder (private: alerts hold log records).
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        await appendFile(path, line, { mode: 0o600 });
+      });
       return delivered(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
       if (TRANSIENT_CODES.has(code)) return retry('server_error', `could not append to ${path} (${code})`);
-      if (code === 'ENOENT') return failed('config', `the folder of ${path} does not exist; create it or change the path`);
       if (code === 'EACCES' || code === 'EPERM') return failed('auth', `no permission to write ${path} (${code})`);
       return failed('config', `could not append to ${path} (${code})`);
     }

@@ -9,7 +9,8 @@ const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
 export const cloudtrail_network_acl_ingress_anywhere = rule(
   {
     logs: ['cloudtrail:events'],
-    outputs: ['slack:sec-alerts'],
+    // Local audit trail for the quickstart. In production: ['slack:sec-alerts'] (docs/outputs/README.md, Strategy).
+    outputs: ['file:alerts'],
     publishers: { slack: 'slack_summary' },
     context: { summary_fields: ['eventName', 'requestParameters.networkAclId', 'requestParameters.cidrBlock', 'userIdentity.arn', 'sourceIPAddress'] },
     severity: 'warning',

@@ -8,7 +8,8 @@ import { rule } from 'streamalert';
 export const cloudtrail_root_account_usage = rule(
   {
     logs: ['cloudtrail:events'],
-    outputs: ['pagerduty:oncall', 'aws-s3:audit'],
+    // Local audit trail for the quickstart. In production: ['pagerduty:oncall', 'aws-s3:audit'] (docs/outputs/README.md, Strategy).
+    outputs: ['file:alerts'],
     publishers: { pagerduty: ['remove_internal_fields', 'pagerduty_custom_details'] },
     reqSubkeys: { userIdentity: ['type'] },
     severity: 'critical',

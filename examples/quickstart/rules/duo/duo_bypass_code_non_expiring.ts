@@ -14,7 +14,8 @@ function details(description: string): Record<string, unknown> {
 export const duo_bypass_code_non_expiring = rule(
   {
     logs: ['duo:administrator'],
-    outputs: ['slack:sec-alerts'],
+    // Local audit trail for the quickstart. In production: ['slack:sec-alerts'] (docs/outputs/README.md, Strategy).
+    outputs: ['file:alerts'],
     severity: 'error',
     description: 'A Duo administrator created a bypass code that never expires',
   },

@@ -4,7 +4,8 @@ import { rule } from 'streamalert';
 export const github_site_admin_user_promotion = rule(
   {
     logs: ['github:audit'],
-    outputs: ['slack:sec-alerts', 'aws-s3:audit'],
+    // Local audit trail for the quickstart. In production: ['slack:sec-alerts', 'aws-s3:audit'] (docs/outputs/README.md, Strategy).
+    outputs: ['file:alerts'],
     publishers: { slack: 'slack_summary' },
     context: { summary_fields: ['actor', 'user', 'actor_ip'] },
     description: 'A GitHub Enterprise user account was promoted to site administrator',
