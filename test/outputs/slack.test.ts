@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
 import { Secret } from '../../src/secrets/secret.ts';
-import { buildSlackMessages, SLACK_LIMITS, type SlackMessage } from '../../src/outputs/slack/message.ts';
+import { buildSlackMessages, slackMessageJson, SLACK_LIMITS, type SlackMessage } from '../../src/outputs/slack/message.ts';
 import { renderRecord, splitText } from '../../src/outputs/slack/render.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
@@ -40,6 +40,13 @@ describe('Slack rendering', () => {
     expect(shown).toContain('field_0:');
     expect(shown).toContain('field_599:');
     expect(JSON.stringify(messages)).not.toContain('truncated');
+  });
+
+  it('serialises messages exactly as JSON.stringify would', () => {
+    const record = { quote: 'say "hi"\n\ttab \\ back', unicode: 'é ✓ \u2028', n: 1, nested: { list: [1, { deep: null }] } };
+    for (const message of buildSlackMessages({ ruleName: 'r "q"', ruleDescription: 'd <x>', record, alertId: 'id', created: 'now' })) {
+      expect(slackMessageJson(message)).toBe(JSON.stringify(message));
+    }
   });
 
   it('truncates past the maximum and says so', () => {

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { failed, retry, type Failed, type Retry } from '../result.ts';
 import { classifyStatus, type StatusOverrides } from './status.ts';
 import { parseRetryAfter } from './retry-after.ts';
-import { safeOrigin, scrub } from './redact.ts';
+import { scrub } from './redact.ts';
 
 export interface HttpRequest {
   method?: 'GET' | 'POST' | 'PUT';
@@ -17,6 +17,8 @@ export interface HttpRequest {
   secrets?: readonly string[];
   /** The output's exceptions to the shared status table. */
   statusOverrides?: StatusOverrides;
+  /** Skip reading a 2xx body (e.g. Slack's "ok") the output will not look at. */
+  ignoreSuccessBody?: boolean;
   /** Verify the server's TLS certificate (default true). Off only by an explicit user setting. */
   verifyTls?: boolean;
 }
@@ -32,6 +34,13 @@ export type HttpOutcome =
   | { ok: true; response: HttpResponse }
   | { ok: false; result: Retry | Failed; response?: HttpResponse };
 
+/** A parsed request URL, with the parts each request needs. */
+interface Target {
+  url: URL;
+  origin: string;
+  path: string;
+}
+
 export interface HttpClientOptions {
   /** Applies to connecting, to the response headers and to each gap in the body. */
   timeoutMs?: number;
@@ -40,6 +49,7 @@ export interface HttpClientOptions {
 }
 
 const MAX_ERROR_SNIPPET_CHARS = 300;
+const MAX_REMEMBERED_URLS = 1000;
 
 /**
  * The HTTP layer every HTTP output shares: one keep-alive undici Pool per origin, a timeout on
@@ -54,6 +64,7 @@ export class HttpClient {
   readonly timeoutMs: number;
   readonly #connections: number;
   readonly #pools = new Map<string, Pool>();
+  readonly #targets = new Map<string, Target>();
 
   constructor(options: HttpClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -61,20 +72,17 @@ export class HttpClient {
   }
 
   async send(request: HttpRequest): Promise<HttpOutcome> {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return { ok: false, result: failed('config', 'the configured URL is not a valid URL') };
-    }
+    const target = this.#target(request.url);
+    if (!target) return { ok: false, result: failed('config', 'the configured URL is not a valid URL') };
+    const { url } = target;
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       return { ok: false, result: failed('config', `unsupported URL scheme ${url.protocol} (use https)`) };
     }
     let response: HttpResponse;
     try {
-      response = await this.#exchange(url, request);
+      response = await this.#exchange(target, request);
     } catch (error) {
-      return { ok: false, result: classifyNetworkError(error, safeOrigin(url), this.timeoutMs) };
+      return { ok: false, result: classifyNetworkError(error, target.origin, this.timeoutMs) };
     }
 
     const verdict = classifyStatus(response.status, request.statusOverrides);
@@ -83,7 +91,7 @@ export class HttpClient {
     // Failure path only: the URL's path and query often are the credential (a webhook).
     const secrets = [request.url, url.pathname + url.search, ...(request.secrets ?? [])].filter((secret) => secret.length > 1);
     const snippet = response.body.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_SNIPPET_CHARS);
-    const message = scrub(`${safeOrigin(url)} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, secrets);
+    const message = scrub(`${target.origin} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, secrets);
     const result =
       verdict.kind === 'retry'
         ? retry(verdict.reason, message, parseRetryAfter(headerValue(response.headers['retry-after'])))
@@ -98,23 +106,42 @@ export class HttpClient {
     await Promise.all(pools.map((pool) => pool.close()));
   }
 
-  async #exchange(url: URL, request: HttpRequest): Promise<HttpResponse> {
-    const headers: Record<string, string> = { ...request.headers };
+  async #exchange(target: Target, request: HttpRequest): Promise<HttpResponse> {
+    let headers = request.headers;
     let body = request.body;
     if (request.json !== undefined) {
       body = JSON.stringify(request.json);
-      headers['content-type'] ??= 'application/json';
+      headers = { 'content-type': 'application/json', ...headers };
     }
-    const pool = this.#pool(url.origin, request.verifyTls ?? true);
+    const pool = this.#pool(target.origin, request.verifyTls ?? true);
     const response = await pool.request({
       method: request.method ?? (body === undefined ? 'GET' : 'POST'),
-      path: url.pathname + url.search,
+      path: target.path,
       headers,
       body,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
+    if (request.ignoreSuccessBody && response.statusCode >= 200 && response.statusCode < 300) {
+      await response.body.dump();
+      return { status: response.statusCode, headers: response.headers, body: '' };
+    }
     return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+  }
+
+  /** Parses a URL once: outputs send to the same few again and again (a webhook). */
+  #target(text: string): Target | undefined {
+    let target = this.#targets.get(text);
+    if (target) return target;
+    try {
+      const url = new URL(text);
+      target = { url, origin: url.origin, path: url.pathname + url.search };
+    } catch {
+      return undefined;
+    }
+    if (this.#targets.size >= MAX_REMEMBERED_URLS) this.#targets.clear();
+    this.#targets.set(text, target);
+    return target;
   }
 
   #pool(origin: string, verifyTls: boolean): Pool {

@@ -3,7 +3,9 @@ import { OutputBase, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
-import { buildSlackMessages, type SlackMessage } from './message.ts';
+import { buildSlackMessages, slackMessageJson } from './message.ts';
+
+const JSON_CONTENT = { 'content-type': 'application/json' };
 
 /**
  * Slack incoming webhooks. https://api.slack.com/messaging/webhooks
@@ -29,24 +31,26 @@ export class SlackOutput extends OutputBase {
 
   async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
     const url = this.setting('url');
-    for (const message of this.messages(alert, publication)) {
-      const outcome = await this.context.http.send({ method: 'POST', url, json: message });
+    for (const body of this.bodies(alert, publication)) {
+      const outcome = await this.context.http.send({ method: 'POST', url, body, headers: JSON_CONTENT, ignoreSuccessBody: true });
       // Parts already posted stay posted; a retry re-sends every part (webhooks have no idempotency key).
       if (!outcome.ok) return outcome.result;
     }
     return delivered();
   }
 
-  private messages(alert: Alert, publication: Publication): SlackMessage[] | Publication[] {
+  /** The JSON body of each message to post: a publisher's own layout, or ours. */
+  private bodies(alert: Alert, publication: Publication): string[] {
     if ('@slack.text' in publication || '@slack.blocks' in publication) {
-      return [{ text: publication['@slack.text'] ?? `Rule triggered: ${alert.ruleName}`, blocks: publication['@slack.blocks'] }];
+      return [JSON.stringify({ text: publication['@slack.text'] ?? `Rule triggered: ${alert.ruleName}`, blocks: publication['@slack.blocks'] })];
     }
-    return buildSlackMessages({
+    const messages = buildSlackMessages({
       ruleName: String(publication.rule_name ?? alert.ruleName),
       ruleDescription: String(publication.rule_description ?? alert.ruleDescription),
       record: publication.record ?? alert.record,
       alertId: alert.id,
-      created: alert.created.toISOString(),
+      created: typeof publication.created === 'string' ? publication.created : alert.created.toISOString(),
     });
+    return messages.map(slackMessageJson);
   }
 }
