@@ -177,16 +177,23 @@ describe('the pipeline over an input stream', () => {
     const dir = `${REPO_ROOT}/examples/quickstart`;
     const pipeline = await Pipeline.load(loadProject(dir), { onEvent: () => {} });
     const fired: string[] = [];
+    const pages: string[] = [];
     for (const sample of ['cloudtrail.json', 'duo.ndjson', 'github.ndjson']) {
-      for await (const alert of processRecords(pipeline, readRecords(createReadStream(`${dir}/samples/${sample}`)))) fired.push(alert.ruleName);
+      for await (const alert of processRecords(pipeline, readRecords(createReadStream(`${dir}/samples/${sample}`)))) {
+        fired.push(alert.ruleName);
+        if (alert.outputs.includes('file:pages')) pages.push(String((alert.record.user as { name: string }).name));
+      }
     }
     expect(fired).toEqual([
       'cloudtrail_network_acl_ingress_anywhere',
       'cloudtrail_root_account_usage',
       'duo_fraud',
+      'duo_fraud',
       'duo_bypass_code_non_expiring',
       'github_site_admin_user_promotion',
     ]);
+    // The dynamic output pages only for fraud against an administrator.
+    expect(pages).toEqual(['alice@example.com']);
     expect(pipeline.stats).toMatchObject({ unclassified: 0, ruleErrors: 0 });
   });
 });
