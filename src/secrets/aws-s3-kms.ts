@@ -5,7 +5,7 @@ import { awsCredentialsError, type AwsCallContext } from './aws-errors.ts';
 import { awsSecretsNames, encryptionContext } from './aws-names.ts';
 import { outputName, SecretsBackendError } from './errors.ts';
 import type { Secret } from './secret.ts';
-import type { CredentialKey, CredentialStore, RotateOptions, RotationReport } from './store.ts';
+import { rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
 import { toSecrets } from './values.ts';
 
 /** KMS Encrypt takes at most 4 KiB of plaintext: https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html */
@@ -108,11 +108,10 @@ export class S3KmsCredentialStore implements CredentialStore {
    * times either the old ciphertext or the new one, and KMS decrypts both.
    */
   async rotate(options: RotateOptions = {}): Promise<RotationReport> {
-    const rotated: CredentialKey[] = [];
-    const failed: { key: CredentialKey; error: Error }[] = [];
-    for (const key of await this.list()) {
-      const call = this.#call(key, 'rotate');
-      try {
+    const outcome = await rotateEach(
+      await this.list(),
+      async (key) => {
+        const call = this.#call(key, 'rotate');
         const ciphertext = await this.#getObject(key, call);
         const context = encryptionContext(key);
         let reencrypted: Uint8Array | undefined;
@@ -130,14 +129,10 @@ export class S3KmsCredentialStore implements CredentialStore {
           throw awsCredentialsError(error, { ...call, origin: 'kms' });
         }
         await this.#putObject(key, reencrypted!, call);
-      } catch (error) {
-        failed.push({ key, error: error as Error });
-        continue;
-      }
-      rotated.push(key);
-      options.onRotated?.(key);
-    }
-    return { target: `KMS key ${this.#alias}`, rotated, failed };
+      },
+      options,
+    );
+    return { target: `KMS key ${this.#alias}`, ...outcome };
   }
 
   async #putObject(key: CredentialKey, ciphertext: Uint8Array, call: AwsCallContext): Promise<void> {

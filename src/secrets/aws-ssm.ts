@@ -3,7 +3,7 @@ import type { SecretsAwsClients } from './aws-clients.ts';
 import { awsCredentialsError, type AwsCallContext } from './aws-errors.ts';
 import { awsSecretsNames } from './aws-names.ts';
 import type { Secret } from './secret.ts';
-import type { CredentialKey, CredentialStore, RotateOptions, RotationReport } from './store.ts';
+import { rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
 import { toSecrets } from './values.ts';
 
 /**
@@ -75,22 +75,18 @@ export class SsmCredentialStore implements CredentialStore {
    * times either its old version or its new one, and both decrypt.
    */
   async rotate(options: RotateOptions = {}): Promise<RotationReport> {
-    const rotated: CredentialKey[] = [];
-    const failed: { key: CredentialKey; error: Error }[] = [];
-    for (const key of await this.list()) {
-      const call = this.#call(key, 'rotate');
-      try {
+    const outcome = await rotateEach(
+      await this.list(),
+      async (key) => {
+        const call = this.#call(key, 'rotate');
         const value = await this.#read(key, call);
         await this.#write(key, value, { ...call, secrets: Object.values(toSecrets(key, value)).map((secret) => secret.reveal()) });
-      } catch (error) {
-        failed.push({ key, error: error as Error });
-        continue;
-      }
-      rotated.push(key);
-      options.onRotated?.(key);
-    }
-    return { target: `KMS key ${this.#alias} (SSM SecureString)`, rotated, failed };
+      },
+      options,
+    );
+    return { target: `KMS key ${this.#alias} (SSM SecureString)`, ...outcome };
   }
+
 
   async #read(key: CredentialKey, call: AwsCallContext): Promise<string> {
     try {

@@ -6,7 +6,7 @@ import { CredentialsError, MasterKeyError, MissingSecretError, outputName, reent
 import type { Keyring, KeySource } from './keyring.ts';
 import { toSecrets } from './values.ts';
 import type { Secret } from './secret.ts';
-import type { CredentialKey, CredentialStore, RotateOptions, RotationReport } from './store.ts';
+import { rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
 
 export interface LocalStoreOptions {
   /** The project's `.streamalert/secrets` folder: ciphertext only. */
@@ -78,17 +78,14 @@ export class LocalCredentialStore implements CredentialStore {
   async rotate(options: RotateOptions = {}): Promise<RotationReport> {
     const keys = await this.list();
     const ring = this.#keys.beginRotation();
-    const rotated: CredentialKey[] = [];
-    const failed: { key: CredentialKey; error: Error }[] = [];
-    for (const key of keys) {
-      const error = this.#reseal(key, ring);
-      if (error) {
-        failed.push({ key, error });
-        continue;
-      }
-      rotated.push(key);
-      options.onRotated?.(key);
-    }
+    const { rotated, failed } = await rotateEach(
+      keys,
+      (key) => {
+        const error = this.#reseal(key, ring);
+        if (error) throw error;
+      },
+      options,
+    );
     // Older keys are dropped only once no secret can still need them.
     const followUp =
       failed.length === 0

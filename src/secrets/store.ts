@@ -47,3 +47,27 @@ export interface RotationReport {
   /** Something the user must still do, e.g. drop an old key from STREAMALERT_MASTER_KEY. */
   readonly followUp?: string;
 }
+
+/**
+ * Rotates each key in turn with `rotateOne`, the loop every backend shares: a failure is
+ * recorded against its key and the rest go on.
+ */
+export async function rotateEach(
+  keys: readonly CredentialKey[],
+  rotateOne: (key: CredentialKey) => Promise<void> | void,
+  options: RotateOptions,
+): Promise<Pick<RotationReport, 'rotated' | 'failed'>> {
+  const rotated: CredentialKey[] = [];
+  const failed: { key: CredentialKey; error: Error }[] = [];
+  for (const key of keys) {
+    try {
+      await rotateOne(key);
+    } catch (error) {
+      failed.push({ key, error: error as Error });
+      continue;
+    }
+    rotated.push(key);
+    options.onRotated?.(key);
+  }
+  return { rotated, failed };
+}

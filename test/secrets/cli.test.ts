@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretsAwsClients } from '../../src/secrets/aws-clients.ts';
 import { createCredentialStore } from '../../src/secrets/create.ts';
+import { streamalert as runCli } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { isolatedEnv, makeProject } from '../support/secrets.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Runs the real `streamalert` command in its own process. */
-function streamalert(args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'streamalert.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** Runs the real `streamalert` command in its own process, with only `env` (plus PATH and the test run's AWS settings). */
+const streamalert = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { env });
 
 const clients = new SecretsAwsClients({ region: 'us-east-1' });
 afterAll(() => clients.destroy());
