@@ -5,7 +5,7 @@ import { awsCredentialsError, type AwsCallContext } from './aws-errors.ts';
 import { awsSecretsNames, encryptionContext } from './aws-names.ts';
 import { outputName, SecretsBackendError } from './errors.ts';
 import type { Secret } from './secret.ts';
-import { rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
+import { credentialKeyFromPath, rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
 import { toSecrets } from './values.ts';
 
 /** KMS Encrypt takes at most 4 KiB of plaintext: https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html */
@@ -91,8 +91,8 @@ export class S3KmsCredentialStore implements CredentialStore {
       try {
         const page = await this.#clients.s3().send(new ListObjectsV2Command({ Bucket: this.#bucket, ContinuationToken: token }));
         for (const object of page.Contents ?? []) {
-          const slash = object.Key?.indexOf('/') ?? -1;
-          if (slash > 0) keys.push({ service: object.Key!.slice(0, slash), descriptor: object.Key!.slice(slash + 1) });
+          const key = credentialKeyFromPath(object.Key ?? '');
+          if (key) keys.push(key);
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } catch (error) {

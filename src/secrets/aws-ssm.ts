@@ -3,7 +3,7 @@ import type { SecretsAwsClients } from './aws-clients.ts';
 import { awsCredentialsError, type AwsCallContext } from './aws-errors.ts';
 import { awsSecretsNames } from './aws-names.ts';
 import type { Secret } from './secret.ts';
-import { rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
+import { credentialKeyFromPath, rotateEach, type CredentialKey, type CredentialStore, type RotateOptions, type RotationReport } from './store.ts';
 import { toSecrets } from './values.ts';
 
 /**
@@ -57,9 +57,8 @@ export class SsmCredentialStore implements CredentialStore {
           }),
         );
         for (const parameter of page.Parameters ?? []) {
-          const rest = parameter.Name?.startsWith(this.#root) ? parameter.Name.slice(this.#root.length) : '';
-          const slash = rest.indexOf('/');
-          if (slash > 0) keys.push({ service: rest.slice(0, slash), descriptor: rest.slice(slash + 1) });
+          const key = credentialKeyFromPath(parameter.Name?.startsWith(this.#root) ? parameter.Name.slice(this.#root.length) : '');
+          if (key) keys.push(key);
         }
         token = page.NextToken;
       } catch (error) {

@@ -71,3 +71,9 @@ export async function rotateEach(
   }
   return { rotated, failed };
 }
+
+/** `service/descriptor` (an S3 key, the tail of an SSM name) as a key, or undefined. */
+export function credentialKeyFromPath(path: string): CredentialKey | undefined {
+  const slash = path.indexOf('/');
+  return slash > 0 ? { service: path.slice(0, slash), descriptor: path.slice(slash + 1) } : undefined;
+}
