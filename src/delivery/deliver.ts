@@ -27,16 +27,16 @@ export async function deliver(
   outputs: readonly OutputBase[],
   publish: Publish = defaultPublish,
 ): Promise<DeliveryReport[]> {
-  return Promise.all(
-    outputs.map(async (output) => ({ output: output.name, result: await attempt(alert, output, publish) })),
-  );
+  return Promise.all(outputs.map((output) => attempt(alert, output, publish)));
 }
 
-async function attempt(alert: Alert, output: OutputBase, publish: Publish): Promise<DispatchResult> {
+async function attempt(alert: Alert, output: OutputBase, publish: Publish): Promise<DeliveryReport> {
+  let result: DispatchResult;
   try {
-    return await output.dispatch(alert, publish(alert, output));
+    result = await output.dispatch(alert, publish(alert, output));
   } catch (error) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return retry('internal', output.redact(`${output.name} failed unexpectedly: ${detail}`));
+    result = retry('internal', output.redact(`${output.name} failed unexpectedly: ${detail}`));
   }
+  return { output: output.name, result };
 }
