@@ -18,7 +18,8 @@ export function buildProgram(): Command {
   const program = new Command('streamalert')
     .description('StreamAlert for TypeScript: rules over your logs, alerts delivered to Slack, PagerDuty, SOAR, S3, Lambda')
     .option('--project <dir>', 'project folder (default: $STREAMALERT_PROJECT or the current directory)')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true });
 
   registerInit(program);
   const output = program.command('output').description('configure and inspect outputs');

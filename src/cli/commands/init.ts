@@ -19,7 +19,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('write a working project: conf/ (global, outputs, schemas), rules/ with test events, samples/')
-    .addHelpText('after', '\nExample:\n  $ mkdir my-detections && cd my-detections && streamalert init && streamalert rules test')
+    .addHelpText('after', '\nExamples:\n  $ streamalert init\n  $ streamalert --project my-detections init')
     .action((_options: unknown, command: Command) => {
       const dir = resolveProjectDir(command.optsWithGlobals<{ project?: string }>().project);
       const written: string[] = [];

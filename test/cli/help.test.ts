@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.ts';
+
+/** Every runnable command: the leaves of the command tree. */
+function leafCommands(command: Command, path: string[] = []): { path: string; command: Command }[] {
+  const children = command.commands.filter((child) => child.name() !== 'help');
+  if (children.length === 0) return [{ path: path.join(' '), command }];
+  return children.flatMap((child) => leafCommands(child, [...path, child.name()]));
+}
+
+describe('the CLI help', () => {
+  const commands = leafCommands(buildProgram());
+
+  it('covers the commands of the design', () => {
+    expect(commands.map((c) => c.path)).toEqual(
+      expect.arrayContaining(['init', 'output new', 'output list', 'output get', 'output delete', 'output test', 'output services', 'rules test', 'run', 'secrets rotate']),
+    );
+  });
+
+  it.each(commands.map((c) => [c.path, c.command] as const))('%s: --help shows an example and --project', (path, command) => {
+    let help = '';
+    command.configureOutput({ writeOut: (text) => (help += text) });
+    command.outputHelp();
+    expect(help).toMatch(/Examples?:\n\s+\$ streamalert /);
+    expect(help).toContain('--project <dir>');
+    expect(path.length).toBeGreaterThan(0);
+  });
+});
