@@ -33,7 +33,7 @@ describe('PagerDuty trigger event', () => {
     const alert = sampleAlert({ sourceEntity: '', logSource: '' });
     expect(buildTriggerEvent(alert, toAlertDocument(alert), ROUTING_KEY).payload.source).toBe('streamalert');
     const withLogSource = sampleAlert({ sourceEntity: '' });
-    expect(buildTriggerEvent(withLogSource, toAlertDocument(withLogSource), ROUTING_KEY).payload.source).toBe('cloudtrail');
+    expect(buildTriggerEvent(withLogSource, toAlertDocument(withLogSource), ROUTING_KEY).payload.source).toBe('cloudtrail:events');
   });
 
   it('cuts an oversized record to an excerpt so the page still goes out', () => {
@@ -85,7 +85,7 @@ describe('PagerDuty output against a loopback Events API', () => {
         source: 'acme-cloudtrail',
         severity: 'warning',
         timestamp: alert.created.toISOString(),
-        component: 'cloudtrail',
+        component: 's3',
         group: 'cloudtrail_root_account_usage',
         class: 'cloudtrail:events',
         custom_details: alert.record,

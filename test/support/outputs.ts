@@ -28,8 +28,9 @@ export function sampleAlert(fields: Partial<NewAlert> = {}): Alert {
   return createAlert({
     ruleName: 'cloudtrail_root_account_usage',
     ruleDescription: 'The root account was used: <investigate> & rotate',
-    logSource: 'cloudtrail',
-    logType: 'cloudtrail:events',
+    // StreamAlert's meanings: the log source is the schema, the log type the parser.
+    logSource: 'cloudtrail:events',
+    logType: 'json',
     sourceEntity: 'acme-cloudtrail',
     sourceService: 's3',
     outputs: ['slack:sec-alerts'],

@@ -75,9 +75,11 @@ export function buildTriggerEvent(alert: Alert, publication: Publication, routin
       source: alert.sourceEntity || alert.logSource || 'streamalert',
       severity: alert.severity,
       timestamp: alert.created.toISOString(),
-      ...optional('component', alert.logSource),
+      // StreamAlert's names: log source = the schema ('cloudtrail:events'), source service =
+      // where records came from ('s3', 'kinesis'); log type is only the parser ('json').
+      ...optional('component', alert.sourceService),
       ...optional('group', alert.ruleName),
-      ...optional('class', alert.logType),
+      ...optional('class', alert.logSource),
       custom_details: publication['@pagerduty.custom_details'] ?? publication.record ?? alert.record,
     },
   };
