@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { CliError, EXIT, QuietExit } from './errors.ts';
+import { registerAlerts } from './commands/alerts.ts';
 import { registerInit } from './commands/init.ts';
 import { registerOutputDelete } from './commands/output-delete.ts';
 import { registerOutputGet } from './commands/output-get.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerOutputServices(output);
   registerRules(program);
   registerRun(program);
+  registerAlerts(program);
   registerSecrets(program);
 
   // Every subcommand reports usage errors through main() rather than exiting itself.

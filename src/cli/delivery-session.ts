@@ -1,0 +1,32 @@
+import { deliveryPolicyOf } from '../delivery/policy.ts';
+import { loadConfiguredOutputs } from '../delivery/configured-outputs.ts';
+import { DeliveryEngine } from '../delivery/engine.ts';
+import type { Project } from '../config/project.ts';
+import { createOutputContext } from '../outputs/context.ts';
+import { publish } from '../publishers/publish.ts';
+import { CachedCredentials } from '../secrets/cache.ts';
+import type { AlertStore } from '../store/alert-store.ts';
+import { openAlertStore } from '../store/open.ts';
+import { credentialStoreOf } from './credentials.ts';
+
+/**
+ * What `run` and `alerts retry` deliver with: the project's alert store, a delivery engine
+ * over it with the project's policy, output context and cached credentials. `close` when done.
+ * Publishers are looked up by name, so the project's rules must be loaded first.
+ */
+export function openDeliverySession(project: Project): { store: AlertStore; engine: DeliveryEngine; close(): Promise<void> } {
+  const policy = deliveryPolicyOf(project.global.delivery);
+  const store = openAlertStore(project);
+  const context = createOutputContext({ timeoutMs: policy.timeoutMs, region: project.global.account.region, projectDir: project.dir });
+  const credentials = new CachedCredentials(credentialStoreOf(project));
+  const load = async (name: string) => (await loadConfiguredOutputs(project, credentials, context, [name]))[0]!;
+  const engine = new DeliveryEngine(store, load, { policy, publish });
+  return {
+    store,
+    engine,
+    async close() {
+      await context.close();
+      store.close();
+    },
+  };
+}

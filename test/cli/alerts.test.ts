@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteAlertStore } from '../../src/store/sqlite.ts';
+import { BIN, streamalert, streamalertAsync } from '../support/cli.ts';
+import { LoopbackReceiver } from '../support/receiver.ts';
+import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
+import { isolatedEnv } from '../support/secrets.ts';
+
+const RULE = `import { rule } from 'streamalert';
+export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');
+`;
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition never met');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function project(env: NodeJS.ProcessEnv, url: string, delivery: object): string {
+  const dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery } });
+  const configured = streamalert(['--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-'], {
+    env,
+    input: JSON.stringify({ descriptor: 'sec-alerts', url }),
+  });
+  expect(configured.status, configured.stderr).toBe(0);
+  return dir;
+}
+
+describe('stored alerts', () => {
+  let slack: LoopbackReceiver;
+  beforeAll(async () => {
+    slack = await LoopbackReceiver.start();
+  });
+  afterAll(() => slack.close());
+
+  it('loses no alert: after kill -9, alerts retry delivers every one', async () => {
+    const env = isolatedEnv();
+    const dir = project(env, `${slack.url}/services/T/B/X`, { timeoutMs: 60_000 });
+    const input = join(dir, 'fraud.ndjson');
+    writeFileSync(input, Array.from({ length: 5 }, (_, i) => JSON.stringify(duoRecord({ user: { name: `user${i}@example.com`, key: `K${i}` } }))).join('\n'));
+
+    // Slack hangs: the run is stuck mid-delivery when it is killed.
+    slack.respond(() => 'hang');
+    const child = spawn(process.execPath, [BIN, '--project', dir, 'run', '--input', input], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    await until(() => slack.requests.length >= 1);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+
+    const store = new SqliteAlertStore(join(dir, '.streamalert', 'alerts.db'));
+    const stored = await store.list();
+    store.close();
+    expect(stored).toHaveLength(5);
+    expect(stored.flatMap((s) => s.deliveries.map((d) => d.status))).toEqual(Array(5).fill('pending'));
+
+    slack.requests.length = 0;
+    slack.respond(() => ({ status: 200, body: 'ok' }));
+    const retry = await streamalertAsync(['--project', dir, 'alerts', 'retry'], { env });
+    expect(retry.status, retry.stdout + retry.stderr).toBe(0);
+    expect(retry.stdout).toMatch(/slack:sec-alerts\s+5 delivered/);
+    const deliveredIds = new Set(slack.requests.map((r) => /Alert `([0-9a-f-]{36})`/.exec(r.body)?.[1]));
+    expect(deliveredIds).toEqual(new Set(stored.map((s) => s.alert.id)));
+
+    const list = streamalert(['--project', dir, 'alerts', 'list', '--json'], { env });
+    expect(JSON.parse(list.stdout).flatMap((a: { deliveries: { status: string }[] }) => a.deliveries.map((d) => d.status))).toEqual(Array(5).fill('delivered'));
+  });
+
+  it('lists dead letters, and retries them with --failed', async () => {
+    const env = isolatedEnv();
+    const dir = project(env, `${slack.url}/services/T/B/Y`, { maxAttempts: 2, baseDelayMs: 5 });
+    const input = join(dir, 'fraud.ndjson');
+    writeFileSync(input, JSON.stringify(duoRecord()));
+
+    slack.respond(() => ({ status: 404, body: 'channel_not_found' }));
+    const run = await streamalertAsync(['--project', dir, 'run', '--input', input], { env });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/slack:sec-alerts\s+0 delivered, 1 failed/);
+    expect(run.stdout).toContain('channel_not_found');
+
+    const failedList = streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed'], { env });
+    expect(failedList.stdout).toMatch(/duo_fraud\n\s+slack:sec-alerts\s+failed\s+attempts 1\s+failed not_found: .*channel_not_found/);
+
+    slack.respond(() => ({ status: 200, body: 'ok' }));
+    const plain = await streamalertAsync(['--project', dir, 'alerts', 'retry'], { env });
+    expect(plain.stdout).toContain('Retried 0 deliveries.');
+    const retried = await streamalertAsync(['--project', dir, 'alerts', 'retry', '--failed'], { env });
+    expect(retried.status, retried.stdout + retried.stderr).toBe(0);
+    expect(retried.stdout).toMatch(/Retried 1 delivery\.[\s\S]*slack:sec-alerts\s+1 delivered/);
+    expect(streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed'], { env }).stdout).toContain('No alerts with a failed delivery.');
+  });
+});
