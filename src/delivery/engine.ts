@@ -56,8 +56,10 @@ export class DeliveryEngine {
     try {
       do {
         this.#pumpAgain = false;
-        const free = this.#options.policy.concurrency - this.#inFlight.size;
-        if (free <= 0) break;
+        const { concurrency } = this.#options.policy;
+        const free = concurrency - this.#inFlight.size;
+        // Claim in batches (a quarter of the slots) rather than one store transaction per freed slot.
+        if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(concurrency / 4))) break;
         const claimed = await this.#store.claimDue(Date.now(), free, this.#leaseMs());
         for (const delivery of claimed) this.#start(delivery);
         if (claimed.length === free) this.#pumpAgain = true;
