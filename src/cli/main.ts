@@ -11,6 +11,7 @@ import { registerOutputServices } from './commands/output-services.ts';
 import { registerOutputTest } from './commands/output-test.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import '../outputs/builtin.ts';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerOutputServices(output);
   registerRules(program);
   registerRun(program);
+  registerServe(program);
   registerAlerts(program);
   registerSecrets(program);
 

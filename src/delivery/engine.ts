@@ -86,6 +86,20 @@ export class DeliveryEngine {
     }
   }
 
+  /**
+   * Keeps delivering until `signal` aborts: retries as they fall due (checked at least every
+   * second), new alerts as soon as the caller calls `pump`. Then waits for attempts in flight.
+   */
+  async deliverUntil(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await this.pump();
+      const next = (await this.#store.nextDueAt()) ?? Number.POSITIVE_INFINITY;
+      const waitMs = Math.min(1_000, Math.max(10, next - Date.now()));
+      await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+    }
+    await Promise.allSettled(this.#inFlight);
+  }
+
   #start(delivery: ClaimedDelivery): void {
     const attempt = this.#attempt(delivery).finally(() => {
       this.#inFlight.delete(attempt);

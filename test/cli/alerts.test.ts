@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
-import { BIN, streamalert, streamalertAsync } from '../support/cli.ts';
+import { BIN, streamalert, streamalertAsync, waitUntil } from '../support/cli.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
@@ -11,14 +11,6 @@ import { isolatedEnv } from '../support/secrets.ts';
 const RULE = `import { rule } from 'streamalert';
 export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');
 `;
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition never met');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function project(env: NodeJS.ProcessEnv, url: string, delivery: object): string {
   const dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery } });
@@ -46,7 +38,7 @@ describe('stored alerts', () => {
     // Slack hangs: the run is stuck mid-delivery when it is killed.
     slack.respond(() => 'hang');
     const child = spawn(process.execPath, [BIN, '--project', dir, 'run', '--input', input], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
-    await until(() => slack.requests.length >= 1);
+    await waitUntil(() => slack.requests.length >= 1);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
 

@@ -48,3 +48,12 @@ function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const aws = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('AWS_')));
   return { PATH: process.env.PATH, ...aws, ...env };
 }
+
+/** Polls `condition` (sync or async) until it holds; fails after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition never met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

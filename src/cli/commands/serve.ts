@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import { loadSchemas } from '../../classifier/schema.ts';
+import { loadRules } from '../../rules/loader.ts';
+import { createRecordServer } from '../../serve/server.ts';
+import { openDeliverySession } from '../delivery-session.ts';
+import { CliError } from '../errors.ts';
+import { projectOf } from '../project.ts';
+
+/** `streamalert serve`: records over HTTP -> rules -> alert store, and the delivery loop. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('accept records over HTTP (POST /v1/records?log_type=T), store the alerts, deliver them continuously')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'address to listen on; the default accepts local clients only', '127.0.0.1')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ streamalert serve --port 8080
+  $ curl -X POST --data-binary @samples/duo.ndjson 'http://127.0.0.1:8080/v1/records?log_type=duo'`,
+    )
+    .action(async (options: { port: string; host: string }, command: Command) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port takes a port number (got '${options.port}')`);
+      const project = projectOf(command);
+      const schemas = loadSchemas(project.dir);
+      const rules = await loadRules({ dir: project.dir, schemas, outputs: project.outputs });
+      const session = openDeliverySession(project);
+      const server = createRecordServer({ pipeline: { schemas, rules, outputs: project.outputs }, store: session.store, engine: session.engine });
+      const stop = new AbortController();
+      const delivering = session.engine.deliverUntil(stop.signal);
+
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, options.host, resolve);
+      }).catch(async (error: NodeJS.ErrnoException) => {
+        stop.abort();
+        await delivering;
+        await session.close();
+        throw new CliError(`cannot listen on ${options.host}:${port} (${error.code ?? error.message})`);
+      });
+      const { address, port: actual } = server.address() as AddressInfo;
+      console.log(`streamalert serve: listening on http://${address}:${actual} (POST /v1/records, GET /healthz); Ctrl-C to stop`);
+
+      // Stop accepting, let deliveries in flight finish; what is pending stays stored.
+      await new Promise<void>((resolve) => {
+        const shutdown = () => resolve();
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+      console.log('streamalert serve: stopping; pending deliveries stay stored for the next run');
+      stop.abort();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await delivering;
+      await session.close();
+    });
+}

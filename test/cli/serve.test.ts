@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, streamalert, waitUntil } from '../support/cli.ts';
+import { LoopbackReceiver } from '../support/receiver.ts';
+import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
+import { isolatedEnv } from '../support/secrets.ts';
+
+const RULE = `import { rule } from 'streamalert';
+export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');
+`;
+
+describe('streamalert serve', () => {
+  const health = async () => (await (await fetch(`${base}/healthz`)).json()) as { status: string; pending: number };
+  let slack: LoopbackReceiver;
+  let server: ChildProcess;
+  let base = '';
+  let stdout = '';
+
+  beforeAll(async () => {
+    slack = await LoopbackReceiver.start();
+    const env = isolatedEnv();
+    const dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } } });
+    const configured = streamalert(['--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-'], {
+      env,
+      input: JSON.stringify({ descriptor: 'sec-alerts', url: `${slack.url}/services/T/B/X` }),
+    });
+    expect(configured.status, configured.stderr).toBe(0);
+    server = spawn(process.execPath, [BIN, '--project', dir, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, ...env } });
+    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    await waitUntil(() => /listening on (http:\/\/\S+)/.test(stdout));
+    base = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
+  });
+  afterAll(async () => {
+    if (server.exitCode === null) server.kill('SIGKILL');
+    await slack.close();
+  });
+
+  it('stores posted records\' alerts, answers 202 with the counts, and delivers them', async () => {
+    slack.requests.length = 0;
+    const body = [duoRecord(), duoRecord({ result: 'success', reason: 'user_approved' }), duoRecord({ user: { name: 'eve@example.com', key: 'K9' } })]
+      .map((record) => JSON.stringify(record))
+      .join('\n');
+    const response = await fetch(`${base}/v1/records?log_type=duo`, { method: 'POST', body });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ read: 3, classified: 3, unclassified: 0, alerts: 2 });
+    await waitUntil(() => slack.requests.length === 2);
+    await waitUntil(async () => (await health()).pending === 0);
+  });
+
+  it('keeps retrying in the background until the output answers', async () => {
+    slack.requests.length = 0;
+    slack.script({ status: 503, body: 'unavailable' }, { status: 503, body: 'unavailable' });
+    const response = await fetch(`${base}/v1/records`, { method: 'POST', body: JSON.stringify([duoRecord()]) });
+    expect(response.status).toBe(202);
+    await waitUntil(async () => (await health()).pending === 0);
+    expect(slack.requests.filter((r) => r.body.includes('duo_fraud'))).toHaveLength(3);
+  });
+
+  it('answers a clear 400 for an unknown log type, 404 and 405 elsewhere', async () => {
+    const unknown = await fetch(`${base}/v1/records?log_type=nope`, { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toContain("log type 'nope' matches no schema");
+    expect((await fetch(`${base}/v2/other`)).status).toBe(404);
+    expect((await fetch(`${base}/v1/records`)).status).toBe(405);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    server.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => server.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toContain('stopping; pending deliveries stay stored');
+  });
+});
