@@ -14,9 +14,15 @@ import { credentialStoreOf } from './credentials.ts';
  * over it with the project's policy, output context and cached credentials. `close` when done.
  * Publishers are looked up by name, so the project's rules must be loaded first.
  */
-export function openDeliverySession(project: Project): { store: AlertStore; engine: DeliveryEngine; close(): Promise<void> } {
+export async function openDeliverySession(project: Project): Promise<{ store: AlertStore; engine: DeliveryEngine; close(): Promise<void> }> {
   const policy = deliveryPolicyOf(project.global.delivery);
   const store = openAlertStore(project);
+  try {
+    await store.verify();
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const context = createOutputContext({ timeoutMs: policy.timeoutMs, region: project.global.account.region, projectDir: project.dir });
   const credentials = new CachedCredentials(credentialStoreOf(project));
   const load = async (name: string) => (await loadConfiguredOutputs(project, credentials, context, [name]))[0]!;

@@ -13,6 +13,7 @@ import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSecrets } from './commands/secrets.ts';
+import { registerStore } from './commands/store.ts';
 import '../outputs/builtin.ts';
 
 /** Builds the `streamalert` command tree. Each command lives in its own file under commands/. */
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAlerts(program);
   registerSecrets(program);
+  registerStore(program);
 
   // Every subcommand reports usage errors through main() rather than exiting itself.
   const exitOverride = (command: Command): void => {

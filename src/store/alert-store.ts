@@ -45,6 +45,9 @@ export interface RequeueSelector {
  * the design's store at scale.
  */
 export abstract class AlertStore {
+  /** Checks the store can be used (e.g. that its table exists); throws a ConfigError naming the fix. */
+  async verify(): Promise<void> {}
+
   /** Saves alerts and their pending deliveries, all or nothing. */
   abstract save(alerts: readonly Alert[]): Promise<void>;
 

@@ -12,6 +12,7 @@ import {
   type RequeueSelector,
   type StoredAlert,
 } from './alert-store.ts';
+import { parseAlert, serializeAlert } from './serialize.ts';
 
 const SCHEMA_VERSION = 1;
 
@@ -164,14 +165,4 @@ function migrate(db: Database.Database): void {
     CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
     PRAGMA user_version = ${SCHEMA_VERSION};
   `))();
-}
-
-/** Alerts are stored whole, as JSON with `created` in ISO-8601. */
-function serializeAlert(alert: Alert): string {
-  return JSON.stringify({ ...alert, created: alert.created.toISOString() });
-}
-
-function parseAlert(text: string): Alert {
-  const raw = JSON.parse(text) as Omit<Alert, 'created'> & { created: string };
-  return { ...raw, created: new Date(raw.created) };
 }

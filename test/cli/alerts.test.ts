@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
 import { BIN, streamalert, streamalertAsync, waitUntil } from '../support/cli.ts';
+import { noMoto, uniqueName } from '../support/moto.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
@@ -82,5 +83,36 @@ describe('stored alerts', () => {
     expect(retried.status, retried.stdout + retried.stderr).toBe(0);
     expect(retried.stdout).toMatch(/Retried 1 delivery\.[\s\S]*slack:sec-alerts\s+1 delivered/);
     expect(streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed'], { env }).stdout).toContain('No alerts with a failed delivery.');
+  });
+});
+
+describe.skipIf(noMoto)('the DynamoDB alert store, from the CLI', () => {
+  it('says how to create the table, creates it, and runs with it', async () => {
+    const env = isolatedEnv();
+    const prefix = uniqueName('sa').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    const dir = tempProject({
+      ...SCHEMAS,
+      'rules/duo_fraud.ts': RULE.replace("'slack:sec-alerts'", "'file:audit'"),
+      'conf/global.json': { account: { prefix, region: 'us-east-1' }, store: { backend: 'dynamodb' } },
+      'conf/outputs.json': { file: ['audit'] },
+      'conf/output_settings.json': { file: { audit: { path: 'alerts.jsonl' } } },
+    });
+    const input = join(dir, 'fraud.ndjson');
+    writeFileSync(input, JSON.stringify(duoRecord()));
+
+    const before = streamalert(['--project', dir, 'run', '--input', input], { env });
+    expect(before.status).toBe(2);
+    expect(before.stderr).toContain(`the alerts table ${prefix}_streamalert_alerts does not exist in us-east-1; create it with 'streamalert store setup'`);
+
+    const setup = streamalert(['--project', dir, 'store', 'setup'], { env });
+    expect(setup.status, setup.stderr).toBe(0);
+    expect(setup.stdout).toContain(`Created the DynamoDB table ${prefix}_streamalert_alerts.`);
+
+    const run = streamalert(['--project', dir, 'run', '--input', input], { env });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/file:audit\s+1 delivered/);
+    const listed = JSON.parse(streamalert(['--project', dir, 'alerts', 'list', '--json'], { env }).stdout);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ rule_name: 'duo_fraud', deliveries: [{ output: 'file:audit', status: 'delivered', attempts: 1 }] });
   });
 });

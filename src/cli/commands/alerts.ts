@@ -23,6 +23,7 @@ export function registerAlerts(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit takes a positive whole number (got '${options.limit}')`);
       const store = openAlertStore(projectOf(command));
       try {
+        await store.verify();
         const stored = await store.list({ limit, ...(options.status ? { status: options.status } : {}) });
         if (options.json) {
           console.log(JSON.stringify(stored.map(({ alert, deliveries }) => ({ id: alert.id, rule_name: alert.ruleName, created: alert.created.toISOString(), deliveries })), null, 2));
@@ -52,7 +53,7 @@ export function registerAlerts(program: Command): void {
       const project = projectOf(command);
       // Publishers are found by name: load the rules that register them.
       await Pipeline.load(project, { onEvent: () => {} });
-      const session = openDeliverySession(project);
+      const session = await openDeliverySession(project);
       try {
         const queued = await session.store.requeue({ ...(id ? { alertId: id } : {}), ...(options.failed ? { failed: true } : {}) }, Date.now());
         if (id !== undefined && queued === 0) throw new CliError(`no undelivered output for alert ${id} (see 'streamalert alerts list')`);

@@ -35,7 +35,7 @@ export function registerRun(program: Command): void {
       if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new CliError(`--max-wait takes a number of seconds (got '${options.maxWait}')`);
 
       const pipeline = await Pipeline.load(project, options.logType === undefined ? {} : { logType: options.logType });
-      const session = openDeliverySession(project);
+      const session = await openDeliverySession(project);
       const progress = progressLine();
       let summary: RunSummary;
       try {

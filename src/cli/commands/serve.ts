@@ -27,7 +27,7 @@ Examples:
       const project = projectOf(command);
       const schemas = loadSchemas(project.dir);
       const rules = await loadRules({ dir: project.dir, schemas, outputs: project.outputs });
-      const session = openDeliverySession(project);
+      const session = await openDeliverySession(project);
       const server = createRecordServer({ pipeline: { schemas, rules, outputs: project.outputs }, store: session.store, engine: session.engine });
       const stop = new AbortController();
       const delivering = session.engine.deliverUntil(stop.signal);

@@ -1,19 +1,36 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { delivered, failed, retry } from '../../src/outputs/result.ts';
+import type { AlertStore } from '../../src/store/alert-store.ts';
+import { DynamoDbAlertStore } from '../../src/store/dynamodb.ts';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
+import { noMoto, uniqueName } from '../support/moto.ts';
 import { sampleAlert } from '../support/outputs.ts';
 import { tempDir } from '../support/secrets.ts';
 
 const T0 = Date.parse('2026-11-28T08:00:00Z');
 
-function openStore(dir = tempDir()) {
-  return { dir, store: new SqliteAlertStore(join(dir, '.streamalert', 'alerts.db')) };
-}
+/** Opens a store at `where` (a new place when not given), as a process would after a restart. */
+type Opener = (where?: string) => Promise<{ dir: string; store: AlertStore }>;
 
-describe('the SQLite alert store', () => {
+const sqlite: Opener = async (dir = tempDir()) => ({ dir, store: new SqliteAlertStore(join(dir, '.streamalert', 'alerts.db')) });
+
+const dynamodb: Opener = async (table = uniqueName('alerts')) => {
+  const store = new DynamoDbAlertStore(table, 'us-east-1');
+  await store.ensureTable();
+  return { dir: table, store };
+};
+
+const backends: [string, Opener, boolean][] = [
+  ['SQLite', sqlite, false],
+  ['DynamoDB (moto)', dynamodb, noMoto],
+];
+
+describe.each(backends)('the %s alert store', (_name, openStore, skip) => {
+  if (skip) return it.skip('needs moto_server');
+
   it('saves an alert with one pending delivery per output, and hands each out once per lease', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     const alert = sampleAlert({ outputs: ['slack:sec', 'aws-s3:audit', 'slack:sec'], created: new Date(T0) });
     await store.save([alert]);
 
@@ -27,7 +44,7 @@ describe('the SQLite alert store', () => {
   });
 
   it('records results: delivered, pending again with its next attempt, dead-lettered', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     const alert = sampleAlert({ outputs: ['a:1', 'b:1', 'c:1'], created: new Date(T0) });
     await store.save([alert]);
     await store.record(alert.id, 'a:1', delivered('ref-1'), 1);
@@ -47,13 +64,13 @@ describe('the SQLite alert store', () => {
   });
 
   it('keeps everything across a reopen, as after a crash', async () => {
-    const { dir, store } = openStore();
+    const { dir, store } = await openStore();
     const alerts = [sampleAlert({ created: new Date(T0) }), sampleAlert({ created: new Date(T0 + 1) })];
     await store.save(alerts);
     await store.claimDue(T0, 1, 60_000); // claimed, then the process "dies" mid-attempt
     store.close();
 
-    const reopened = openStore(dir).store;
+    const reopened = (await openStore(dir)).store;
     expect((await reopened.list()).map((s) => s.alert.id).sort()).toEqual(alerts.map((a) => a.id).sort());
     expect((await reopened.claimDue(T0 + 1, 10, 60_000)).length).toBe(1); // the unclaimed one
     expect((await reopened.claimDue(T0 + 60_001, 10, 60_000)).length).toBe(2); // both again, once their leases end
@@ -61,7 +78,7 @@ describe('the SQLite alert store', () => {
   });
 
   it('saving the same alert twice changes nothing', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     const alert = sampleAlert({ created: new Date(T0) });
     await store.save([alert]);
     await store.record(alert.id, alert.outputs[0]!, delivered(), 1);
@@ -71,7 +88,7 @@ describe('the SQLite alert store', () => {
   });
 
   it('requeues pending deliveries now, and dead letters only when asked', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     const first = sampleAlert({ outputs: ['a:1', 'b:1'], created: new Date(T0) });
     const second = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
     await store.save([first, second]);
