@@ -27,16 +27,18 @@ export async function deliver(
   outputs: readonly OutputBase[],
   publish: Publish = defaultPublish,
 ): Promise<DeliveryReport[]> {
-  return Promise.all(outputs.map((output) => attempt(alert, output, publish)));
+  return Promise.all(outputs.map(async (output) => ({ output: output.name, result: await deliverTo(alert, output, publish) })));
 }
 
-async function attempt(alert: Alert, output: OutputBase, publish: Publish): Promise<DeliveryReport> {
-  let result: DispatchResult;
+/**
+ * One attempt to one output: the delivery engine's unit of work. Never throws: an output that
+ * throws (a bug) comes back as a retryable `internal` result, its secrets scrubbed.
+ */
+export async function deliverTo(alert: Alert, output: OutputBase, publish: Publish = defaultPublish): Promise<DispatchResult> {
   try {
-    result = await output.dispatch(alert, publish(alert, output));
+    return await output.dispatch(alert, publish(alert, output));
   } catch (error) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    result = retry('internal', output.redact(`${output.name} failed unexpectedly: ${detail}`));
+    return retry('internal', output.redact(`${output.name} failed unexpectedly: ${detail}`));
   }
-  return { output: output.name, result };
 }

@@ -3,7 +3,7 @@ import type { Alert } from '../alerts/alert.ts';
 import type { DispatchResult } from '../outputs/result.ts';
 import type { AlertStore, ClaimedDelivery } from '../store/alert-store.ts';
 import type { LoadedOutput } from './configured-outputs.ts';
-import { deliver, type Publish } from './deliver.ts';
+import { deliverTo, type Publish } from './deliver.ts';
 import { retryDelayMs, type DeliveryPolicy } from './policy.ts';
 
 /** Per output: how deliveries ended in this engine's life. */
@@ -124,8 +124,7 @@ export class DeliveryEngine {
       if (loaded.result.kind === 'retry') this.#outputs.delete(name);
       return loaded.result;
     }
-    const [report] = await deliver(alert, [loaded.output], this.#options.publish);
-    return report!.result;
+    return deliverTo(alert, loaded.output, this.#options.publish);
   }
 
   #output(name: string): Promise<LoadedOutput> {

@@ -3,7 +3,7 @@ import { OutputBase, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
-import { buildSlackMessages, slackMessageJson } from './message.ts';
+import { buildSlackMessages } from './message.ts';
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
@@ -44,13 +44,12 @@ export class SlackOutput extends OutputBase {
     if ('@slack.text' in publication || '@slack.blocks' in publication) {
       return [JSON.stringify({ text: publication['@slack.text'] ?? `Rule triggered: ${alert.ruleName}`, blocks: publication['@slack.blocks'] })];
     }
-    const messages = buildSlackMessages({
+    return buildSlackMessages({
       ruleName: String(publication.rule_name ?? alert.ruleName),
       ruleDescription: String(publication.rule_description ?? alert.ruleDescription),
       record: publication.record ?? alert.record,
       alertId: alert.id,
       created: typeof publication.created === 'string' ? publication.created : alert.created.toISOString(),
     });
-    return messages.map(slackMessageJson);
   }
 }
