@@ -26,7 +26,7 @@ export async function openDeliverySession(project: Project): Promise<{ store: Al
   const context = createOutputContext({ timeoutMs: policy.timeoutMs, region: project.global.account.region, projectDir: project.dir });
   const credentials = new CachedCredentials(credentialStoreOf(project));
   const load = async (name: string) => (await loadConfiguredOutputs(project, credentials, context, [name]))[0]!;
-  const engine = new DeliveryEngine(store, load, { policy, publish });
+  const engine = new DeliveryEngine(store, load, { policy, publish, onError: (message) => console.error(`streamalert: ${message}`) });
   return {
     store,
     engine,

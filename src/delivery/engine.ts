@@ -21,6 +21,8 @@ export type OutputLoader = (name: string) => Promise<LoadedOutput>;
 export interface EngineOptions {
   policy: DeliveryPolicy;
   publish?: Publish;
+  /** Hears about problems the engine recovers from by itself. */
+  onError: (message: string) => void;
 }
 
 /**
@@ -101,10 +103,14 @@ export class DeliveryEngine {
   }
 
   #start(delivery: ClaimedDelivery): void {
-    const attempt = this.#attempt(delivery).finally(() => {
-      this.#inFlight.delete(attempt);
-      void this.pump();
-    });
+    const attempt = this.#attempt(delivery)
+      // The store could not record the attempt (e.g. DynamoDB throttled): the delivery's lease
+      // brings it back later, at least once; say so and keep going.
+      .catch((error: unknown) => this.#options.onError(`${delivery.output}: attempt for alert ${delivery.alert.id} not recorded (${error instanceof Error ? error.message : String(error)}); it will be retried`))
+      .finally(() => {
+        this.#inFlight.delete(attempt);
+        void this.pump();
+      });
     this.#inFlight.add(attempt);
   }
 

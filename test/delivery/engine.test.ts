@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedOutput } from '../../src/delivery/configured-outputs.ts';
@@ -24,14 +25,41 @@ describe('the delivery engine over the SQLite store', () => {
     slack.respond(() => ({ status: 200, body: 'ok' }));
   });
 
-  function setup(policy: object = {}) {
-    const store = new SqliteAlertStore(join(tempDir(), 'alerts.db'));
+  const errors: string[] = [];
+
+  function setup(policy: object = {}, dir = tempDir()) {
+    const store = new SqliteAlertStore(join(dir, 'alerts.db'));
     const output = createOutput('slack', { descriptor: 'sec', values: { url: new Secret(`${slack.url}/hook`) } }, context);
     const load = async (name: string): Promise<LoadedOutput> =>
       name === 'slack:sec' ? { kind: 'ready', name, output } : { kind: 'unavailable', name, result: failed('config', `${name} is not configured`) };
-    const engine = new DeliveryEngine(store, load, { policy: deliveryPolicyOf({ baseDelayMs: 5, maxDelayMs: 20, ...policy }) });
+    const engine = new DeliveryEngine(store, load, { policy: deliveryPolicyOf({ baseDelayMs: 5, maxDelayMs: 20, ...policy }), onError: (message) => errors.push(message) });
     return { store, engine };
   }
+
+  it('keeps going when the store cannot record an attempt, and the delivery comes back', async () => {
+    const dir = tempDir();
+    const { store, engine } = setup({}, dir);
+    const alert = sampleAlert({ outputs: ['slack:sec'] });
+    await store.save([alert]);
+    // A second connection takes the write lock while Slack answers: recording the attempt then
+    // fails for real with SQLITE_BUSY once the busy timeout runs out.
+    const other = new Database(join(dir, 'alerts.db'));
+    slack.respond(() => {
+      other.exec('BEGIN IMMEDIATE');
+      return { status: 200, body: 'ok' };
+    });
+    await engine.drain(Date.now() + 100);
+    other.exec('COMMIT');
+    other.close();
+    expect(errors.at(-1)).toContain(`slack:sec: attempt for alert ${alert.id} not recorded (database is locked); it will be retried`);
+    expect((await store.list())[0]!.deliveries[0]).toMatchObject({ status: 'pending', attempts: 0 });
+
+    slack.respond(() => ({ status: 200, body: 'ok' }));
+    await store.requeue({}, Date.now()); // as when its lease ends
+    await engine.drain(Date.now() + 10_000);
+    expect((await store.list())[0]!.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    store.close();
+  });
 
   it('delivers every stored alert and records it', async () => {
     const { store, engine } = setup();
