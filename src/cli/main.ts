@@ -15,6 +15,8 @@ import { registerServe } from './commands/serve.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerStore } from './commands/store.ts';
 import '../outputs/builtin.ts';
+import { loadProjectOutputs } from '../outputs/project-outputs.ts';
+import { resolveProjectDir } from '../config/project.ts';
 
 /** Builds the `streamalert` command tree. Each command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -50,8 +52,10 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; returns the exit code (0 ok, 1 the work failed, 2 bad usage or bad config). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    // A project's own output services register before the command tree lists the services.
+    await loadProjectOutputs(resolveProjectDir(projectOption(argv)));
+    const program = buildProgram();
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
@@ -68,4 +72,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;
   }
+}
+
+/** The --project value in argv, read before commander parses it (see main). */
+function projectOption(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--project') return argv[i + 1];
+    if (argv[i]?.startsWith('--project=')) return argv[i]!.slice('--project='.length);
+  }
+  return undefined;
 }

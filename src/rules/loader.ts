@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SEVERITIES, type Severity } from '../alerts/alert.ts';
@@ -8,6 +8,7 @@ import { configuredOutputs, type OutputsConfig } from '../config/project.ts';
 import { resolvePublishers, type PublisherAssignment } from '../publishers/assign.ts';
 import { PublisherError } from '../publishers/errors.ts';
 import { RuleLoadError } from './errors.ts';
+import { moduleFiles } from '../config/module-files.ts';
 import { isRule, ruleCount, rulesCreatedSince, type DynamicOutput, type Rule, type RuleContext, type RuleFunction } from './rule.ts';
 
 /** A rule checked against its project, ready to run. */
@@ -36,7 +37,6 @@ export interface RuleProject {
   readonly outputs: OutputsConfig;
 }
 
-const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 const OPTION_KEYS = new Set([
   'logs',
   'outputs',
@@ -90,19 +90,6 @@ export async function loadRules(project: RuleProject): Promise<LoadedRule[]> {
     throw new RuleLoadError(`${unnamed.length} rule(s) (logs ${logs}) are not exported, so they have no name: export each (export const my_rule = rule(...))`);
   }
   return [...byName.values()];
-}
-
-/** Every module file under `dir`, sorted, skipping hidden folders, node_modules and .d.ts files. */
-export function moduleFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...moduleFiles(path));
-    else if (MODULE_EXTENSIONS.some((ext) => entry.name.endsWith(ext)) && !/\.d\.[mc]?ts$/.test(entry.name)) found.push(path);
-  }
-  return found;
 }
 
 async function importModule(path: string, file: string): Promise<Array<[string, unknown]>> {
