@@ -19,3 +19,12 @@ export function progressLine(enabled = process.stderr.isTTY === true): { update(
     },
   };
 }
+
+const BAR_WIDTH = 24;
+
+/** `[#########---------------]  38%`: how far through a file of known size. */
+export function progressBar(done: number, total: number): string {
+  const fraction = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(fraction * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`;
+}

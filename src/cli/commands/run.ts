@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { Alert } from '../../alerts/alert.ts';
 import { openInput, readRecordBatches } from '../../input/reader.ts';
 import { Pipeline } from '../../pipeline/pipeline.ts';
 import { openDeliverySession } from '../delivery-session.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
-import { progressLine } from '../progress.ts';
+import { progressBar, progressLine } from '../progress.ts';
 import { projectOf } from '../project.ts';
 import { deliverySummary, formatRunSummary, isComplete, type RunSummary } from '../run-summary.ts';
 
@@ -42,13 +43,17 @@ export function registerRun(program: Command): void {
         // Pending deliveries of earlier runs (a crash, a deadline) resume alongside the new ones.
         await session.engine.pump();
         for (const input of options.input) {
-          for await (const batch of readRecordBatches(openInput(input))) {
+          const stream = openInput(input);
+          // A file's size gives a bar; standard input only counts.
+          const size = input === '-' ? 0 : statSync(input).size;
+          const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
+          for await (const batch of readRecordBatches(stream)) {
             const alerts: Alert[] = [];
             for (const item of batch) alerts.push(...pipeline.processInput(item));
             // Stored before any output is tried: from here on a crash loses nothing.
             if (alerts.length > 0) await session.store.save(alerts);
             await session.engine.pump();
-            progress.update(() => `records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
+            progress.update(() => `${basename(input)} ${position()}records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
           }
         }
         await session.engine.drain(started + maxWaitMs);
