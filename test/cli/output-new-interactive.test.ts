@@ -1,19 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from '../support/cli.ts';
 import { isolatedEnv, knownSecret, makeProject } from '../support/secrets.ts';
-import { Terminal } from '../support/terminal.ts';
+import { hasTmux, Terminal } from '../support/terminal.ts';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (!hasTmux && process.env.CI) throw new Error('tmux is needed for the prompt tests (apt-get install tmux)');
 
 const DESCRIPTOR_PROMPT = 'Please supply a short and unique descriptor for this Slack integration (ie: channel, group, etc):';

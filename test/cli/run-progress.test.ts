@@ -1,20 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from '../support/cli.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
-import { Terminal } from '../support/terminal.ts';
-
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasTmux, Terminal } from '../support/terminal.ts';
 
 describe.skipIf(!hasTmux)('streamalert run at a terminal', () => {
   let terminal: Terminal | undefined;
