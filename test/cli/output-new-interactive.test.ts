@@ -14,7 +14,7 @@ describe.skipIf(!hasTmux)('streamalert output new, at a real terminal', () => {
   let terminal: Terminal | undefined;
   afterEach(() => terminal?.close());
 
-  function start(projectDir: string, env: { HOME: string; XDG_CONFIG_HOME: string }) {
+  function start(projectDir: string, env: NodeJS.ProcessEnv) {
     terminal = Terminal.start(`node ${BIN} --project ${projectDir} output new --service slack`, { cwd: projectDir, env });
     return terminal;
   }

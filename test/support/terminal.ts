@@ -13,10 +13,10 @@ export class Terminal {
   private constructor() {}
 
   /** Runs `command` (a shell command line) in `cwd` with extra `env`; prints EXIT=<code> when it ends. */
-  static start(command: string, options: { cwd: string; env?: Record<string, string> }): Terminal {
+  static start(command: string, options: { cwd: string; env?: Record<string, string | undefined> }): Terminal {
     const terminal = new Terminal();
     const exports = Object.entries(options.env ?? {})
-      .map(([key, value]) => `export ${key}=${shellQuote(value)};`)
+      .flatMap(([key, value]) => (value === undefined ? [] : [`export ${key}=${shellQuote(value)};`]))
       .join(' ');
     const script = `cd ${shellQuote(options.cwd)}; ${exports} ${command}; echo "EXIT=$?"; sleep 600`;
     terminal.#tmux('new-session', '-d', '-s', terminal.#session, '-x', '220', '-y', '50', script);
