@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { Pipeline } from '../../pipeline/pipeline.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../store/alert-store.ts';
 import { openAlertStore } from '../../store/open.ts';
-import { openDeliverySession } from '../delivery-session.ts';
+import { openDeliverySession } from '../../delivery/session.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { projectOf } from '../project.ts';
 import { deliverySummary, formatDeliveries, isComplete } from '../run-summary.ts';

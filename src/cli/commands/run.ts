@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Alert } from '../../alerts/alert.ts';
 import { openInput, readRecordBatches } from '../../input/reader.ts';
 import { Pipeline } from '../../pipeline/pipeline.ts';
-import { openDeliverySession } from '../delivery-session.ts';
+import { openDeliverySession } from '../../delivery/session.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { progressBar, progressLine } from '../progress.ts';
 import { projectOf } from '../project.ts';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadSchemas } from '../../classifier/schema.ts';
 import { loadRules } from '../../rules/loader.ts';
 import { createRecordServer } from '../../serve/server.ts';
-import { openDeliverySession } from '../delivery-session.ts';
+import { openDeliverySession } from '../../delivery/session.ts';
 import { CliError } from '../errors.ts';
 import { projectOf } from '../project.ts';
 

@@ -1,0 +1,113 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import type { Alert } from '../alerts/alert.ts';
+import { loadSchemas } from '../classifier/schema.ts';
+import { loadProject, resolveProjectDir, type Project } from '../config/project.ts';
+import { openDeliverySession } from '../delivery/session.ts';
+import { readRecordBatches } from '../input/reader.ts';
+import { AwsClients } from '../outputs/aws/clients.ts';
+import { loadProjectOutputs } from '../outputs/project-outputs.ts';
+import { Pipeline, type PipelineParts } from '../pipeline/pipeline.ts';
+import { loadRules } from '../rules/loader.ts';
+import { openAlertStore } from '../store/open.ts';
+import '../outputs/builtin.ts';
+
+/**
+ * The AWS Lambda entry points: the same project, rules, outputs and stores as the CLI, with
+ * DynamoDB as the alert store (set `"store": {"backend": "dynamodb"}`). The project folder is
+ * packaged with the function; STREAMALERT_PROJECT names it (default: the current directory).
+ *
+ * - rulesEngine: S3 object notifications (CloudTrail files, .gz too) or a direct invocation
+ *   `{ "log_type": "...", "records": [...] }` -> classifier -> rules -> alerts stored.
+ * - alertProcessor: delivers what is due until the invocation's time is nearly up; run it on a
+ *   schedule (every minute) so retries and the alerts of every rules engine go out.
+ */
+
+/** Loaded once per Lambda container, reused by every invocation. */
+let loaded: Promise<{ project: Project; parts: PipelineParts }> | undefined;
+
+function project(): Promise<{ project: Project; parts: PipelineParts }> {
+  loaded ??= (async () => {
+    const dir = resolveProjectDir();
+    await loadProjectOutputs(dir);
+    const project = loadProject(dir);
+    const schemas = loadSchemas(dir);
+    const rules = await loadRules({ dir, schemas, outputs: project.outputs });
+    return { project, parts: { schemas, rules, outputs: project.outputs, onEvent: (event) => console.warn(JSON.stringify(event)) } };
+  })();
+  return loaded;
+}
+
+interface S3Notification {
+  Records: { s3: { bucket: { name: string }; object: { key: string } } }[];
+}
+
+interface DirectInvocation {
+  log_type?: string;
+  records: unknown[];
+}
+
+export interface RulesEngineResult {
+  read: number;
+  classified: number;
+  unclassified: number;
+  alerts: number;
+}
+
+export async function rulesEngine(event: S3Notification | DirectInvocation): Promise<RulesEngineResult> {
+  const { project: current, parts } = await project();
+  const store = openAlertStore(current);
+  const pipeline = new Pipeline({ ...parts, ...('log_type' in event && event.log_type ? { logType: event.log_type } : {}) });
+  try {
+    for (const input of inputsOf(event, current)) {
+      for await (const batch of readRecordBatches(await input())) {
+        const alerts: Alert[] = [];
+        for (const item of batch) alerts.push(...pipeline.processInput(item));
+        if (alerts.length > 0) await store.save(alerts);
+      }
+    }
+  } finally {
+    store.close();
+  }
+  const { read, classified, unclassified, alerts } = pipeline.stats;
+  return { read, classified, unclassified, alerts };
+}
+
+/** Each input of an event, as a stream of bytes: an S3 object each, or the records given. */
+function inputsOf(event: S3Notification | DirectInvocation, current: Project): (() => Promise<AsyncIterable<Buffer | string>>)[] {
+  if ('records' in event) return [async () => Readable.from([event.records.map((record) => JSON.stringify(record)).join('\n')])];
+  const aws = new AwsClients({ region: current.global.account.region });
+  return event.Records.map(({ s3 }) => async () => {
+    // S3 notifications URL-encode the key, spaces as '+'.
+    const key = decodeURIComponent(s3.object.key.replace(/\+/g, ' '));
+    const object = await aws.s3().send(new GetObjectCommand({ Bucket: s3.bucket.name, Key: key }));
+    return object.Body as Readable;
+  });
+}
+
+export interface AlertProcessorResult {
+  deliveries: Record<string, { delivered: number; failed: number }>;
+  pending: Record<string, number>;
+}
+
+/** The part of the Lambda context the alert processor uses. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Time kept back at the end of an invocation for attempts in flight to finish and be recorded. */
+const SAFETY_MARGIN_MS = 15_000;
+
+export async function alertProcessor(_event: unknown, context: InvocationContext): Promise<AlertProcessorResult> {
+  const { project: current } = await project();
+  const session = await openDeliverySession(current);
+  try {
+    await session.engine.drain(Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS));
+    return {
+      deliveries: Object.fromEntries([...session.engine.tallies].map(([name, { delivered, failed }]) => [name, { delivered, failed }])),
+      pending: await session.store.pendingByOutput(),
+    };
+  } finally {
+    await session.close();
+  }
+}
