@@ -1,9 +1,11 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertProcessor, rulesEngine } from '../../src/lambda/handlers.ts';
 import { AwsClients } from '../../src/outputs/aws/clients.ts';
-import { streamalert } from '../support/cli.ts';
+import { ROOT, streamalert } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, cloudtrailEvent, tempProject } from '../support/rules-project.ts';
@@ -12,6 +14,13 @@ import { isolatedEnv } from '../support/secrets.ts';
 const RULE = `import { rule } from 'streamalert';
 export const root_login = rule({ logs: ['cloudtrail:events'], outputs: ['slack:sec-alerts'] }, (rec) => rec.userIdentity.type === 'Root');
 `;
+
+describe('the Lambda entry module', () => {
+  it('loads under plain node, exporting both handlers', () => {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(ROOT, 'bin', 'lambda.js'))}); console.log(typeof m.rulesEngine, typeof m.alertProcessor);`], { encoding: 'utf8' });
+    expect(run.stdout.trim(), run.stderr).toBe('function function');
+  });
+});
 
 describe.skipIf(noMoto)('the Lambda handlers, against moto', () => {
   let slack: LoopbackReceiver;
