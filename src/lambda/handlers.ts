@@ -24,16 +24,17 @@ import '../outputs/builtin.ts';
  */
 
 /** Loaded once per Lambda container, reused by every invocation. */
-let loaded: Promise<{ project: Project; parts: PipelineParts }> | undefined;
+let loaded: Promise<{ project: Project; parts: PipelineParts; aws: AwsClients }> | undefined;
 
-function project(): Promise<{ project: Project; parts: PipelineParts }> {
+function project(): Promise<{ project: Project; parts: PipelineParts; aws: AwsClients }> {
   loaded ??= (async () => {
     const dir = resolveProjectDir();
     await loadProjectOutputs(dir);
     const project = loadProject(dir);
     const schemas = loadSchemas(dir);
     const rules = await loadRules({ dir, schemas, outputs: project.outputs });
-    return { project, parts: { schemas, rules, outputs: project.outputs, onEvent: (event) => console.warn(JSON.stringify(event)) } };
+    const parts: PipelineParts = { schemas, rules, outputs: project.outputs, onEvent: (event) => console.warn(JSON.stringify(event)) };
+    return { project, parts, aws: new AwsClients({ region: project.global.account.region }) };
   })();
   return loaded;
 }
@@ -55,11 +56,11 @@ export interface RulesEngineResult {
 }
 
 export async function rulesEngine(event: S3Notification | DirectInvocation): Promise<RulesEngineResult> {
-  const { project: current, parts } = await project();
+  const { project: current, parts, aws } = await project();
   const store = openAlertStore(current);
   const pipeline = new Pipeline({ ...parts, ...('log_type' in event && event.log_type ? { logType: event.log_type } : {}) });
   try {
-    for (const input of inputsOf(event, current)) {
+    for (const input of inputsOf(event, aws)) {
       for await (const batch of readRecordBatches(await input())) {
         const alerts: Alert[] = [];
         for (const item of batch) alerts.push(...pipeline.processInput(item));
@@ -74,9 +75,8 @@ export async function rulesEngine(event: S3Notification | DirectInvocation): Pro
 }
 
 /** Each input of an event, as a stream of bytes: an S3 object each, or the records given. */
-function inputsOf(event: S3Notification | DirectInvocation, current: Project): (() => Promise<AsyncIterable<Buffer | string>>)[] {
+function inputsOf(event: S3Notification | DirectInvocation, aws: AwsClients): (() => Promise<AsyncIterable<Buffer | string>>)[] {
   if ('records' in event) return [async () => Readable.from([event.records.map((record) => JSON.stringify(record)).join('\n')])];
-  const aws = new AwsClients({ region: current.global.account.region });
   return event.Records.map(({ s3 }) => async () => {
     // S3 notifications URL-encode the key, spaces as '+'.
     const key = decodeURIComponent(s3.object.key.replace(/\+/g, ' '));

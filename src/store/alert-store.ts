@@ -75,6 +75,33 @@ export abstract class AlertStore {
   abstract close(): void;
 }
 
+/** Where a delivery stands after an attempt: `retryAt` undefined means no further attempt. */
+export function statusAfter(result: DispatchResult, retryAt: number | undefined): DeliveryStatus {
+  if (result.kind === 'delivered') return 'delivered';
+  return retryAt === undefined ? 'failed' : 'pending';
+}
+
+/** A delivery as both stores keep it (column and attribute names alike). */
+export interface StoredDelivery {
+  alert_id: string;
+  output: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_result?: string | null;
+}
+
+export function toDeliveryState(stored: StoredDelivery): DeliveryState {
+  return {
+    alertId: stored.alert_id,
+    output: stored.output,
+    status: stored.status,
+    attempts: stored.attempts,
+    nextAttemptAt: stored.next_attempt_at,
+    ...(stored.last_result == null ? {} : { lastResult: stored.last_result }),
+  };
+}
+
 /** A result as one line for the store and for `alerts list`. */
 export function describeStoredResult(result: DispatchResult): string {
   if (result.kind === 'delivered') return result.reference ? `delivered (${result.reference})` : 'delivered';

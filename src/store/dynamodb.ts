@@ -21,9 +21,11 @@ import type { DispatchResult } from '../outputs/result.ts';
 import {
   AlertStore,
   describeStoredResult,
+  statusAfter,
+  toDeliveryState,
   type ClaimedDelivery,
-  type DeliveryState,
   type DeliveryStatus,
+  type StoredDelivery,
   type RequeueSelector,
   type StoredAlert,
 } from './alert-store.ts';
@@ -35,13 +37,7 @@ const ALERT_ITEM = '#alert';
 const QUEUE = 'pending';
 const DUE_INDEX = 'due';
 
-interface DeliveryItem {
-  alert_id: string;
-  output: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number;
-  last_result?: string;
+interface DeliveryItem extends StoredDelivery {
   queue?: string;
 }
 
@@ -143,16 +139,7 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const { Items = [] } = await this.#documents.send(
-      new QueryCommand({
-        TableName: this.#table,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: '#queue = :queue AND next_attempt_at <= :now',
-        ExpressionAttributeNames: { '#queue': 'queue' },
-        ExpressionAttributeValues: { ':queue': QUEUE, ':now': now },
-        Limit: limit,
-      }),
-    );
+    const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#dueQuery(now), Limit: limit }));
     const claimed: DeliveryItem[] = [];
     for (const item of Items as DeliveryItem[]) {
       try {
@@ -180,7 +167,7 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   async record(alertId: string, output: string, result: DispatchResult, attempts: number, nextAttemptAt?: number): Promise<void> {
-    const status: DeliveryStatus = result.kind === 'delivered' ? 'delivered' : nextAttemptAt === undefined ? 'failed' : 'pending';
+    const status = statusAfter(result, nextAttemptAt);
     await this.#documents.send(
       new UpdateCommand({
         TableName: this.#table,
@@ -202,16 +189,7 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const { Items = [] } = await this.#documents.send(
-      new QueryCommand({
-        TableName: this.#table,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: '#queue = :queue',
-        ExpressionAttributeNames: { '#queue': 'queue' },
-        ExpressionAttributeValues: { ':queue': QUEUE },
-        Limit: 1,
-      }),
-    );
+    const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#dueQuery(), Limit: 1 }));
     return (Items[0] as DeliveryItem | undefined)?.next_attempt_at;
   }
 
@@ -259,18 +237,20 @@ export class DynamoDbAlertStore extends AlertStore {
     this.#client.destroy();
   }
 
+  /** A query on the due index: every pending delivery, or those due by `dueBy`, soonest first. */
+  #dueQuery(dueBy?: number) {
+    return {
+      TableName: this.#table,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: dueBy === undefined ? '#queue = :queue' : '#queue = :queue AND next_attempt_at <= :dueBy',
+      ExpressionAttributeNames: { '#queue': 'queue' },
+      ExpressionAttributeValues: { ':queue': QUEUE, ...(dueBy === undefined ? {} : { ':dueBy': dueBy }) },
+    };
+  }
+
   async #pending(): Promise<DeliveryItem[]> {
     const items: DeliveryItem[] = [];
-    const pages = paginateQuery(
-      { client: this.#documents },
-      {
-        TableName: this.#table,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: '#queue = :queue',
-        ExpressionAttributeNames: { '#queue': 'queue' },
-        ExpressionAttributeValues: { ':queue': QUEUE },
-      },
-    );
+    const pages = paginateQuery({ client: this.#documents }, this.#dueQuery());
     for await (const page of pages) items.push(...((page.Items ?? []) as DeliveryItem[]));
     return items;
   }
@@ -310,15 +290,4 @@ export class DynamoDbAlertStore extends AlertStore {
     }
     return found;
   }
-}
-
-function toDeliveryState(item: DeliveryItem): DeliveryState {
-  return {
-    alertId: item.alert_id,
-    output: item.output,
-    status: item.status,
-    attempts: item.attempts,
-    nextAttemptAt: item.next_attempt_at,
-    ...(item.last_result === undefined ? {} : { lastResult: item.last_result }),
-  };
 }

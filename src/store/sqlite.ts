@@ -6,9 +6,11 @@ import type { DispatchResult } from '../outputs/result.ts';
 import {
   AlertStore,
   describeStoredResult,
+  statusAfter,
+  toDeliveryState,
   type ClaimedDelivery,
-  type DeliveryState,
   type DeliveryStatus,
+  type StoredDelivery,
   type RequeueSelector,
   type StoredAlert,
 } from './alert-store.ts';
@@ -72,8 +74,7 @@ export class SqliteAlertStore extends AlertStore {
   }
 
   async record(alertId: string, output: string, result: DispatchResult, attempts: number, nextAttemptAt?: number): Promise<void> {
-    const status: DeliveryStatus = result.kind === 'delivered' ? 'delivered' : nextAttemptAt === undefined ? 'failed' : 'pending';
-    this.#statements.record.run(status, attempts, nextAttemptAt ?? 0, describeStoredResult(result), alertId, output);
+    this.#statements.record.run(statusAfter(result, nextAttemptAt), attempts, nextAttemptAt ?? 0, describeStoredResult(result), alertId, output);
   }
 
   async nextDueAt(): Promise<number | undefined> {
@@ -110,33 +111,13 @@ export class SqliteAlertStore extends AlertStore {
     const deliveriesOf = this.#db.prepare('SELECT * FROM deliveries WHERE alert_id = ? ORDER BY output');
     return alerts.map((row) => ({
       alert: parseAlert(row.alert),
-      deliveries: (deliveriesOf.all(row.id) as DeliveryRow[]).map(toDeliveryState),
+      deliveries: (deliveriesOf.all(row.id) as StoredDelivery[]).map(toDeliveryState),
     }));
   }
 
   close(): void {
     this.#db.close();
   }
-}
-
-interface DeliveryRow {
-  alert_id: string;
-  output: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number;
-  last_result: string | null;
-}
-
-function toDeliveryState(row: DeliveryRow): DeliveryState {
-  return {
-    alertId: row.alert_id,
-    output: row.output,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    ...(row.last_result === null ? {} : { lastResult: row.last_result }),
-  };
 }
 
 function migrate(db: Database.Database): void {
