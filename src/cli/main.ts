@@ -62,16 +62,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof QuietExit) return error.exitCode;
     if (error instanceof CliError) {
-      console.error(`error: ${error.message}`);
+      printError(error.message);
       return error.exitCode;
     }
     if (error instanceof ConfigError) {
-      console.error(`error: ${error.message}`);
+      printError(error.message);
       return EXIT.usage;
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;
   }
+}
+
+/** One `error:` line per line of the message: a config file with three problems names all three. */
+function printError(message: string): void {
+  for (const line of message.split('\n')) console.error(`error: ${line}`);
 }
 
 /** The --project value in argv, read before commander parses it (see main). */

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert } from '../alerts/alert.ts';
-import type { DispatchResult } from '../outputs/result.ts';
+import { failed, type DispatchResult } from '../outputs/result.ts';
 import type { AlertStore, ClaimedDelivery } from '../store/alert-store.ts';
 import type { LoadedOutput } from './configured-outputs.ts';
+import { deadLetterNotice, isDeadLetterNotice } from './dead-letter.ts';
 import { deliverTo, type Publish } from './deliver.ts';
-import { retryDelayMs, type DeliveryPolicy } from './policy.ts';
+import type { DeliveryListener, DeliveryOutcome, Outcome } from './events.ts';
+import { budgetSpent, nextAttemptAt, type DeliveryPolicy } from './policy.ts';
 
 /** Per output: how deliveries ended in this engine's life. */
 export interface OutputTally {
@@ -23,22 +25,30 @@ export interface EngineOptions {
   publish?: Publish;
   /** Hears about problems the engine recovers from by itself. */
   onError: (message: string) => void;
+  /** The output a dead-lettered delivery falls back to (conf/output_settings.json `fallback`), if any. */
+  fallbackOf?: (output: string) => string | undefined;
+  /** The output told about every dead letter (conf/global.json `deadLetterOutput`), if any. */
+  deadLetterOutput?: string;
 }
 
 /**
- * Works through the alert store's pending deliveries: claims those due (bounded concurrency,
- * so a slow output never holds the others back beyond its own slots), makes one attempt each,
- * records the result, and schedules retries with the policy's backoff (Retry-After wins).
- * After the retry budget a delivery is dead-lettered. Nothing is only in memory: a crash
- * leaves every undelivered pair pending in the store.
+ * Works through the alert store's pending deliveries: claims those due (bounded concurrency
+ * overall and per output, so a slow output never holds the others back), makes one attempt
+ * each, records the result, and schedules retries with the policy's backoff (Retry-After
+ * wins) until the retry budget in time is spent. A dead letter is never silent: listeners hear
+ * of it, the output's fallback gets the alert, and the dead-letter output gets a notice, each
+ * as a delivery of its own in the store. Nothing is only in memory: a crash leaves every
+ * undelivered pair pending in the store.
  */
 export class DeliveryEngine {
   readonly tallies = new Map<string, OutputTally>();
   readonly #store: AlertStore;
   readonly #load: OutputLoader;
   readonly #options: EngineOptions;
+  readonly #listeners: DeliveryListener[] = [];
   readonly #outputs = new Map<string, Promise<LoadedOutput>>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlightByOutput = new Map<string, number>();
   #pumping = false;
   #pumpAgain = false;
 
@@ -46,6 +56,11 @@ export class DeliveryEngine {
     this.#store = store;
     this.#load = load;
     this.#options = options;
+  }
+
+  /** Calls `listener` with the outcome of every attempt from now on. */
+  listen(listener: DeliveryListener): void {
+    this.#listeners.push(listener);
   }
 
   /** Starts attempts for due deliveries while there are free slots; returns without waiting for them. */
@@ -58,13 +73,20 @@ export class DeliveryEngine {
     try {
       do {
         this.#pumpAgain = false;
-        const { concurrency } = this.#options.policy;
+        const { concurrency, perOutputConcurrency } = this.#options.policy;
         const free = concurrency - this.#inFlight.size;
         // Claim in batches (a quarter of the slots) rather than one store transaction per freed slot.
         if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(concurrency / 4))) break;
-        const claimed = await this.#store.claimDue(Date.now(), free, this.#leaseMs());
+        const claimed = await this.#store.claimDue({
+          now: Date.now(),
+          limit: free,
+          leaseMs: this.#leaseMs(),
+          perOutput: perOutputConcurrency,
+          inFlight: this.#inFlightByOutput,
+        });
         for (const delivery of claimed) this.#start(delivery);
-        if (claimed.length === free) this.#pumpAgain = true;
+        // A full batch, or one cut short by an output at its limit, may leave more to claim.
+        if (claimed.length > 0) this.#pumpAgain = true;
       } while (this.#pumpAgain);
     } finally {
       this.#pumping = false;
@@ -99,28 +121,76 @@ export class DeliveryEngine {
       const waitMs = Math.min(1_000, Math.max(10, next - Date.now()));
       await sleep(waitMs, undefined, { signal }).catch(() => undefined);
     }
+    await this.settle();
+  }
+
+  /** Waits for the attempts in flight to finish and be recorded. */
+  async settle(): Promise<void> {
     await Promise.allSettled(this.#inFlight);
   }
 
   #start(delivery: ClaimedDelivery): void {
+    const { output } = delivery;
+    this.#inFlightByOutput.set(output, (this.#inFlightByOutput.get(output) ?? 0) + 1);
     const attempt = this.#attempt(delivery)
       // The store could not record the attempt (e.g. DynamoDB throttled): the delivery's lease
       // brings it back later, at least once; say so and keep going.
-      .catch((error: unknown) => this.#options.onError(`${delivery.output}: attempt for alert ${delivery.alert.id} not recorded (${error instanceof Error ? error.message : String(error)}); it will be retried`))
+      .catch((error: unknown) => this.#options.onError(`${output}: attempt for alert ${delivery.alert.id} not recorded (${messageOf(error)}); it will be retried`))
       .finally(() => {
         this.#inFlight.delete(attempt);
-        void this.pump();
+        const left = (this.#inFlightByOutput.get(output) ?? 1) - 1;
+        if (left > 0) this.#inFlightByOutput.set(output, left);
+        else this.#inFlightByOutput.delete(output);
+        this.#pumpInBackground();
       });
     this.#inFlight.add(attempt);
   }
 
-  async #attempt({ alert, output, attempts: before }: ClaimedDelivery): Promise<void> {
+  async #attempt(claim: ClaimedDelivery): Promise<void> {
     const { policy } = this.#options;
-    const result = await this.#dispatch(alert, output);
-    const attempts = before + 1;
-    const retryAt = result.kind === 'retry' && attempts < policy.maxAttempts ? Date.now() + retryDelayMs(policy, attempts, result) : undefined;
-    await this.#store.record(alert.id, output, result, attempts, retryAt);
-    this.#tally(output, result, retryAt === undefined);
+    const at = Date.now();
+    let result = await this.#dispatch(claim.alert, claim.output);
+    const now = Date.now();
+    const attempts = claim.attempts + 1;
+    const retryAt = result.kind === 'retry' ? nextAttemptAt(policy, claim.queuedAt, attempts, result, now) : undefined;
+    // A retryable failure past its budget is dead-lettered with the reason it was given up.
+    if (result.kind === 'retry' && retryAt === undefined) result = failed(result.reason, `${result.message}; ${budgetSpent(policy, attempts)}`);
+    const recorded = await this.#store.record(claim, { result, at, durationMs: now - at, ...(retryAt !== undefined && { nextAttemptAt: retryAt }) });
+    if (!recorded) {
+      this.#options.onError(`${claim.output}: the lease on alert ${claim.alert.id} ran out during the attempt; another worker has it now, so this result was not recorded`);
+      return;
+    }
+    const outcome: Outcome = result.kind === 'delivered' ? 'delivered' : retryAt === undefined ? 'dead-lettered' : 'retrying';
+    this.#tally(claim.output, result, outcome);
+    this.#tell({
+      output: claim.output,
+      alertId: claim.alert.id,
+      rule: claim.alert.ruleName,
+      attempt: attempts,
+      result,
+      durationMs: now - at,
+      outcome,
+      ...(retryAt !== undefined && { retryAt }),
+    });
+    if (outcome === 'dead-lettered') await this.#afterDeadLetter(claim, result, attempts, now);
+  }
+
+  /** The fallback output gets the alert, the dead-letter output a notice: deliveries of their own. */
+  async #afterDeadLetter(claim: ClaimedDelivery, result: DispatchResult, attempts: number, now: number): Promise<void> {
+    const { alert, output } = claim;
+    const fallback = this.#options.fallbackOf?.(output);
+    if (fallback !== undefined && fallback !== output) await this.#store.addDeliveries(alert.id, [fallback], now);
+    const { deadLetterOutput } = this.#options;
+    // A notice that itself dead-letters raises no notice of its own: no loop.
+    if (deadLetterOutput !== undefined && !isDeadLetterNotice(alert)) {
+      await this.#store.save([deadLetterNotice({ alert, output, result, attempts, fallback, to: deadLetterOutput })]);
+    }
+    if (fallback !== undefined || deadLetterOutput !== undefined) this.#pumpInBackground();
+  }
+
+  /** A pump nobody awaits: a store that fails here (closed, locked) is reported, the lease brings the work back. */
+  #pumpInBackground(): void {
+    this.pump().catch((error: unknown) => this.#options.onError(`could not claim due deliveries (${messageOf(error)}); will try again`));
   }
 
   async #dispatch(alert: Alert, name: string): Promise<DispatchResult> {
@@ -142,20 +212,34 @@ export class DeliveryEngine {
     return loaded;
   }
 
+  #tell(outcome: DeliveryOutcome): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        this.#options.onError(`a delivery listener failed: ${messageOf(error)}`);
+      }
+    }
+  }
+
   /** Long enough for an attempt to finish, short enough that a crashed process's claims come back soon. */
   #leaseMs(): number {
     return this.#options.policy.timeoutMs * 2 + 5_000;
   }
 
   /** Counts final outcomes; a retry still scheduled only updates the last problem. */
-  #tally(name: string, result: DispatchResult, final: boolean): void {
+  #tally(name: string, result: DispatchResult, outcome: Outcome): void {
     let tally = this.tallies.get(name);
     if (!tally) this.tallies.set(name, (tally = { delivered: 0, failed: 0 }));
     if (result.kind === 'delivered') {
       tally.delivered++;
       return;
     }
-    if (final) tally.failed++;
-    tally.lastProblem = `${result.kind === 'retry' && !final ? 'retrying' : 'failed'}, ${result.reason}: ${result.message}`;
+    if (outcome === 'dead-lettered') tally.failed++;
+    tally.lastProblem = `${outcome === 'retrying' ? 'retrying' : 'failed'}, ${result.reason}: ${result.message}`;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

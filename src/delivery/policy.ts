@@ -2,20 +2,29 @@ import { z } from 'zod';
 import { ConfigError } from '../config/errors.ts';
 import type { Retry } from '../outputs/result.ts';
 
+const HOUR_MS = 3_600_000;
+
 /**
  * How deliveries are retried: data, set under "delivery" in conf/global.json.
- * Exponential backoff with full jitter (a random wait between 0 and base x 2^(attempt-1),
- * capped), so that many alerts failing together do not retry together; a server's
- * Retry-After wins over the computed wait.
+ * A delivery is retried until it is delivered, fails permanently, or its retry budget in time
+ * (`maxAgeMs`, from when it was queued) is spent: an outage of hours costs no alert. Waits grow
+ * exponentially with full jitter (a random wait between 0 and base x 2^(attempt-1), capped),
+ * so that many alerts failing together do not retry together; a server's Retry-After wins
+ * over the computed wait, up to the cap.
  */
 export const DeliveryPolicySchema = z
   .object({
-    /** Attempts per (alert, output), the first included. */
-    maxAttempts: z.number().int().min(1).max(100).default(5),
-    baseDelayMs: z.number().int().min(1).default(500),
-    maxDelayMs: z.number().int().min(1).default(30_000),
+    /** The retry budget: how long after it was queued a delivery may still be attempted. */
+    maxAgeMs: z.number().int().min(1_000).default(24 * HOUR_MS),
+    /** An optional cap on attempts per (alert, output), the first included; by default only the budget in time limits them. */
+    maxAttempts: z.number().int().min(1).max(100_000).optional(),
+    baseDelayMs: z.number().int().min(1).default(1_000),
+    /** The longest wait between two attempts, Retry-After included. */
+    maxDelayMs: z.number().int().min(1).default(5 * 60_000),
     /** Deliveries in flight at once, across outputs. */
     concurrency: z.number().int().min(1).max(10_000).default(64),
+    /** Deliveries in flight at once to any one output, so a slow output cannot take every slot. */
+    perOutputConcurrency: z.number().int().min(1).max(10_000).default(16),
     /** Per request to an output. */
     timeoutMs: z.number().int().min(100).default(10_000),
   })
@@ -34,7 +43,32 @@ export function deliveryPolicyOf(delivery: unknown): DeliveryPolicy {
 
 /** The wait before attempt `attempt + 1`, after `attempt` attempts ended in `result`. */
 export function retryDelayMs(policy: DeliveryPolicy, attempt: number, result: Retry, random = Math.random): number {
-  if (result.retryAfterMs !== undefined) return result.retryAfterMs;
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  // A Retry-After of years (seen: 99999999999) would park the delivery forever: cap it.
+  if (result.retryAfterMs !== undefined) return Math.min(result.retryAfterMs, policy.maxDelayMs);
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 52));
   return Math.floor(random() * ceiling);
+}
+
+/**
+ * When to try a delivery again after `attempts` attempts, the last ending in `result` at `now`;
+ * undefined when its budget is spent. The budget's last moment gets one last attempt.
+ */
+export function nextAttemptAt(policy: DeliveryPolicy, queuedAt: number, attempts: number, result: Retry, now: number): number | undefined {
+  if (policy.maxAttempts !== undefined && attempts >= policy.maxAttempts) return undefined;
+  const budgetEnd = queuedAt + policy.maxAgeMs;
+  if (now >= budgetEnd) return undefined;
+  return Math.min(now + retryDelayMs(policy, attempts, result), budgetEnd);
+}
+
+/** Why a retryable delivery was given up, for its dead letter. */
+export function budgetSpent(policy: DeliveryPolicy, attempts: number): string {
+  if (policy.maxAttempts !== undefined && attempts >= policy.maxAttempts) return `gave up after ${attempts} attempts (delivery.maxAttempts)`;
+  return `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${formatDuration(policy.maxAgeMs)} (delivery.maxAgeMs)`;
+}
+
+/** 90_000 -> '1.5 min', 86_400_000 -> '24 h'. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)} s`;
+  if (ms < HOUR_MS) return `${+(ms / 60_000).toFixed(1)} min`;
+  return `${+(ms / HOUR_MS).toFixed(1)} h`;
 }

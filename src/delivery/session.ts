@@ -1,6 +1,8 @@
 import { deliveryPolicyOf } from './policy.ts';
 import { loadConfiguredOutputs } from './configured-outputs.ts';
 import { DeliveryEngine } from './engine.ts';
+import type { DeliveryOutcome } from './events.ts';
+import { readOutputSettings } from '../config/output-config.ts';
 import type { Project } from '../config/project.ts';
 import { createOutputContext } from '../outputs/context.ts';
 import { publish } from '../publishers/publish.ts';
@@ -9,12 +11,23 @@ import type { AlertStore } from '../store/alert-store.ts';
 import { openAlertStore } from '../store/open.ts';
 import { createCredentialStore } from '../secrets/create.ts';
 
+const DAY_MS = 86_400_000;
+
+export interface DeliverySession {
+  store: AlertStore;
+  engine: DeliveryEngine;
+  /** Deletes finished alerts older than `store.retentionDays`; returns how many. */
+  prune(): Promise<number>;
+  /** Waits for attempts in flight, then closes the outputs and the store. */
+  close(): Promise<void>;
+}
+
 /**
  * What `run`, `serve`, `alerts retry` and the alert processor Lambda deliver with: the project's alert store, a delivery engine
- * over it with the project's policy, output context and cached credentials. `close` when done.
+ * over it with the project's policy, fallbacks and dead-letter output, output context and cached credentials. `close` when done.
  * Publishers are looked up by name, so the project's rules must be loaded first.
  */
-export async function openDeliverySession(project: Project): Promise<{ store: AlertStore; engine: DeliveryEngine; close(): Promise<void> }> {
+export async function openDeliverySession(project: Project): Promise<DeliverySession> {
   const policy = deliveryPolicyOf(project.global.delivery);
   const store = openAlertStore(project);
   try {
@@ -27,13 +40,37 @@ export async function openDeliverySession(project: Project): Promise<{ store: Al
   // Notices (a master key created) go to standard error, never standard output.
   const credentials = new CachedCredentials(createCredentialStore(project, { notice: (line) => console.error(line) }));
   const load = async (name: string) => (await loadConfiguredOutputs(project, credentials, context, [name]))[0]!;
-  const engine = new DeliveryEngine(store, load, { policy, publish, onError: (message) => console.error(`streamalert: ${message}`) });
+  const settings = readOutputSettings(project);
+  const { deadLetterOutput } = project.global;
+  const engine = new DeliveryEngine(store, load, {
+    policy,
+    publish,
+    onError: (message) => console.error(`streamalert: ${message}`),
+    fallbackOf: (name) => {
+      const colon = name.indexOf(':');
+      return settings[name.slice(0, colon)]?.[name.slice(colon + 1)]?.fallback;
+    },
+    ...(deadLetterOutput !== undefined && { deadLetterOutput }),
+  });
+  engine.listen(reportDeadLetter);
   return {
     store,
     engine,
+    prune: () => store.prune(Date.now() - project.global.store.retentionDays * DAY_MS),
     async close() {
+      await engine.settle();
       await context.close();
       store.close();
     },
   };
+}
+
+/** A dead letter is never silent: one error line naming the output, the alert, the rule and why. */
+function reportDeadLetter(outcome: DeliveryOutcome): void {
+  if (outcome.outcome !== 'dead-lettered' || outcome.result.kind === 'delivered') return;
+  const { output, alertId, rule, result } = outcome;
+  console.error(
+    `streamalert: dead letter: ${output} gave up on alert ${alertId} (rule ${rule}): ${result.reason}: ${result.message}; ` +
+      `replay with 'streamalert alerts retry ${alertId}'`,
+  );
 }

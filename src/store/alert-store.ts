@@ -1,8 +1,11 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { DispatchResult } from '../outputs/result.ts';
 
-/** Where one (alert, output) delivery stands. `failed` is the dead letter: no more attempts. */
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+/**
+ * Where one (alert, output) delivery stands. `failed` is the dead letter: no more attempts
+ * until someone replays it; `discarded` is a dead letter someone chose to give up on.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'discarded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One (alert, output) pair as stored: its status, attempts and last result. */
@@ -10,23 +13,79 @@ export interface DeliveryState {
   readonly alertId: string;
   readonly output: string;
   readonly status: DeliveryStatus;
+  /** Attempts since the delivery was (re)queued: the count its backoff and budget use. */
   readonly attempts: number;
   /** Epoch ms when a pending delivery is due (again). */
   readonly nextAttemptAt: number;
+  /** Epoch ms the delivery was queued (or replayed): its retry budget runs from here. */
+  readonly queuedAt: number;
   /** The last attempt's result, as `kind reason: message` or `delivered (reference)`. */
   readonly lastResult?: string;
 }
 
-/** A delivery claimed for an attempt: the alert it carries and the attempts made so far. */
+/** One attempt as kept in a delivery's history. */
+export interface AttemptEntry {
+  readonly output: string;
+  /** Epoch ms the attempt started. */
+  readonly at: number;
+  readonly durationMs: number;
+  /** The result, described as in `DeliveryState.lastResult`. */
+  readonly result: string;
+}
+
+/**
+ * A delivery claimed for an attempt: the alert it carries, the attempts made so far, and the
+ * lease that fences the result (only the holder of the current lease can record it).
+ */
 export interface ClaimedDelivery {
   readonly alert: Alert;
   readonly output: string;
   readonly attempts: number;
+  readonly queuedAt: number;
+  /** Epoch ms the lease ends; also the claim's fencing token. */
+  readonly leaseUntil: number;
+}
+
+/** What to claim: up to `limit` deliveries due by `now`, at most `perOutput` in flight per output. */
+export interface ClaimRequest {
+  readonly now: number;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly perOutput: number;
+  /** Attempts already in flight per output, which count against `perOutput`. */
+  readonly inFlight?: ReadonlyMap<string, number>;
+}
+
+/** One attempt's result, to record against its claim. */
+export interface AttemptRecord {
+  readonly result: DispatchResult;
+  /** Epoch ms the attempt started, and how long it took. */
+  readonly at: number;
+  readonly durationMs: number;
+  /** When to try again; undefined ends the delivery (delivered, or dead-lettered). */
+  readonly nextAttemptAt?: number;
 }
 
 export interface StoredAlert {
   readonly alert: Alert;
   readonly deliveries: readonly DeliveryState[];
+}
+
+/** One alert with every attempt made for it, oldest first (`alerts show`). */
+export interface AlertDetail extends StoredAlert {
+  readonly history: readonly AttemptEntry[];
+}
+
+/** Which alerts `list` returns: newest first, all filters applying together. */
+export interface ListFilter {
+  /** Only alerts with a delivery in this status. */
+  readonly status?: DeliveryStatus;
+  readonly rule?: string;
+  /** Only alerts with a delivery to this output. */
+  readonly output?: string;
+  /** Epoch ms: only alerts created at or after. */
+  readonly since?: number;
+  readonly limit?: number;
 }
 
 /**
@@ -38,41 +97,80 @@ export interface RequeueSelector {
   failed?: boolean;
 }
 
+/** Which dead letters `alerts discard` gives up on: one alert's, or one output's. */
+export interface DiscardSelector {
+  alertId?: string;
+  output?: string;
+}
+
+/** Per output: what is waiting, what is dead-lettered, and since when the oldest waits. */
+export interface OutputBacklog {
+  pending: number;
+  failed: number;
+  /** Epoch ms the oldest pending delivery was queued. */
+  oldestPendingAt?: number;
+}
+
 /**
  * The alert store: an alert is saved, with one pending delivery per output, before any output
  * is tried, and each attempt's result is recorded; a crash at any point loses nothing, and the
  * next process picks the pending deliveries up (at-least-once). SQLite embedded; DynamoDB is
- * the design's store at scale.
+ * the design's store at scale. Both pass one contract suite (test/store/alert-store.test.ts).
  */
 export abstract class AlertStore {
+  /** Where the store lives, for messages (a file path, a table name). */
+  abstract readonly location: string;
+
   /** Checks the store can be used (e.g. that its table exists); throws a ConfigError naming the fix. */
   async verify(): Promise<void> {}
 
-  /** Saves alerts and their pending deliveries, all or nothing. */
+  /** Saves alerts and their pending deliveries, all or nothing; saving an alert again changes nothing. */
   abstract save(alerts: readonly Alert[]): Promise<void>;
 
-  /**
-   * Claims up to `limit` pending deliveries due by `now`, leasing each until `now + leaseMs`:
-   * a process that dies mid-attempt leaves them due again when the lease ends.
-   */
-  abstract claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /** Adds pending deliveries to a stored alert (a fallback output); returns the outputs added. */
+  abstract addDeliveries(alertId: string, outputs: readonly string[], now: number): Promise<string[]>;
 
-  /** Records an attempt: delivered, dead-lettered (`nextAttemptAt` undefined), or pending again. */
-  abstract record(alertId: string, output: string, result: DispatchResult, attempts: number, nextAttemptAt?: number): Promise<void>;
+  /**
+   * Claims pending deliveries due by `now`, leasing each until `now + leaseMs`: a process that
+   * dies mid-attempt leaves them due again when the lease ends.
+   */
+  abstract claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
+
+  /**
+   * Records an attempt against its claim and adds it to the delivery's history: delivered,
+   * dead-lettered (`nextAttemptAt` undefined) or pending again. Returns false, recording
+   * nothing, when the claim's lease was lost (another worker holds the delivery now).
+   */
+  abstract record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean>;
 
   /** The earliest time a pending delivery is due, or undefined when none is pending. */
   abstract nextDueAt(): Promise<number | undefined>;
 
-  /** Puts the selected deliveries back in the queue, due at `now`, attempts reset for dead letters. Returns how many. */
+  /** Puts the selected deliveries back in the queue, due at `now`; dead letters get a fresh budget. Returns how many. */
   abstract requeue(selector: RequeueSelector, now: number): Promise<number>;
 
-  /** Pending deliveries by output. */
-  abstract pendingByOutput(): Promise<Record<string, number>>;
+  /** Marks the selected dead letters discarded: never attempted again. Returns how many. */
+  abstract discard(selector: DiscardSelector): Promise<number>;
 
-  /** Alerts, newest first, with their deliveries; only those with a delivery in `status` if given. */
-  abstract list(options?: { status?: DeliveryStatus; limit?: number }): Promise<StoredAlert[]>;
+  /** Per output with anything pending or dead-lettered. */
+  abstract backlog(): Promise<Record<string, OutputBacklog>>;
+
+  /** Alerts, newest first, with their deliveries. */
+  abstract list(filter?: ListFilter): Promise<StoredAlert[]>;
+
+  /** One alert with its deliveries and every attempt, or undefined. */
+  abstract get(alertId: string): Promise<AlertDetail | undefined>;
+
+  /** Deletes alerts created before `before` whose deliveries are all finished (delivered or discarded). Returns how many. */
+  abstract prune(before: number): Promise<number>;
 
   abstract close(): void;
+
+  /** Pending deliveries by output. */
+  async pendingByOutput(): Promise<Record<string, number>> {
+    const backlog = await this.backlog();
+    return Object.fromEntries(Object.entries(backlog).flatMap(([output, { pending }]) => (pending > 0 ? [[output, pending]] : [])));
+  }
 }
 
 /** Where a delivery stands after an attempt: `retryAt` undefined means no further attempt. */
@@ -88,6 +186,7 @@ export interface StoredDelivery {
   status: DeliveryStatus;
   attempts: number;
   next_attempt_at: number;
+  queued_at?: number | null;
   last_result?: string | null;
 }
 
@@ -98,6 +197,7 @@ export function toDeliveryState(stored: StoredDelivery): DeliveryState {
     status: stored.status,
     attempts: stored.attempts,
     nextAttemptAt: stored.next_attempt_at,
+    queuedAt: stored.queued_at ?? 0,
     ...(stored.last_result == null ? {} : { lastResult: stored.last_result }),
   };
 }
@@ -106,4 +206,14 @@ export function toDeliveryState(stored: StoredDelivery): DeliveryState {
 export function describeStoredResult(result: DispatchResult): string {
   if (result.kind === 'delivered') return result.reference ? `delivered (${result.reference})` : 'delivered';
   return `${result.kind} ${result.reason}: ${result.message}`;
+}
+
+/** How many more attempts `output` may start, per the request. */
+export function roomFor(request: ClaimRequest, output: string): number {
+  return request.perOutput - (request.inFlight?.get(output) ?? 0);
+}
+
+/** The outputs already at their limit, which a claim skips. */
+export function saturatedOutputs(request: ClaimRequest): string[] {
+  return [...(request.inFlight ?? new Map<string, number>()).keys()].filter((output) => roomFor(request, output) <= 0);
 }

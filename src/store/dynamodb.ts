@@ -12,33 +12,52 @@ import {
   paginateQuery,
   paginateScan,
   QueryCommand,
+  DeleteCommand,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../alerts/alert.ts';
 import { ConfigError } from '../config/errors.ts';
-import type { DispatchResult } from '../outputs/result.ts';
 import {
   AlertStore,
   describeStoredResult,
+  roomFor,
+  saturatedOutputs,
   statusAfter,
   toDeliveryState,
+  type AlertDetail,
+  type AttemptRecord,
   type ClaimedDelivery,
-  type DeliveryStatus,
-  type StoredDelivery,
+  type ClaimRequest,
+  type DiscardSelector,
+  type ListFilter,
+  type OutputBacklog,
   type RequeueSelector,
   type StoredAlert,
+  type StoredDelivery,
 } from './alert-store.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
 const ALERT_ITEM = '#alert';
-/** Only pending deliveries carry `queue`, so the due index holds nothing else (a sparse index). */
-const QUEUE = 'pending';
+/**
+ * Pending deliveries carry `queue` = 'pending' and dead letters 'failed'; finished ones none, so
+ * the index (named 'due' for its first use) holds only what needs attention (a sparse index).
+ */
+const PENDING = 'pending';
+const FAILED = 'failed';
 const DUE_INDEX = 'due';
+/** Attempts kept in a delivery item's history (an item holds at most 400 KB). */
+const MAX_HISTORY = 100;
 
 interface DeliveryItem extends StoredDelivery {
   queue?: string;
+  history?: { at: number; duration_ms: number; result: string }[];
+}
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string }).name;
 }
 
 /**
@@ -71,7 +90,7 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   /** The table's name, for messages. */
-  get table(): string {
+  get location(): string {
     return this.#table;
   }
 
@@ -121,27 +140,49 @@ export class DynamoDbAlertStore extends AlertStore {
           new TransactWriteCommand({
             TransactItems: [
               { Put: { TableName: this.#table, Item: { alert_id: alert.id, output: ALERT_ITEM, rule_name: alert.ruleName, created: alert.created.toISOString(), alert: serializeAlert(alert) } } },
-              ...[...new Set(alert.outputs)].map((output) => ({
-                Put: {
-                  TableName: this.#table,
-                  Item: { alert_id: alert.id, output, status: 'pending', attempts: 0, next_attempt_at: dueAt, queue: QUEUE } satisfies DeliveryItem,
-                  // Saving an alert again must not reset deliveries already made.
-                  ConditionExpression: 'attribute_not_exists(alert_id)',
-                },
-              })),
+              ...[...new Set(alert.outputs)].map((output) => ({ Put: this.#newDelivery(alert.id, output, dueAt) })),
             ],
           }),
         );
       } catch (error) {
-        if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+        if (errorName(error) !== 'TransactionCanceledException') throw error;
       }
     }
   }
 
-  async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#dueQuery(now), Limit: limit }));
+  async addDeliveries(alertId: string, outputs: readonly string[], now: number): Promise<string[]> {
+    const added: string[] = [];
+    for (const output of new Set(outputs)) {
+      try {
+        await this.#documents.send(new PutCommand(this.#newDelivery(alertId, output, now)));
+        added.push(output);
+      } catch (error) {
+        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    return added;
+  }
+
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const { now, limit, leaseMs } = request;
+    const skip = saturatedOutputs(request);
+    const query = this.#queueQuery(PENDING, now);
+    const { Items = [] } = await this.#documents.send(
+      new QueryCommand({
+        ...query,
+        Limit: limit,
+        ...(skip.length > 0 && {
+          FilterExpression: `NOT (#output IN (${skip.map((_, i) => `:skip${i}`).join(', ')}))`,
+          ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#output': 'output' },
+          ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...Object.fromEntries(skip.map((output, i) => [`:skip${i}`, output])) },
+        }),
+      }),
+    );
+    const taken = new Map<string, number>();
     const claimed: DeliveryItem[] = [];
     for (const item of Items as DeliveryItem[]) {
+      const count = taken.get(item.output) ?? 0;
+      if (count >= roomFor(request, item.output)) continue;
       try {
         await this.#documents.send(
           new UpdateCommand({
@@ -153,104 +194,186 @@ export class DynamoDbAlertStore extends AlertStore {
             ExpressionAttributeValues: { ':lease': now + leaseMs, ':pending': 'pending', ':seen': item.next_attempt_at },
           }),
         );
+        taken.set(item.output, count + 1);
         claimed.push(item);
       } catch (error) {
         // Another worker claimed it first.
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
       }
     }
     const alerts = await this.#alerts(claimed.map((item) => item.alert_id));
     return claimed.flatMap((item) => {
       const alert = alerts.get(item.alert_id);
-      return alert ? [{ alert, output: item.output, attempts: item.attempts }] : [];
+      if (!alert) return [];
+      return [{ alert, output: item.output, attempts: item.attempts, queuedAt: item.queued_at ?? alert.created.getTime(), leaseUntil: now + leaseMs }];
     });
   }
 
-  async record(alertId: string, output: string, result: DispatchResult, attempts: number, nextAttemptAt?: number): Promise<void> {
-    const status = statusAfter(result, nextAttemptAt);
-    await this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { alert_id: alertId, output },
-        UpdateExpression:
-          status === 'pending'
-            ? 'SET #status = :status, attempts = :attempts, next_attempt_at = :next, last_result = :last, #queue = :queue'
-            : 'SET #status = :status, attempts = :attempts, next_attempt_at = :next, last_result = :last REMOVE #queue',
-        ExpressionAttributeNames: { '#status': 'status', '#queue': 'queue' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':attempts': attempts,
-          ':next': nextAttemptAt ?? 0,
-          ':last': describeStoredResult(result),
-          ...(status === 'pending' ? { ':queue': QUEUE } : {}),
-        },
-      }),
-    );
+  async record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
+    const status = statusAfter(attempt.result, attempt.nextAttemptAt);
+    const described = describeStoredResult(attempt.result);
+    const attempts = claim.attempts + 1;
+    const queue = status === 'pending' ? PENDING : status === 'failed' ? FAILED : undefined;
+    // An item holds at most 400 KB: the history keeps the first attempts, last_result the latest.
+    const keepHistory = attempts <= MAX_HISTORY;
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { alert_id: claim.alert.id, output: claim.output },
+          UpdateExpression: [
+            `SET #status = :status, attempts = :attempts, next_attempt_at = :next, last_result = :last`,
+            queue ? ', #queue = :queue' : '',
+            keepHistory ? ', history = list_append(if_not_exists(history, :empty), :entry)' : '',
+            queue ? '' : ' REMOVE #queue',
+          ].join(''),
+          ConditionExpression: '#status = :pending AND next_attempt_at = :lease',
+          ExpressionAttributeNames: { '#status': 'status', '#queue': 'queue' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':attempts': attempts,
+            ':next': attempt.nextAttemptAt ?? 0,
+            ':last': described,
+            ':pending': 'pending',
+            ':lease': claim.leaseUntil,
+            ...(queue && { ':queue': queue }),
+            ...(keepHistory && { ':empty': [], ':entry': [{ at: attempt.at, duration_ms: attempt.durationMs, result: described }] }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#dueQuery(), Limit: 1 }));
+    const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#queueQuery(PENDING), Limit: 1 }));
     return (Items[0] as DeliveryItem | undefined)?.next_attempt_at;
   }
 
   async requeue(selector: RequeueSelector, now: number): Promise<number> {
     const targets: DeliveryItem[] =
       selector.alertId !== undefined
-        ? (await this.#deliveriesOf(selector.alertId)).filter((d) => d.status !== 'delivered')
-        : [...(await this.#pending()), ...(selector.failed ? await this.#scanDeliveries('failed') : [])];
+        ? (await this.#deliveriesOf(selector.alertId)).filter((d) => d.status === 'pending' || d.status === 'failed')
+        : [...(await this.#queued(PENDING)), ...(selector.failed ? await this.#queued(FAILED) : [])];
     for (const item of targets) {
+      // A dead letter replayed, or a retry asked for by alert, starts a fresh retry budget.
+      const fresh = selector.alertId !== undefined || item.status === 'failed';
       await this.#documents.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { alert_id: item.alert_id, output: item.output },
-          UpdateExpression: 'SET #status = :pending, attempts = :attempts, next_attempt_at = :now, #queue = :queue',
+          UpdateExpression: `SET #status = :pending, next_attempt_at = :now, #queue = :queue${fresh ? ', attempts = :zero, queued_at = :now' : ''}`,
           ExpressionAttributeNames: { '#status': 'status', '#queue': 'queue' },
-          // A retry asked for by alert, or of a dead letter, starts with a fresh retry budget.
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':attempts': selector.alertId !== undefined || item.status === 'failed' ? 0 : item.attempts,
-            ':now': now,
-            ':queue': QUEUE,
-          },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':queue': PENDING, ...(fresh && { ':zero': 0 }) },
         }),
       );
     }
     return targets.length;
   }
 
-  async pendingByOutput(): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const item of await this.#pending()) counts[item.output] = (counts[item.output] ?? 0) + 1;
-    return counts;
+  async discard(selector: DiscardSelector): Promise<number> {
+    const candidates = selector.alertId !== undefined ? await this.#deliveriesOf(selector.alertId) : await this.#queued(FAILED);
+    const targets = candidates.filter((d) => d.status === 'failed' && (selector.output === undefined || d.output === selector.output));
+    for (const item of targets) {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { alert_id: item.alert_id, output: item.output },
+          UpdateExpression: 'SET #status = :discarded REMOVE #queue',
+          ExpressionAttributeNames: { '#status': 'status', '#queue': 'queue' },
+          ExpressionAttributeValues: { ':discarded': 'discarded' },
+        }),
+      );
+    }
+    return targets.length;
   }
 
-  async list(options: { status?: DeliveryStatus; limit?: number } = {}): Promise<StoredAlert[]> {
-    const limit = options.limit ?? 100;
-    const ids = options.status
-      ? [...new Set((await this.#scanDeliveries(options.status)).map((d) => d.alert_id))]
-      : (await this.#scan('#output = :alert', { '#output': 'output' }, { ':alert': ALERT_ITEM })).map((item) => item.alert_id as string);
-    const alerts = [...(await this.#alerts(ids)).values()].sort((a, b) => b.created.getTime() - a.created.getTime()).slice(0, limit);
-    return Promise.all(alerts.map(async (alert) => ({ alert, deliveries: (await this.#deliveriesOf(alert.id)).map(toDeliveryState) })));
+  async backlog(): Promise<Record<string, OutputBacklog>> {
+    const backlog: Record<string, OutputBacklog> = {};
+    const entry = (output: string) => (backlog[output] ??= { pending: 0, failed: 0 });
+    for (const item of await this.#queued(PENDING)) {
+      const counts = entry(item.output);
+      counts.pending++;
+      const queuedAt = item.queued_at ?? item.next_attempt_at;
+      if (counts.oldestPendingAt === undefined || queuedAt < counts.oldestPendingAt) counts.oldestPendingAt = queuedAt;
+    }
+    for (const item of await this.#queued(FAILED)) entry(item.output).failed++;
+    return Object.fromEntries(Object.entries(backlog).sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  async list(filter: ListFilter = {}): Promise<StoredAlert[]> {
+    const byDelivery = filter.status !== undefined || filter.output !== undefined;
+    const conditions = ['#output = :alert'];
+    const names: Record<string, string> = { '#output': 'output' };
+    const values: Record<string, unknown> = { ':alert': ALERT_ITEM };
+    if (filter.rule !== undefined) conditions.push('rule_name = :rule') && (values[':rule'] = filter.rule);
+    if (filter.since !== undefined) conditions.push('created >= :since') && (values[':since'] = new Date(filter.since).toISOString());
+    const ids = (await this.#scan(conditions.join(' AND '), names, values)).map((item) => item.alert_id as string);
+    const found = [...(await this.#alerts(ids)).values()].sort((a, b) => b.created.getTime() - a.created.getTime());
+    const result: StoredAlert[] = [];
+    for (const alert of found) {
+      if (result.length >= (filter.limit ?? 100)) break;
+      const deliveries = await this.#deliveriesOf(alert.id);
+      const matches = deliveries.some((d) => (filter.status === undefined || d.status === filter.status) && (filter.output === undefined || d.output === filter.output));
+      if (!byDelivery || matches) result.push({ alert, deliveries: deliveries.map(toDeliveryState) });
+    }
+    return result;
+  }
+
+  async get(alertId: string): Promise<AlertDetail | undefined> {
+    const alert = (await this.#alerts([alertId])).get(alertId);
+    if (!alert) return undefined;
+    const deliveries = await this.#deliveriesOf(alertId);
+    const history = deliveries
+      .flatMap((d) => (d.history ?? []).map((h) => ({ output: d.output, at: h.at, durationMs: h.duration_ms, result: h.result })))
+      .sort((a, b) => a.at - b.at);
+    return { alert, deliveries: deliveries.map(toDeliveryState), history };
+  }
+
+  async prune(before: number): Promise<number> {
+    const old = await this.#scan('#output = :alert AND created < :before', { '#output': 'output' }, { ':alert': ALERT_ITEM, ':before': new Date(before).toISOString() });
+    let pruned = 0;
+    for (const { alert_id: alertId } of old as { alert_id: string }[]) {
+      const deliveries = await this.#deliveriesOf(alertId);
+      if (deliveries.some((d) => d.status === 'pending' || d.status === 'failed')) continue;
+      for (const output of [ALERT_ITEM, ...deliveries.map((d) => d.output)]) {
+        await this.#documents.send(new DeleteCommand({ TableName: this.#table, Key: { alert_id: alertId, output } }));
+      }
+      pruned++;
+    }
+    return pruned;
   }
 
   close(): void {
     this.#client.destroy();
   }
 
-  /** A query on the due index: every pending delivery, or those due by `dueBy`, soonest first. */
-  #dueQuery(dueBy?: number) {
+  /** A delivery's first item; the condition keeps a delivery already made from being reset. */
+  #newDelivery(alertId: string, output: string, now: number) {
+    return {
+      TableName: this.#table,
+      Item: { alert_id: alertId, output, status: 'pending', attempts: 0, next_attempt_at: now, queued_at: now, queue: PENDING } satisfies DeliveryItem,
+      ConditionExpression: 'attribute_not_exists(alert_id)',
+    };
+  }
+
+  /** A query on the queue index: every delivery in `queue`, or those due by `dueBy`, soonest first. */
+  #queueQuery(queue: string, dueBy?: number) {
     return {
       TableName: this.#table,
       IndexName: DUE_INDEX,
       KeyConditionExpression: dueBy === undefined ? '#queue = :queue' : '#queue = :queue AND next_attempt_at <= :dueBy',
-      ExpressionAttributeNames: { '#queue': 'queue' },
-      ExpressionAttributeValues: { ':queue': QUEUE, ...(dueBy === undefined ? {} : { ':dueBy': dueBy }) },
+      ExpressionAttributeNames: { '#queue': 'queue' } as Record<string, string>,
+      ExpressionAttributeValues: { ':queue': queue, ...(dueBy === undefined ? {} : { ':dueBy': dueBy }) } as Record<string, unknown>,
     };
   }
 
-  async #pending(): Promise<DeliveryItem[]> {
+  async #queued(queue: string): Promise<DeliveryItem[]> {
     const items: DeliveryItem[] = [];
-    const pages = paginateQuery({ client: this.#documents }, this.#dueQuery());
+    const pages = paginateQuery({ client: this.#documents }, this.#queueQuery(queue));
     for await (const page of pages) items.push(...((page.Items ?? []) as DeliveryItem[]));
     return items;
   }
@@ -260,10 +383,6 @@ export class DynamoDbAlertStore extends AlertStore {
       new QueryCommand({ TableName: this.#table, KeyConditionExpression: 'alert_id = :id', ExpressionAttributeValues: { ':id': alertId } }),
     );
     return (Items as DeliveryItem[]).filter((item) => item.output !== ALERT_ITEM).sort((a, b) => a.output.localeCompare(b.output));
-  }
-
-  async #scanDeliveries(status: DeliveryStatus): Promise<DeliveryItem[]> {
-    return (await this.#scan('#status = :status', { '#status': 'status' }, { ':status': status })) as unknown as DeliveryItem[];
   }
 
   async #scan(filter: string, names: Record<string, string>, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {

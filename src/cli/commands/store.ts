@@ -18,7 +18,7 @@ export function registerStore(program: Command): void {
           return;
         }
         const outcome = await alerts.ensureTable();
-        console.log(outcome === 'created' ? `Created the DynamoDB table ${alerts.table}.` : `The DynamoDB table ${alerts.table} already exists.`);
+        console.log(outcome === 'created' ? `Created the DynamoDB table ${alerts.location}.` : `The DynamoDB table ${alerts.location} already exists.`);
       } finally {
         alerts.close();
       }
