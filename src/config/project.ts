@@ -1,30 +1,69 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DeliveryPolicySchema } from '../delivery/policy.ts';
+import { serviceIds } from '../outputs/registry.ts';
+import { ServeConfigSchema } from '../serve/config.ts';
+// Wherever a project is read, the built-in services are known, so outputs.json can be checked.
+import '../outputs/builtin.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { ConfigError, NoProjectError } from './errors.ts';
+import { nearest } from './nearest.ts';
+import { parseConfig } from './validate.ts';
 
-/** `conf/global.json`: every key optional, defaults as in DESIGN.md. */
-export const GlobalConfigSchema = z.object({
+const OUTPUT_NAME = /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9._-]+$/;
+const DESCRIPTOR = /^[A-Za-z0-9._-]+$/;
+
+/** `conf/global.json`: every key optional, defaults as in DESIGN.md; an unknown key is an error. */
+export const GlobalConfigSchema = z.strictObject({
   account: z
-    .object({
-      prefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes').default('streamalert'),
+    .strictObject({
+      prefix: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]*$/)
+        .describe("lowercase letters, digits and dashes, e.g. 'acme-prod'")
+        .default('streamalert'),
       region: z.string().default('us-east-1'),
     })
     .prefault({}),
-  secrets: z.object({ backend: z.enum(['local', 'aws-s3-kms', 'aws-ssm']).default('local') }).prefault({}),
-  store: z.object({ backend: z.enum(['sqlite', 'dynamodb']).default('sqlite') }).prefault({}),
-  delivery: z.record(z.string(), z.unknown()).default({}),
+  secrets: z.strictObject({ backend: z.enum(['local', 'aws-s3-kms', 'aws-ssm']).default('local') }).prefault({}),
+  store: z
+    .strictObject({
+      backend: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+      /** Days an alert is kept once every output has it. */
+      retentionDays: z.number().int().min(1).default(30),
+    })
+    .prefault({}),
+  delivery: DeliveryPolicySchema.prefault({}),
+  /** Where dead-lettered alerts are also sent; must be configured in outputs.json. */
+  deadLetterOutput: z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'slack:sec-alerts'").optional(),
+  serve: ServeConfigSchema.prefault({}),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 
+const ServiceNameSchema = z.string().superRefine((service, context) => {
+  const known = serviceIds();
+  if (known.includes(service)) return;
+  const guess = nearest(service, known);
+  context.addIssue({
+    code: 'custom',
+    message: `unknown service '${service}'; ${guess ? `did you mean '${guess}'?` : `registered services: ${known.join(', ')}`}`,
+  });
+});
+
+const DescriptorSchema = z.string().superRefine((descriptor, context) => {
+  if (!DESCRIPTOR.test(descriptor)) context.addIssue({ code: 'custom', message: `descriptor '${descriptor}' may use only letters, digits, '-', '_' and '.'` });
+});
+
 /**
  * `conf/outputs.json` in StreamAlert's shape: a list of descriptors for other services,
- * descriptor -> resource (bucket, function) for AWS services.
+ * descriptor -> resource (bucket, function) for AWS services. Services must be registered.
  */
 export const OutputsConfigSchema = z.record(
-  z.string(),
-  z.union([z.array(z.string()), z.record(z.string(), z.string())]),
+  ServiceNameSchema,
+  z
+    .union([z.array(DescriptorSchema), z.record(DescriptorSchema, z.string())])
+    .describe('a list of descriptors, e.g. ["sec-alerts"], or for AWS services an object of descriptor to resource, e.g. {"audit": "my-bucket"}'),
 );
 export type OutputsConfig = z.infer<typeof OutputsConfigSchema>;
 
@@ -47,14 +86,33 @@ export function resolveProjectDir(option?: string): string {
   return resolve(option ?? process.env.STREAMALERT_PROJECT ?? process.cwd());
 }
 
-/** Reads and validates a project's conf/. Missing files take their defaults; a bad file is a ConfigError naming it. */
-export function loadProject(dir: string): Project {
+/**
+ * Reads and validates a project's conf/global.json and conf/outputs.json, each with its schema,
+ * and that the deadLetterOutput is configured. Missing files take their defaults; a bad file is a
+ * ConfigError naming the file and the key. `checkDeadLetterOutput: false` is for configuring
+ * outputs, when the dead-letter output global.json names may be the one being added.
+ *
+ * @example
+ *   const project = loadProject('/srv/secops');  // project.global.delivery.maxAttempts === 5
+ */
+export function loadProject(dir: string, options: { checkDeadLetterOutput?: boolean } = {}): Project {
   if (!existsSync(join(dir, 'conf'))) throw new NoProjectError(dir);
-  return {
+  const project = {
     dir,
-    global: readConfig(join(dir, 'conf', 'global.json'), GlobalConfigSchema, {}),
-    outputs: readConfig(join(dir, 'conf', 'outputs.json'), OutputsConfigSchema, {}),
+    global: readConfig(dir, 'conf/global.json', GlobalConfigSchema),
+    outputs: readConfig(dir, 'conf/outputs.json', OutputsConfigSchema),
   };
+  const deadLetter = project.global.deadLetterOutput;
+  if (deadLetter !== undefined && options.checkDeadLetterOutput !== false) {
+    const configured = configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`);
+    if (!configured.includes(deadLetter)) {
+      throw new ConfigError(
+        `conf/global.json: deadLetterOutput '${deadLetter}' is not configured in conf/outputs.json (configured: ${configured.join(', ') || 'none'}); ` +
+          `add it with 'streamalert output new --service ${deadLetter.slice(0, deadLetter.indexOf(':'))}' or change deadLetterOutput`,
+      );
+    }
+  }
+  return project;
 }
 
 /** Every configured output, in file order. */
@@ -72,19 +130,15 @@ export function saveOutputs(dir: string, outputs: OutputsConfig): void {
   writeFileAtomic(join(dir, 'conf', 'outputs.json'), `${JSON.stringify(sorted, null, 2)}\n`);
 }
 
-function readConfig<T>(path: string, schema: z.ZodType<T>, fallback: unknown): T {
-  let raw: unknown = fallback;
+function readConfig<S extends z.core.$ZodType>(dir: string, file: string, schema: S): z.output<S> {
+  const path = join(dir, file);
+  let raw: unknown = {};
   if (existsSync(path)) {
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); fix the file`);
+      throw new ConfigError(`${file} is not valid JSON (${(error as Error).message}); fix the file`);
     }
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    throw new ConfigError(`${path} is not valid: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfig(schema, raw, { file });
 }

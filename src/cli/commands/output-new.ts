@@ -33,7 +33,8 @@ Examples:
   $ echo '{"descriptor": "sec-alerts", "url": "https://hooks.slack.com/services/..."}' | streamalert output new --service slack --from-file -`,
     )
     .action(async (options: NewOptions, command: Command) => {
-      const project = projectOf(command);
+      // The output being added may be the deadLetterOutput global.json already names.
+      const project = projectOf(command, { checkDeadLetterOutput: false });
       const cls = getService(options.service);
       const values = options.fromFile !== undefined ? valuesFromFile(cls, options) : await valuesFromPrompts(project, cls, options);
       if (options.fromFile !== undefined) checkDescriptorIsNew(project, cls, values.descriptor ?? '', options.update);
