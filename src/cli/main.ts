@@ -14,6 +14,7 @@ import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerStore } from './commands/store.ts';
+import { registerToken } from './commands/token.ts';
 import '../outputs/builtin.ts';
 import { loadProjectOutputs } from '../outputs/project-outputs.ts';
 import { resolveProjectDir } from '../config/project.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerAlerts(program);
   registerSecrets(program);
   registerStore(program);
+  registerToken(program);
 
   // Every subcommand reports usage errors through main() rather than exiting itself.
   const exitOverride = (command: Command): void => {

@@ -3,7 +3,13 @@ import { JsonValueScanner } from './json-scanner.ts';
 /** One record read from the input: its JSON value, or why it is not valid JSON. */
 export type InputRecord =
   | { readonly ordinal: number; readonly value: unknown; readonly error?: undefined }
-  | { readonly ordinal: number; readonly error: string; readonly value?: undefined };
+  | {
+      readonly ordinal: number;
+      readonly error: string;
+      readonly value?: undefined;
+      /** The 1-based line it is on, in NDJSON input. */
+      readonly line?: number;
+    };
 
 /** Turns text, fed chunk by chunk, into records; synchronous so a whole chunk costs one await upstream. */
 export interface Splitter {
@@ -59,7 +65,7 @@ export class LineSplitter implements Splitter {
     try {
       out.push({ ordinal, value: JSON.parse(line) });
     } catch (error) {
-      out.push({ ordinal, error: `line ${this.#line} is not valid JSON (${(error as Error).message})` });
+      out.push({ ordinal, line: this.#line, error: `line ${this.#line} is not valid JSON (${(error as Error).message})` });
     }
   }
 }

@@ -1,34 +1,65 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { loadSchemas } from '../../classifier/schema.ts';
+import { createLogger, logDeliveries } from '../../observability/log.ts';
+import { ServeMetrics } from '../../observability/metrics.ts';
 import { loadRules } from '../../rules/loader.ts';
+import { isLoopback } from '../../serve/auth.ts';
 import { createRecordServer } from '../../serve/server.ts';
+import { ServeTokens } from '../../serve/tokens.ts';
 import { openDeliverySession } from '../../delivery/session.ts';
 import { CliError } from '../errors.ts';
 import { projectOf } from '../project.ts';
 
-/** `streamalert serve`: records over HTTP -> rules -> alert store, and the delivery loop. */
+/**
+ * `streamalert serve`: records over HTTP -> rules -> alert store, and the delivery loop. Beyond
+ * loopback it starts only once a token exists; logs (JSON lines, or readable at a terminal) go
+ * to standard error.
+ */
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('accept records over HTTP (POST /v1/records?log_type=T), store the alerts, deliver them continuously')
     .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
-    .option('--host <host>', 'address to listen on; the default accepts local clients only', '127.0.0.1')
+    .option('--host <host>', 'address to listen on; the default accepts local clients only; any other needs a token (streamalert token create)', '127.0.0.1')
     .addHelpText(
       'after',
       `
 Examples:
   $ streamalert serve --port 8080
-  $ curl -X POST --data-binary @samples/duo.ndjson 'http://127.0.0.1:8080/v1/records?log_type=duo'`,
+  $ curl -X POST --data-binary @samples/duo.ndjson 'http://127.0.0.1:8080/v1/records?log_type=duo'
+  $ TOKEN=$(streamalert token create --name ingest) && streamalert serve --host 0.0.0.0
+  $ curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/metrics`,
     )
     .action(async (options: { port: string; host: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port takes a port number (got '${options.port}')`);
       const project = projectOf(command);
+      const tokens = new ServeTokens(project.dir);
+      const local = isLoopback(options.host);
+      if (!local && !tokens.any()) {
+        throw new CliError(
+          `--host ${options.host} lets other machines in, and no token exists to tell who they are: create one first ` +
+            `('streamalert token create --name NAME'), then clients send 'Authorization: Bearer <token>'`,
+        );
+      }
+      const log = createLogger();
       const schemas = loadSchemas(project.dir);
       const rules = await loadRules({ dir: project.dir, schemas, outputs: project.outputs });
       const session = await openDeliverySession(project);
-      const server = createRecordServer({ pipeline: { schemas, rules, outputs: project.outputs }, store: session.store, engine: session.engine });
+      const metrics = new ServeMetrics(session.store);
+      session.engine.listen(metrics.onDelivery);
+      session.engine.listen(logDeliveries(log));
+      const server = createRecordServer({
+        pipeline: { schemas, rules, outputs: project.outputs },
+        store: session.store,
+        engine: session.engine,
+        metrics,
+        log,
+        config: project.global.serve,
+        tokens,
+        tokenAlwaysRequired: !local,
+      });
       const stop = new AbortController();
       const delivering = session.engine.deliverUntil(stop.signal);
 
@@ -42,7 +73,11 @@ Examples:
         throw new CliError(`cannot listen on ${options.host}:${port} (${error.code ?? error.message})`);
       });
       const { address, port: actual } = server.address() as AddressInfo;
-      console.log(`streamalert serve: listening on http://${address}:${actual} (POST /v1/records, GET /healthz); Ctrl-C to stop`);
+      console.log(`streamalert serve: listening on http://${address}:${actual} (POST /v1/records, GET /metrics, GET /healthz); Ctrl-C to stop`);
+      log.info({ address, port: actual, tokens: tokens.list().length }, 'serve started');
+      if (local && !tokens.any()) {
+        log.warn("the API is unauthenticated: no token exists, so any local client may post records. 'streamalert token create --name NAME' makes one; from then on every route but /healthz needs it");
+      }
 
       // Stop accepting, let deliveries in flight finish; what is pending stays stored.
       await new Promise<void>((resolve) => {
@@ -51,10 +86,12 @@ Examples:
         process.once('SIGTERM', shutdown);
       });
       console.log('streamalert serve: stopping; pending deliveries stay stored for the next run');
+      log.info('serve stopping');
       stop.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await delivering;
       await session.close();
+      log.info('serve stopped');
     });
 }
