@@ -61,9 +61,9 @@ describe('stored alerts', () => {
     expect(JSON.parse(list.stdout).flatMap((a: { deliveries: { status: string }[] }) => a.deliveries.map((d) => d.status))).toEqual(Array(5).fill('delivered'));
   });
 
-  it('lists dead letters, and retries them with --failed', async () => {
+  it('lists dead letters, says so when only dead letters are left, and retries them with --failed', async () => {
     const env = isolatedEnv();
-    const dir = project(env, `${slack.url}/services/T/B/Y`, { maxAttempts: 2, baseDelayMs: 5 });
+    const dir = project(env, `${slack.url}/services/T/B/Y`, { baseDelayMs: 5 });
     const input = join(dir, 'fraud.ndjson');
     writeFileSync(input, JSON.stringify(duoRecord()));
 
@@ -72,17 +72,73 @@ describe('stored alerts', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/slack:sec-alerts\s+0 delivered, 1 failed/);
     expect(run.stdout).toContain('channel_not_found');
+    const [id] = /[0-9a-f-]{36}/.exec(run.stderr) ?? [];
+    expect(run.stderr).toContain(`streamalert: dead letter: slack:sec-alerts gave up on alert ${id} (rule duo_fraud): not_found:`);
 
     const failedList = streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed'], { env });
     expect(failedList.stdout).toMatch(/duo_fraud\n\s+slack:sec-alerts\s+failed\s+attempts 1\s+failed not_found: .*channel_not_found/);
 
     slack.respond(() => ({ status: 200, body: 'ok' }));
     const plain = await streamalertAsync(['--project', dir, 'alerts', 'retry'], { env });
+    expect(plain.status).toBe(1);
     expect(plain.stdout).toContain('Retried 0 deliveries.');
+    expect(plain.stdout).toContain("1 dead letter is stored (see 'streamalert alerts list --status failed'); replay them with 'streamalert alerts retry --failed'");
     const retried = await streamalertAsync(['--project', dir, 'alerts', 'retry', '--failed'], { env });
     expect(retried.status, retried.stdout + retried.stderr).toBe(0);
     expect(retried.stdout).toMatch(/Retried 1 delivery\.[\s\S]*slack:sec-alerts\s+1 delivered/);
-    expect(streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed'], { env }).stdout).toContain('No alerts with a failed delivery.');
+    expect(streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed'], { env }).stdout).toContain('No stored alerts match.');
+
+    // The history survives the replay: the dead letter's attempt, then the delivery.
+    const show = streamalert(['--project', dir, 'alerts', 'show', id!], { env });
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`Alert ${id}\n  rule        duo_fraud (critical)`);
+    expect(show.stdout).toMatch(/Record:\n  \{\n[\s\S]*\n    "result": "fraud"/);
+    expect(show.stdout).toMatch(/Deliveries:\n  slack:sec-alerts\s+delivered\s+attempts 1\s+delivered/);
+    expect(show.stdout).toMatch(/Attempts:\n  \S+Z  slack:sec-alerts\s+failed not_found: .*channel_not_found  \(\d+ ms\)\n  \S+Z  slack:sec-alerts\s+delivered  \(\d+ ms\)$/m);
+    const json = JSON.parse(streamalert(['--project', dir, 'alerts', 'show', id!, '--json'], { env }).stdout);
+    expect(json).toMatchObject({ id, rule_name: 'duo_fraud', record: { result: 'fraud' }, deliveries: [{ output: 'slack:sec-alerts', status: 'delivered' }] });
+    expect(json.attempts.map((a: { result: string }) => a.result.split(':')[0])).toEqual(['failed not_found', 'delivered']);
+
+    const missing = streamalert(['--project', dir, 'alerts', 'show', 'no-such-id'], { env });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("error: no stored alert has the id no-such-id (see 'streamalert alerts list')");
+  });
+
+  it('filters the list by rule, output and time, shows when a retry is due, and discards dead letters for good', async () => {
+    const env = isolatedEnv();
+    const dir = project(env, `${slack.url}/services/T/B/Z`, { baseDelayMs: 5 });
+    const input = join(dir, 'fraud.ndjson');
+    writeFileSync(input, [duoRecord(), duoRecord()].map((r) => JSON.stringify(r)).join('\n'));
+
+    // One dead letter, one retry due in two minutes (Retry-After), left pending by --max-wait 0.
+    slack.script({ status: 410, body: 'channel_is_archived' }, { status: 429, headers: { 'retry-after': '120' }, body: 'rate_limited' });
+    const run = await streamalertAsync(['--project', dir, 'run', '--input', input, '--max-wait', '0'], { env });
+    expect(run.status).toBe(1);
+
+    const list = streamalert(['--project', dir, 'alerts', 'list'], { env });
+    expect(list.stdout).toMatch(/pending\s+attempts 1  next attempt in (2|1\.\d) min \(\S+Z\)  retry rate_limited/);
+    const json = (args: string[]) => JSON.parse(streamalert(['--project', dir, 'alerts', 'list', '--json', ...args], { env }).stdout) as { id: string }[];
+    expect(json([])).toHaveLength(2);
+    expect(json(['--rule', 'duo_fraud', '--output', 'slack:sec-alerts', '--since', '1h'])).toHaveLength(2);
+    expect(json(['--rule', 'other_rule'])).toHaveLength(0);
+    expect(json(['--output', 'pagerduty:oncall'])).toHaveLength(0);
+    expect(json(['--since', '2099-01-01'])).toHaveLength(0);
+    const pending = json(['--status', 'pending'])[0]!;
+    expect(pending).toMatchObject({ deliveries: [{ status: 'pending', next_attempt_at: expect.stringMatching(/Z$/), last_result: expect.stringContaining('rate_limited') }] });
+    const badSince = streamalert(['--project', dir, 'alerts', 'list', '--since', 'yesterday'], { env });
+    expect(badSince.status).toBe(2);
+    expect(badSince.stderr).toContain("--since takes a span such as 30m, 1h or 7d, or a date such as 2026-12-01 (got 'yesterday')");
+
+    const none = streamalert(['--project', dir, 'alerts', 'discard'], { env });
+    expect(none.status).toBe(2);
+    const discard = streamalert(['--project', dir, 'alerts', 'discard', '--output', 'slack:sec-alerts'], { env });
+    expect(discard.status, discard.stderr).toBe(0);
+    expect(discard.stdout).toContain('Discarded 1 dead letter (output slack:sec-alerts).');
+    expect(json(['--status', 'failed'])).toHaveLength(0);
+    expect(json(['--status', 'discarded'])).toHaveLength(1);
+    const again = streamalert(['--project', dir, 'alerts', 'discard', '--output', 'slack:sec-alerts'], { env });
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('no dead letters for output slack:sec-alerts');
   });
 });
 
