@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, streamalert, waitUntil } from '../support/cli.ts';
+import { streamalert, waitUntil } from '../support/cli.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
+import { startServe, type RunningServe } from '../support/serve.ts';
 
 const RULE = `import { rule } from 'streamalert';
 export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');
@@ -12,9 +12,8 @@ export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:s
 describe('streamalert serve', () => {
   const health = async () => (await (await fetch(`${base}/healthz`)).json()) as { status: string; pending: number };
   let slack: LoopbackReceiver;
-  let server: ChildProcess;
+  let serve: RunningServe;
   let base = '';
-  let stdout = '';
 
   beforeAll(async () => {
     slack = await LoopbackReceiver.start();
@@ -25,14 +24,13 @@ describe('streamalert serve', () => {
       input: JSON.stringify({ descriptor: 'sec-alerts', url: `${slack.url}/services/T/B/X` }),
     });
     expect(configured.status, configured.stderr).toBe(0);
-    server = spawn(process.execPath, [BIN, '--project', dir, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, ...env } });
-    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    await waitUntil(() => /listening on (http:\/\/\S+)/.test(stdout));
-    base = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
+    serve = await startServe(dir, env);
+    base = serve.base;
   });
-  afterAll(async () => {
-    if (server.exitCode === null) server.kill('SIGKILL');
-    await slack.close();
+  afterAll(() => slack.close());
+
+  it('warns once, at start, that the API is unauthenticated while no token exists', () => {
+    expect(serve.output.stderr.match(/the API is unauthenticated/g)).toHaveLength(1);
   });
 
   it('stores posted records\' alerts, answers 202 with the counts, and delivers them', async () => {
@@ -60,14 +58,15 @@ describe('streamalert serve', () => {
     const unknown = await fetch(`${base}/v1/records?log_type=nope`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: string }).error).toContain("log type 'nope' matches no schema");
-    expect((await fetch(`${base}/v2/other`)).status).toBe(404);
+    const elsewhere = await fetch(`${base}/v2/other`);
+    expect(elsewhere.status).toBe(404);
+    expect(((await elsewhere.json()) as { error: string }).error).toContain('POST /v1/records');
     expect((await fetch(`${base}/v1/records`)).status).toBe(405);
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    server.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => server.on('exit', resolve));
-    expect(code).toBe(0);
-    expect(stdout).toContain('stopping; pending deliveries stay stored');
+    expect(await serve.stop()).toBe(0);
+    expect(serve.output.stdout).toContain('stopping; pending deliveries stay stored');
+    expect(serve.output.stderr).toContain('"msg":"serve stopped"');
   });
 });
