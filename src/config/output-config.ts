@@ -86,7 +86,9 @@ export async function saveOutputConfig(
   if (Object.keys(secrets).length > 0) await store.put({ service: cls.service, descriptor }, secrets);
 
   const settings = readOutputSettings(project);
-  settings[cls.service] = { ...settings[cls.service], [descriptor]: byRole('setting') };
+  // Keys the service does not declare are the engine's (fallback, ...): an update keeps them.
+  const engineKeys = Object.fromEntries(Object.entries(settings[cls.service]?.[descriptor] ?? {}).filter(([key]) => !(key in cls.properties)));
+  settings[cls.service] = { ...settings[cls.service], [descriptor]: { ...engineKeys, ...byRole('setting') } };
   writeOutputSettings(project, settings);
 
   const resourceProperty = resourcePropertyOf(cls);

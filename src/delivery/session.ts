@@ -2,7 +2,7 @@ import { deliveryPolicyOf } from './policy.ts';
 import { loadConfiguredOutputs } from './configured-outputs.ts';
 import { DeliveryEngine } from './engine.ts';
 import type { DeliveryOutcome } from './events.ts';
-import { readOutputSettings } from '../config/output-config.ts';
+import { fallbacksOf } from './fallbacks.ts';
 import type { Project } from '../config/project.ts';
 import { createOutputContext } from '../outputs/context.ts';
 import { publish } from '../publishers/publish.ts';
@@ -29,6 +29,7 @@ export interface DeliverySession {
  */
 export async function openDeliverySession(project: Project): Promise<DeliverySession> {
   const policy = deliveryPolicyOf(project.global.delivery);
+  const fallbacks = fallbacksOf(project);
   const store = openAlertStore(project);
   try {
     await store.verify();
@@ -40,16 +41,12 @@ export async function openDeliverySession(project: Project): Promise<DeliverySes
   // Notices (a master key created) go to standard error, never standard output.
   const credentials = new CachedCredentials(createCredentialStore(project, { notice: (line) => console.error(line) }));
   const load = async (name: string) => (await loadConfiguredOutputs(project, credentials, context, [name]))[0]!;
-  const settings = readOutputSettings(project);
   const { deadLetterOutput } = project.global;
   const engine = new DeliveryEngine(store, load, {
     policy,
     publish,
     onError: (message) => console.error(`streamalert: ${message}`),
-    fallbackOf: (name) => {
-      const colon = name.indexOf(':');
-      return settings[name.slice(0, colon)]?.[name.slice(colon + 1)]?.fallback;
-    },
+    fallbackOf: (name) => fallbacks.get(name),
     ...(deadLetterOutput !== undefined && { deadLetterOutput }),
   });
   engine.listen(reportDeadLetter);
