@@ -11,12 +11,13 @@ import type { AlertStore } from '../store/alert-store.ts';
 import { openAlertStore } from '../store/open.ts';
 import { createCredentialStore } from '../secrets/create.ts';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface DeliverySession {
   store: AlertStore;
   engine: DeliveryEngine;
-  /** Deletes finished alerts older than `store.retentionDays`; returns how many. */
+  /** Deletes finished alerts older than `store.retentionDays`; returns how many. Done at open and hourly on SQLite. */
   prune(): Promise<number>;
   /** Waits for attempts in flight, then closes the outputs and the store. */
   close(): Promise<void>;
@@ -50,11 +51,20 @@ export async function openDeliverySession(project: Project): Promise<DeliverySes
     ...(deadLetterOutput !== undefined && { deadLetterOutput }),
   });
   engine.listen(reportDeadLetter);
+  const prune = () => store.prune(Date.now() - project.global.store.retentionDays * DAY_MS);
+  // Retention: at start, then hourly while open (serve). Not on DynamoDB, where pruning would
+  // scan the whole table: a TTL on finished items belongs to the deployed stack.
+  let pruner: NodeJS.Timeout | undefined;
+  if (project.global.store.backend === 'sqlite') {
+    await prune();
+    pruner = setInterval(() => prune().catch((error: unknown) => console.error(`streamalert: could not prune old alerts (${(error as Error).message})`)), HOUR_MS).unref();
+  }
   return {
     store,
     engine,
-    prune: () => store.prune(Date.now() - project.global.store.retentionDays * DAY_MS),
+    prune,
     async close() {
+      clearInterval(pruner);
       await engine.settle();
       await context.close();
       store.close();

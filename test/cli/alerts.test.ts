@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delivered, failed } from '../../src/outputs/result.ts';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
 import { BIN, streamalert, streamalertAsync, waitUntil } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
+import { sampleAlert } from '../support/outputs.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
@@ -139,6 +141,27 @@ describe('stored alerts', () => {
     const again = streamalert(['--project', dir, 'alerts', 'discard', '--output', 'slack:sec-alerts'], { env });
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('no dead letters for output slack:sec-alerts');
+  });
+});
+
+describe('retention', () => {
+  it('prunes delivered alerts older than store.retentionDays, and keeps dead letters and recent alerts', async () => {
+    const dir = tempProject({ ...SCHEMAS, 'conf/global.json': { store: { retentionDays: 2 } }, 'conf/outputs.json': { file: ['audit'] } });
+    const store = new SqliteAlertStore(join(dir, '.streamalert', 'alerts.db'));
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    const [old, dead, recent] = [sampleAlert({ outputs: ['file:audit'], created: daysAgo(3) }), sampleAlert({ outputs: ['file:audit'], created: daysAgo(3) }), sampleAlert({ outputs: ['file:audit'], created: daysAgo(1) })];
+    await store.save([old!, dead!, recent!]);
+    for (const claimed of await store.claimDue({ now: Date.now(), limit: 10, leaseMs: 0, perOutput: 10 })) {
+      await store.record(claimed, { result: claimed.alert.id === dead!.id ? failed('auth', 'denied') : delivered(), at: Date.now(), durationMs: 1 });
+    }
+    store.close();
+
+    const list = streamalert(['--project', dir, 'alerts', 'list', '--json']);
+    expect(list.status, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([dead!.id, recent!.id, old!.id]));
+    const retry = await streamalertAsync(['--project', dir, 'alerts', 'retry']);
+    expect(retry.status).toBe(1); // the dead letter is left
+    expect(JSON.parse(streamalert(['--project', dir, 'alerts', 'list', '--json']).stdout).map((a: { id: string }) => a.id).sort()).toEqual([dead!.id, recent!.id].sort());
   });
 });
 
