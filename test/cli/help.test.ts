@@ -14,7 +14,7 @@ describe('the CLI help', () => {
 
   it('covers the commands of the design', () => {
     expect(commands.map((c) => c.path)).toEqual(
-      expect.arrayContaining(['init', 'output new', 'output list', 'output get', 'output delete', 'output test', 'output services', 'rules test', 'run', 'secrets rotate']),
+      expect.arrayContaining(['init', 'output new', 'output list', 'output get', 'output delete', 'output test', 'output services', 'rules test', 'run', 'secrets rotate', 'serve', 'token create', 'token list', 'token revoke']),
     );
   });
 

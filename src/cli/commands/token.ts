@@ -16,7 +16,8 @@ export function registerToken(program: Command): void {
       'after',
       `
 Examples:
-  $ TOKEN=$(streamalert token create --name ci)
+  $ streamalert token create --name ci
+  $ TOKEN=$(streamalert token create --name fluent-bit)
   $ curl -H "Authorization: Bearer $TOKEN" --data-binary @samples/duo.ndjson 'http://127.0.0.1:8080/v1/records?log_type=duo'`,
     )
     .action((options: { name: string }, command: Command) => {
