@@ -65,8 +65,10 @@ export async function acceptRecords(request: IncomingMessage, url: URL, parts: R
       if (raised.length > 0) alerts.push(...raised);
     }
   }
-  if (alerts.length > 0) await parts.store.save(alerts);
-  void parts.engine.pump();
+  if (alerts.length > 0) {
+    await parts.store.save(alerts);
+    void parts.engine.pump();
+  }
   parts.metrics.countRecords(run.stats, logType);
   const { read, records, classified, unclassified } = run.stats;
   return { read, records, classified, unclassified, alerts: run.stats.alerts, rejected, rejected_lines: rejectedLines, unclassified_reasons: run.stats.unclassifiedByReason };
