@@ -4,6 +4,7 @@ import { DeliveryEngine } from './engine.ts';
 import type { DeliveryOutcome } from './events.ts';
 import { fallbacksOf } from './fallbacks.ts';
 import type { Project } from '../config/project.ts';
+import type { Logger } from '../observability/log.ts';
 import { createOutputContext } from '../outputs/context.ts';
 import { publish } from '../publishers/publish.ts';
 import { CachedCredentials } from '../secrets/cache.ts';
@@ -23,12 +24,17 @@ export interface DeliverySession {
   close(): Promise<void>;
 }
 
+export interface SessionOptions {
+  /** Where the engine reports problems (serve's JSON logs); default: one line each on standard error. */
+  log?: Logger;
+}
+
 /**
  * What `run`, `serve`, `alerts retry` and the alert processor Lambda deliver with: the project's alert store, a delivery engine
  * over it with the project's policy, fallbacks and dead-letter output, output context and cached credentials. `close` when done.
  * Publishers are looked up by name, so the project's rules must be loaded first.
  */
-export async function openDeliverySession(project: Project): Promise<DeliverySession> {
+export async function openDeliverySession(project: Project, options: SessionOptions = {}): Promise<DeliverySession> {
   const policy = deliveryPolicyOf(project.global.delivery);
   const fallbacks = fallbacksOf(project);
   const store = openAlertStore(project);
@@ -46,11 +52,12 @@ export async function openDeliverySession(project: Project): Promise<DeliverySes
   const engine = new DeliveryEngine(store, load, {
     policy,
     publish,
-    onError: (message) => console.error(`streamalert: ${message}`),
+    onError: options.log ? (message) => options.log!.error(message) : (message) => console.error(`streamalert: ${message}`),
     fallbackOf: (name) => fallbacks.get(name),
     ...(deadLetterOutput !== undefined && { deadLetterOutput }),
   });
-  engine.listen(reportDeadLetter);
+  // With a logger, its caller logs every outcome (logDeliveries); without one, dead letters still get their line.
+  if (!options.log) engine.listen(reportDeadLetter);
   const prune = () => store.prune(Date.now() - project.global.store.retentionDays * DAY_MS);
   // Retention: at start, then hourly while open (serve). Not on DynamoDB, where pruning would
   // scan the whole table: a TTL on finished items belongs to the deployed stack.
