@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoadProblem } from '../config/load-problem.ts';
 import { SchemaError } from './errors.ts';
 import { compileJsonPath, type JsonPath } from './json-path.ts';
 import { compileLogPatterns, type LogPatterns } from './log-patterns.ts';
@@ -73,18 +74,26 @@ const CONFIGURATION_KEYS = new Set([
 ]);
 const ENTRY_KEYS = new Set(['schema', 'parser', 'configuration']);
 
+/** The log types of a project that can be used, and a problem for each one that cannot. */
+export interface SchemaLoad {
+  readonly schemas: LogSchema[];
+  readonly problems: LoadProblem[];
+}
+
 /**
  * Reads every conf/schemas/*.json of a project, in file-name order. A missing folder means no
- * schemas. A bad file, log type or key is a SchemaError that names it.
+ * schemas. A bad log type (or key, or a second declaration of one) is a problem that disables
+ * that log type only; a file that is not a JSON object disables every log type in it.
  *
  * @example
- *   const schemas = loadSchemas('/srv/secops');  // [{ name: 'cloudtrail:events', ... }, ...]
+ *   const { schemas, problems } = loadSchemas('/srv/secops');  // schemas: [{ name: 'cloudtrail:events', ... }, ...]
  */
-export function loadSchemas(projectDir: string): LogSchema[] {
+export function loadSchemas(projectDir: string): SchemaLoad {
   const folder = join(projectDir, 'conf', 'schemas');
-  if (!existsSync(folder)) return [];
+  if (!existsSync(folder)) return { schemas: [], problems: [] };
   const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
   const schemas: LogSchema[] = [];
+  const problems: LoadProblem[] = [];
   const declaredIn = new Map<string, string>();
   for (const name of files) {
     const file = `conf/schemas/${name}`;
@@ -92,27 +101,55 @@ export function loadSchemas(projectDir: string): LogSchema[] {
     try {
       raw = JSON.parse(readFileSync(join(folder, name), 'utf8'));
     } catch (error) {
-      throw new SchemaError(`${file} is not valid JSON (${(error as Error).message}); fix the file`);
+      problems.push({ kind: 'log-type', file, message: `${file} is not valid JSON (${(error as Error).message}); fix the file`, disables: `every log type in ${file}` });
+      continue;
     }
-    for (const schema of parseSchemaFile(raw, file)) {
+    const compiled = compileSchemaFile(raw, file);
+    problems.push(...compiled.problems);
+    for (const schema of compiled.schemas) {
       const previous = declaredIn.get(schema.name);
-      if (previous) throw new SchemaError(`${file}: log type '${schema.name}' is already declared in ${previous}; keep one`);
+      if (previous) {
+        const message = `${file}: log type '${schema.name}' is already declared in ${previous}; keep one`;
+        problems.push({ kind: 'log-type', file, name: schema.name, message, disables: `the declaration in ${file} (the one in ${previous} is used)` });
+        continue;
+      }
       declaredIn.set(schema.name, file);
       schemas.push(schema);
     }
   }
-  return sortByPriority(schemas);
+  return { schemas: sortByPriority(schemas), problems };
 }
 
 /**
  * Compiles the content of one schema file: `{"<log type>": {"schema": {...}, "parser": "json", "configuration": {...}}}`.
+ * A problem is a SchemaError naming the file, the log type and the key.
  *
  * @example
  *   parseSchemaFile({ 'duo:administrator': { parser: 'json', schema: { action: 'string' } } }, 'conf/schemas/duo.json')
  */
 export function parseSchemaFile(raw: unknown, file: string): LogSchema[] {
-  if (!isPlainObject(raw)) throw new SchemaError(`${file}: expected an object of log types, e.g. {"duo:authentication": {"parser": "json", "schema": {...}}}`);
-  return Object.entries(raw).map(([name, entry]) => compileEntry(name, entry, file));
+  const { schemas, problems } = compileSchemaFile(raw, file);
+  if (problems[0]) throw new SchemaError(problems[0].message);
+  return schemas;
+}
+
+/** Each log type of a schema file compiled on its own, so one bad log type leaves the others usable. */
+function compileSchemaFile(raw: unknown, file: string): SchemaLoad {
+  if (!isPlainObject(raw)) {
+    const message = `${file}: expected an object of log types, e.g. {"duo:authentication": {"parser": "json", "schema": {...}}}`;
+    return { schemas: [], problems: [{ kind: 'log-type', file, message, disables: `every log type in ${file}` }] };
+  }
+  const schemas: LogSchema[] = [];
+  const problems: LoadProblem[] = [];
+  for (const [name, entry] of Object.entries(raw)) {
+    try {
+      schemas.push(compileEntry(name, entry, file));
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      problems.push({ kind: 'log-type', file, name, message: error.message, disables: `log type ${name}` });
+    }
+  }
+  return { schemas, problems };
 }
 
 /** Stable sort: explicit priorities first (lowest first), then the rest in declaration order. */

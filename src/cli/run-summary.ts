@@ -1,3 +1,4 @@
+import type { LoadProblem } from '../config/load-problem.ts';
 import type { DeliveryEngine } from '../delivery/engine.ts';
 import type { PipelineStats } from '../pipeline/events.ts';
 import type { AlertStore } from '../store/alert-store.ts';
@@ -13,6 +14,8 @@ export interface OutputDeliveries {
 export interface RunSummary {
   input: string;
   stats: PipelineStats;
+  /** What did not load, and is disabled for this run. */
+  disabled: readonly LoadProblem[];
   deliveries: Record<string, OutputDeliveries>;
   seconds: number;
 }
@@ -35,16 +38,32 @@ export function isComplete(deliveries: Record<string, OutputDeliveries>): boolea
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const counted = (n: number, what: string) => (n > 0 ? [`${fmt(n)} ${what}${n === 1 ? '' : 's'}`] : []);
 
-/** The closing summary of `streamalert run`, for a person. */
-export function formatRunSummary({ input, stats, deliveries, seconds }: RunSummary): string {
+/**
+ * What makes a run exit 1 unless `--allow-errors` accepts it, in words: rules that threw, input
+ * that is not JSON, and what did not load. Valid records no schema fits are not errors.
+ *
+ * @example
+ *   runErrors(summary)  // ['3 rule errors', '2 unreadable records']
+ */
+export function runErrors({ stats, disabled }: RunSummary): string[] {
+  return [...counted(stats.ruleErrors, 'rule error'), ...counted(stats.unreadable, 'unreadable record'), ...counted(disabled.length, 'load problem')];
+}
+
+/** The closing summary of `streamalert run`, for a person; it ends by saying why the exit code is 1, if it is. */
+export function formatRunSummary(summary: RunSummary, options: { allowErrors?: boolean } = {}): string {
+  const { input, stats, disabled, deliveries, seconds } = summary;
   const lines = [`Read ${fmt(stats.read)} input record${stats.read === 1 ? '' : 's'} from ${input} in ${seconds.toFixed(1)} s`];
   lines.push(`  classified    ${fmt(stats.classified)}${breakdown(stats.classifiedByLogType)}`);
   lines.push(`  unclassified  ${fmt(stats.unclassified)}${breakdown(stats.unclassifiedByReason)}`);
   if (stats.ruleErrors > 0) lines.push(`  rule errors   ${fmt(stats.ruleErrors)}${breakdown(stats.ruleErrorsByRule)}`);
+  if (disabled.length > 0) lines.push(`Disabled (did not load, see the warnings above): ${disabled.map((problem) => problem.disables).join('; ')}`);
   lines.push(`Alerts: ${fmt(stats.alerts)}`);
   for (const [rule, count] of sorted(stats.alertsByRule)) lines.push(`  ${rule.padEnd(40)} ${fmt(count)}`);
   lines.push(...formatDeliveries(deliveries));
+  const errors = runErrors(summary);
+  if (errors.length > 0) lines.push(`${errors.join(', ')}: ${options.allowErrors ? 'accepted (--allow-errors)' : 'exit 1 (--allow-errors accepts them)'}`);
   return lines.join('\n');
 }
 

@@ -1,14 +1,13 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { Alert } from '../alerts/alert.ts';
-import { loadSchemas } from '../classifier/schema.ts';
 import { loadProject, resolveProjectDir, type Project } from '../config/project.ts';
 import { openDeliverySession } from '../delivery/session.ts';
 import { readRecordBatches } from '../input/reader.ts';
 import { AwsClients } from '../outputs/aws/clients.ts';
 import { loadProjectOutputs } from '../outputs/project-outputs.ts';
+import { loadDetection } from '../pipeline/load.ts';
 import { Pipeline, type PipelineParts } from '../pipeline/pipeline.ts';
-import { loadRules } from '../rules/loader.ts';
 import { openAlertStore } from '../store/open.ts';
 import '../outputs/builtin.ts';
 
@@ -31,9 +30,10 @@ function project(): Promise<{ project: Project; parts: PipelineParts; aws: AwsCl
     const dir = resolveProjectDir();
     await loadProjectOutputs(dir);
     const project = loadProject(dir);
-    const schemas = loadSchemas(dir);
-    const rules = await loadRules({ dir, schemas, outputs: project.outputs });
-    const parts: PipelineParts = { schemas, rules, outputs: project.outputs, onEvent: (event) => console.warn(JSON.stringify(event)) };
+    // What did not load is logged and disabled; every other rule runs, as with the CLI.
+    const detection = await loadDetection(project);
+    for (const problem of detection.problems) console.warn(JSON.stringify({ loadProblem: problem }));
+    const parts: PipelineParts = { ...detection, outputs: project.outputs, onEvent: (event) => console.warn(JSON.stringify(event)) };
     return { project, parts, aws: new AwsClients({ region: project.global.account.region }) };
   })();
   return loaded;

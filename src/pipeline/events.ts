@@ -23,6 +23,8 @@ export interface PipelineStats {
   classified: number;
   classifiedByLogType: Record<string, number>;
   unclassified: number;
+  /** Input records that are not valid JSON (counted as unclassified too): an error, unlike a valid record no schema fits. */
+  unreadable: number;
   /** Unclassified records by reason (the first MAX_REASONS distinct reasons, then 'other reasons'). */
   unclassifiedByReason: Record<string, number>;
   alerts: number;
@@ -42,6 +44,7 @@ export function newStats(): PipelineStats {
     classified: 0,
     classifiedByLogType: {},
     unclassified: 0,
+    unreadable: 0,
     unclassifiedByReason: {},
     alerts: 0,
     alertsByRule: {},

@@ -1,11 +1,13 @@
 import type { Alert } from '../alerts/alert.ts';
 import { Classifier } from '../classifier/classifier.ts';
-import { loadSchemas, type LogSchema } from '../classifier/schema.ts';
+import type { LogSchema } from '../classifier/schema.ts';
+import type { LoadProblem } from '../config/load-problem.ts';
 import { configuredOutputs, type OutputsConfig, type Project } from '../config/project.ts';
 import type { InputRecord } from '../input/reader.ts';
 import { RulesEngine, type AlertSource } from '../rules/engine.ts';
-import { loadRules, type LoadedRule } from '../rules/loader.ts';
+import type { LoadedRule } from '../rules/loader.ts';
 import { bump, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
+import { loadDetection } from './load.ts';
 
 export interface PipelineOptions {
   /** Narrows classification: a log type (`cloudtrail:events`) or a source (`cloudtrail`). */
@@ -20,6 +22,8 @@ export interface PipelineParts extends PipelineOptions {
   readonly schemas: readonly LogSchema[];
   readonly rules: readonly LoadedRule[];
   readonly outputs: OutputsConfig;
+  /** What did not load (and is disabled), for the summary. */
+  readonly problems?: readonly LoadProblem[];
 }
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
@@ -41,19 +45,19 @@ const NOT_JSON = 'not valid JSON';
 export class Pipeline {
   readonly stats: PipelineStats = newStats();
   readonly rules: readonly LoadedRule[];
+  readonly problems: readonly LoadProblem[];
   readonly classifier: Classifier;
   readonly engine: RulesEngine;
   readonly #onEvent: (event: PipelineEvent) => void;
 
-  /** Loads conf/schemas and the rules of a project (ConfigError on any problem) and builds the pipeline. */
+  /** Loads conf/schemas and the rules of a project (see loadDetection: problems disable what they name) and builds the pipeline. */
   static async load(project: Project, options: PipelineOptions = {}): Promise<Pipeline> {
-    const schemas = loadSchemas(project.dir);
-    const rules = await loadRules({ dir: project.dir, schemas, outputs: project.outputs });
-    return new Pipeline({ ...options, schemas, rules, outputs: project.outputs });
+    return new Pipeline({ ...options, ...(await loadDetection(project)), outputs: project.outputs });
   }
 
   constructor(parts: PipelineParts) {
     this.rules = parts.rules;
+    this.problems = parts.problems ?? [];
     this.classifier = new Classifier(parts.schemas, parts.logType);
     this.#onEvent = parts.onEvent ?? stderrEvents();
     const configured = new Set(configuredOutputs(parts.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
@@ -66,13 +70,14 @@ export class Pipeline {
   }
 
   /**
-   * One item of readRecords(): a malformed one is counted as unclassified (under 'not valid
-   * JSON' in the summary) and reported with the parse error.
+   * One item of readRecords(): a malformed one is counted as unreadable and as unclassified
+   * (under 'not valid JSON' in the summary), and reported with the parse error.
    */
   processInput(item: InputRecord): readonly Alert[] {
     if (item.error === undefined) return this.process(item.value, item.ordinal);
     this.stats.read++;
     this.stats.records++;
+    this.stats.unreadable++;
     this.#unclassified(item.ordinal, 0, 1, item.error, NOT_JSON);
     return NO_ALERTS;
   }

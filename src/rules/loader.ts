@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { SEVERITIES, type Severity } from '../alerts/alert.ts';
 import { isPlainObject } from '../classifier/record.ts';
 import type { LogSchema } from '../classifier/schema.ts';
+import type { LoadProblem } from '../config/load-problem.ts';
 import { configuredOutputs, type OutputsConfig } from '../config/project.ts';
 import { resolvePublishers, type PublisherAssignment } from '../publishers/assign.ts';
 import { PublisherError } from '../publishers/errors.ts';
@@ -35,6 +36,14 @@ export interface RuleProject {
   readonly dir: string;
   readonly schemas: readonly LogSchema[];
   readonly outputs: OutputsConfig;
+  /** Log types a schema problem disabled, and the schema file of each: rules on only these are disabled too. */
+  readonly disabledLogTypes?: ReadonlyMap<string, string>;
+}
+
+/** The rules that loaded, and a problem for each file or rule that did not. */
+export interface RuleLoad {
+  readonly rules: LoadedRule[];
+  readonly problems: LoadProblem[];
 }
 
 const OPTION_KEYS = new Set([
@@ -53,54 +62,81 @@ const OPTION_KEYS = new Set([
 /**
  * Imports the project's publishers/ then rules/ (every .ts, .mts, .js, .mjs, at any depth, in
  * path order) and checks each exported rule: its name is its export name, unique; its log
- * types exist in conf/schemas; its outputs are in conf/outputs.json; its publishers are
- * registered. Any problem is a RuleLoadError naming the file and the rule.
+ * types exist in conf/schemas; it has outputs, each in conf/outputs.json; its publishers are
+ * registered. Each problem names the file and the rule, and disables only that rule (or the
+ * rules of a file that does not load): the other rules load.
  *
  * TypeScript files load without a build step where tsx is registered (the CLI does it).
  *
  * @example
- *   const rules = await loadRules({ dir, schemas: loadSchemas(dir), outputs: loadProject(dir).outputs });
+ *   const { rules, problems } = await loadRules({ dir, schemas, outputs: loadProject(dir).outputs });
  */
-export async function loadRules(project: RuleProject): Promise<LoadedRule[]> {
+export async function loadRules(project: RuleProject): Promise<RuleLoad> {
   const configured = new Set(configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
   const knownLogs = new Set(project.schemas.map((schema) => schema.name));
-  const createdBefore = ruleCount();
+  const disabledLogs = project.disabledLogTypes ?? new Map<string, string>();
   const byName = new Map<string, LoadedRule>();
   const nameOf = new Map<Rule<never, never>, string>();
+  const problems: LoadProblem[] = [];
+  const problem = (file: string, message: string, disables: string, name?: string) => problems.push({ kind: 'rule', file, ...(name !== undefined && { name }), message, disables });
+  /** The file whose import created each rule, to say where an unexported one is. */
+  const createdIn = new Map<Rule<never, never>, string>();
 
   for (const path of [...moduleFiles(join(project.dir, 'publishers')), ...moduleFiles(join(project.dir, 'rules'))]) {
     const file = relative(project.dir, path).split(sep).join('/');
+    const createdBefore = ruleCount();
     const exports = await importModule(path, file);
+    for (const created of rulesCreatedSince(createdBefore)) createdIn.set(created, file);
+    if (typeof exports === 'string') {
+      problem(file, exports, `everything in ${file}`);
+      continue;
+    }
+    const named = new Set(exports.filter(([exportName]) => exportName !== 'default').map(([, value]) => value));
     for (const [exportName, value] of exports) {
       if (!isRule(value)) continue;
-      if (exportName === 'default') throw new RuleLoadError(`${file}: a rule is the default export, so it has no name; export it by name (export const my_rule = rule(...))`);
       const known = nameOf.get(value);
       if (known === exportName) continue; // re-exported from another file: the same rule
-      if (known) throw new RuleLoadError(`${file}: rule '${known}' is also exported as '${exportName}'; a rule has one name`);
-      const previous = byName.get(exportName);
-      if (previous) throw new RuleLoadError(`${file}: rule '${exportName}' is already defined in ${previous.file}; rule names must be unique`);
-      nameOf.set(value, exportName);
-      byName.set(exportName, checkRule(value, exportName, file, knownLogs, configured));
+      if (exportName === 'default') {
+        if (named.has(value)) continue; // also exported by name: it has one
+        problem(file, `${file}: a rule is the default export, so it has no name; export it by name (export const my_rule = rule(...))`, 'its default-exported rule');
+      } else if (known) {
+        byName.delete(known);
+        problem(file, `${file}: rule '${known}' is also exported as '${exportName}'; a rule has one name`, `rule ${known}`, known);
+      } else if (byName.has(exportName)) {
+        const previous = byName.get(exportName)!.file;
+        problem(file, `${file}: rule '${exportName}' is already defined in ${previous}; rule names must be unique`, `rule ${exportName} of ${file} (the one in ${previous} runs)`, exportName);
+      } else {
+        try {
+          byName.set(exportName, checkRule(value, exportName, file, { knownLogs, disabledLogs, configured }));
+        } catch (error) {
+          if (!(error instanceof RuleLoadError)) throw error;
+          problem(file, error.message, `rule ${exportName}`, exportName);
+        }
+      }
+      nameOf.set(value, exportName === 'default' ? '' : exportName);
     }
   }
 
-  const unnamed = rulesCreatedSince(createdBefore).filter((created) => !nameOf.has(created));
-  if (unnamed.length > 0) {
-    const logs = unnamed.map((created) => JSON.stringify(created.options?.logs ?? [])).join(', ');
-    throw new RuleLoadError(`${unnamed.length} rule(s) (logs ${logs}) are not exported, so they have no name: export each (export const my_rule = rule(...))`);
+  const unnamedByFile = new Map<string, Rule<never, never>[]>();
+  for (const [created, file] of createdIn) {
+    if (!nameOf.has(created)) unnamedByFile.set(file, [...(unnamedByFile.get(file) ?? []), created]);
   }
-  return [...byName.values()];
+  for (const [file, unnamed] of unnamedByFile) {
+    const logs = unnamed.map((created) => JSON.stringify(created.options?.logs ?? [])).join(', ');
+    problem(file, `${file}: ${unnamed.length} rule(s) (logs ${logs}) are not exported, so they have no name: export each (export const my_rule = rule(...))`, `its ${unnamed.length} unexported rule(s)`);
+  }
+  return { rules: [...byName.values()], problems };
 }
 
-async function importModule(path: string, file: string): Promise<Array<[string, unknown]>> {
-  let namespace: Record<string, unknown>;
+/** The module's exports, or why it could not be imported. */
+async function importModule(path: string, file: string): Promise<Array<[string, unknown]> | string> {
   try {
-    namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    return Object.entries((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new RuleLoadError(`${file} could not be loaded (${detail}); ${moduleTypeHint(path) ?? 'fix the file'}`, { cause: error });
+    // One line: a compiler's message spans several, and each problem is reported on one.
+    const detail = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s*\n\s*/g, ' ');
+    return `${file} could not be loaded (${detail}); ${moduleTypeHint(path) ?? 'fix the file'}`;
   }
-  return Object.entries(namespace);
 }
 
 /**
@@ -123,7 +159,13 @@ function moduleTypeHint(path: string): string | undefined {
   }
 }
 
-function checkRule(declared: Rule<never, never>, name: string, file: string, knownLogs: ReadonlySet<string>, configured: ReadonlySet<string>): LoadedRule {
+interface RuleChecks {
+  readonly knownLogs: ReadonlySet<string>;
+  readonly disabledLogs: ReadonlyMap<string, string>;
+  readonly configured: ReadonlySet<string>;
+}
+
+function checkRule(declared: Rule<never, never>, name: string, file: string, { knownLogs, disabledLogs, configured }: RuleChecks): LoadedRule {
   const where = `${file}: rule ${name}`;
   const fail = (message: string): never => {
     throw new RuleLoadError(`${where}: ${message}`);
@@ -134,10 +176,16 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, kno
   }
   if (typeof declared.fn !== 'function') fail('needs a function (record, context) => boolean as its second argument');
 
-  const logs = stringList(options.logs, 'logs', fail);
-  if (logs.length === 0) fail("needs 'logs': the log types it runs on, e.g. logs: ['cloudtrail:events']");
+  const declaredLogs = stringList(options.logs, 'logs', fail);
+  if (declaredLogs.length === 0) fail("needs 'logs': the log types it runs on, e.g. logs: ['cloudtrail:events']");
+  // A log type a schema problem disabled is skipped: the rule runs on its others, if it has any.
+  const logs = declaredLogs.filter((log) => knownLogs.has(log) || !disabledLogs.has(log));
   for (const log of logs) {
     if (!knownLogs.has(log)) fail(`log type '${log}' is not declared in conf/schemas (known: ${[...knownLogs].join(', ') || 'none'})`);
+  }
+  if (logs.length === 0) {
+    const files = [...new Set(declaredLogs.map((log) => disabledLogs.get(log)))].join(', ');
+    fail(`its log type(s) ${declaredLogs.map((log) => `'${log}'`).join(', ')} are disabled by a problem in ${files}; fix the schema or change the rule`);
   }
 
   const outputs = stringList(options.outputs, 'outputs', fail);
@@ -153,6 +201,9 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, kno
 
   const dynamicOutputs = options.dynamicOutputs ?? [];
   if (!Array.isArray(dynamicOutputs) || dynamicOutputs.some((fn) => typeof fn !== 'function')) fail('dynamicOutputs must be a list of functions (record, context) => outputs');
+  if (outputs.length === 0 && (dynamicOutputs as unknown[]).length === 0) {
+    fail(`has no outputs, so its alerts would go nowhere; add outputs: ['service:descriptor'] (configured: ${[...configured].join(', ') || 'none'}) or dynamicOutputs`);
+  }
 
   let publishers: PublisherAssignment | undefined;
   if (options.publishers !== undefined) {

@@ -6,6 +6,7 @@ import { defaultValue } from '../classifier/coerce.ts';
 import { embedRecord } from '../classifier/json-path.ts';
 import { cloneJson, isPlainObject } from '../classifier/record.ts';
 import type { Fields, LogSchema } from '../classifier/schema.ts';
+import type { LoadProblem } from '../config/load-problem.ts';
 import { configuredOutputs } from '../config/project.ts';
 import { describeEvent } from '../pipeline/events.ts';
 import { publicationFor } from '../publishers/publish.ts';
@@ -52,6 +53,8 @@ export interface RuleTestReport {
   readonly malformed: readonly MalformedTest[];
   /** Rules no test event expects to fire (only when not filtered by rule). */
   readonly untested: readonly string[];
+  /** What did not load: each is a failure, as a rule that never runs cannot pass its tests. */
+  readonly problems: readonly LoadProblem[];
   readonly passed: number;
   readonly failed: number;
 }
@@ -76,14 +79,20 @@ const KNOWN_KEYS = new Set([
  * data is classified among the schemas of its log's source, must classify as `log`, and must
  * fire exactly `trigger_rules` (all rules run on it). Alerts also go through their publishers.
  * With `rule`, only the events in files named after the rule or expecting it to fire run.
+ * `problems` (from loading) join the report; an event expecting a rule that did not load fails
+ * saying so.
  *
  * @example
- *   const report = await runRuleTests({ dir, schemas, outputs }, rules, { rule: 'duo_fraud' });
- *   report.failed + report.malformed.length === 0
+ *   const report = await runRuleTests({ dir, schemas, outputs }, rules, { rule: 'duo_fraud', problems });
+ *   report.failed + report.malformed.length + report.problems.length === 0
  */
-export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[], options: { rule?: string } = {}): RuleTestReport {
+export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[], options: { rule?: string; problems?: readonly LoadProblem[] } = {}): RuleTestReport {
   const { events, malformed } = loadTestEvents(project);
   const selected = options.rule === undefined ? events : events.filter((event) => basename(event.file, '.json') === options.rule || event.triggerRules.includes(options.rule!));
+  // With a rule, its own problems and those of files that did not load (it may be in one).
+  const problems = (options.problems ?? []).filter((problem) => options.rule === undefined || problem.name === undefined || problem.name === options.rule);
+  const loaded = new Set(rules.map((rule) => rule.name));
+  const disabled = new Set(problems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined && !loaded.has(problem.name) ? [problem.name] : [])));
 
   const configured = new Set(configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
   let errors: string[] = [];
@@ -94,13 +103,14 @@ export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[],
     const source = project.schemas.find((schema) => schema.name === event.log)!.source;
     const classifier = classifiers.get(source) ?? new Classifier(project.schemas, source);
     classifiers.set(source, classifier);
+    for (const name of event.triggerRules) if (disabled.has(name)) errors.push(`rule ${name} did not load (see 'Did not load' below)`);
     return runEvent(event, classifier, engine, errors);
   });
 
   const expected = new Set(events.flatMap((event) => event.triggerRules));
   const untested = options.rule === undefined ? rules.map((rule) => rule.name).filter((name) => !expected.has(name)) : [];
   const passed = outcomes.filter((outcome) => outcome.passed).length;
-  return { outcomes, malformed, untested, passed, failed: outcomes.length - passed };
+  return { outcomes, malformed, untested, problems, passed, failed: outcomes.length - passed };
 }
 
 function runEvent(event: TestEvent, classifier: Classifier, engine: RulesEngine, errors: string[]): TestOutcome {
@@ -285,10 +295,15 @@ export function formatRuleTestReport(report: RuleTestReport): string {
       lines.push(`  ${where}: ${bad.problem}`);
     }
   }
+  if (report.problems.length > 0) {
+    lines.push('', 'Did not load (each is a failure):');
+    for (const problem of report.problems) lines.push(`  ${problem.message}`);
+  }
   if (report.untested.length > 0) lines.push('', `No test event expects these rules to fire: ${report.untested.join(', ')}`);
   const malformed = report.malformed.length > 0 ? `, ${report.malformed.length} malformed` : '';
+  const notLoaded = report.problems.length > 0 ? `, ${report.problems.length} did not load` : '';
   const events = `${report.outcomes.length} event${report.outcomes.length === 1 ? '' : 's'}`;
-  lines.push('', `Rule tests: ${events}, ${report.passed} passed, ${report.failed} failed${malformed}`);
+  lines.push('', `Rule tests: ${events}, ${report.passed} passed, ${report.failed} failed${malformed}${notLoaded}`);
   return lines.join('\n').replace(/^\n/, '');
 }
 

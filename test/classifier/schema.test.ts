@@ -79,7 +79,8 @@ const STREAMALERT_CLOUDTRAIL = {
 
 describe('loading schema files', () => {
   it("loads StreamAlert's own CloudTrail schema file unchanged", () => {
-    const schemas = loadSchemas(schemaFolder({ 'cloudtrail.json': STREAMALERT_CLOUDTRAIL }));
+    const { schemas, problems } = loadSchemas(schemaFolder({ 'cloudtrail.json': STREAMALERT_CLOUDTRAIL }));
+    expect(problems).toEqual([]);
     expect(schemas.map((schema) => schema.name)).toEqual(['cloudtrail:digest', 'cloudtrail:events']);
     const events = schemas[1]!;
     expect(events.source).toBe('cloudtrail');
@@ -92,10 +93,10 @@ describe('loading schema files', () => {
 
   it('reads the files in name order and has no schemas without the folder', () => {
     const dir = schemaFolder({ 'b.json': { 'b:log': { parser: 'json', schema: { x: 'string' } } }, 'a.json': { 'a:log': { parser: 'json', schema: { y: 'string' } } } });
-    expect(loadSchemas(dir).map((schema) => schema.name)).toEqual(['a:log', 'b:log']);
+    expect(loadSchemas(dir).schemas.map((schema) => schema.name)).toEqual(['a:log', 'b:log']);
     const empty = mkdtempSync(join(tmpdir(), 'streamalert-empty-'));
     dirs.push(empty);
-    expect(loadSchemas(empty)).toEqual([]);
+    expect(loadSchemas(empty)).toEqual({ schemas: [], problems: [] });
   });
 
   it('tries schemas with a priority first, lowest first, then the others in file order', () => {
@@ -103,7 +104,7 @@ describe('loading schema files', () => {
       'a.json': { 'a:late': { parser: 'json', schema: { x: 'string' } }, 'a:second': { parser: 'json', schema: { x: 'string' }, configuration: { priority: 1 } } },
       'b.json': { 'b:first': { parser: 'json', schema: { x: 'string' }, configuration: { priority: 0 } } },
     });
-    expect(loadSchemas(dir).map((schema) => schema.name)).toEqual(['b:first', 'a:second', 'a:late']);
+    expect(loadSchemas(dir).schemas.map((schema) => schema.name)).toEqual(['b:first', 'a:second', 'a:late']);
   });
 
   it('compiles nested schemas level by level', () => {
@@ -116,7 +117,7 @@ describe('loading schema files', () => {
   });
 });
 
-describe('schema errors name the file, the log type and the key', () => {
+describe('schema problems name the file, the log type and the key, and disable only that log type', () => {
   const cases: Array<[string, string | object, RegExp]> = [
     ['a file that is not JSON', '{"duo:auth": ', /conf\/schemas\/bad\.json is not valid JSON/],
     ['a file that is not an object', '[1]', /conf\/schemas\/bad\.json: expected an object of log types/],
@@ -137,17 +138,48 @@ describe('schema errors name the file, the log type and the key', () => {
   ];
 
   it.each(cases)('%s', (_name, content, message) => {
-    const dir = schemaFolder({ 'bad.json': content });
-    const thrown = captureError(() => loadSchemas(dir));
-    expect(thrown).toBeInstanceOf(SchemaError);
-    expect(thrown).toBeInstanceOf(ConfigError);
-    expect((thrown as Error).message).toMatch(message);
+    const dir = schemaFolder({ 'bad.json': content, 'good.json': { 'good:log': { parser: 'json', schema: { a: 'string' } } } });
+    const { schemas, problems } = loadSchemas(dir);
+    expect(schemas.map((schema) => schema.name)).toEqual(['good:log']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'log-type', file: 'conf/schemas/bad.json' });
+    expect(problems[0]!.message).toMatch(message);
   });
 
-  it('a log type declared in two files names both', () => {
+  it("an unsupported parser disables that log type only; the file's others load", () => {
+    const dir = schemaFolder({ 'mixed.json': { 'app:csv': { parser: 'csv', schema: { a: 'string' } }, 'app:json': { parser: 'json', schema: { a: 'string' } } } });
+    const { schemas, problems } = loadSchemas(dir);
+    expect(schemas.map((schema) => schema.name)).toEqual(['app:json']);
+    expect(problems).toEqual([
+      {
+        kind: 'log-type',
+        file: 'conf/schemas/mixed.json',
+        name: 'app:csv',
+        message: `conf/schemas/mixed.json: app:csv: parser 'csv' is not supported; only "json" logs are classified (remove this log type or convert the logs to JSON)`,
+        disables: 'log type app:csv',
+      },
+    ]);
+  });
+
+  it('a file that is not JSON disables every log type in it', () => {
+    const { problems } = loadSchemas(schemaFolder({ 'bad.json': '{"duo:auth": ' }));
+    expect(problems[0]).toMatchObject({ kind: 'log-type', file: 'conf/schemas/bad.json', disables: 'every log type in conf/schemas/bad.json' });
+    expect(problems[0]!.name).toBeUndefined();
+  });
+
+  it('a log type declared in two files names both, and the first declaration is used', () => {
     const entry = { parser: 'json', schema: { a: 'string' } };
     const dir = schemaFolder({ 'one.json': { 'duo:authentication': entry }, 'two.json': { 'duo:authentication': entry } });
-    expect(() => loadSchemas(dir)).toThrow("conf/schemas/two.json: log type 'duo:authentication' is already declared in conf/schemas/one.json");
+    const { schemas, problems } = loadSchemas(dir);
+    expect(schemas.map((schema) => schema.file)).toEqual(['conf/schemas/one.json']);
+    expect(problems.map((problem) => problem.message)).toEqual(["conf/schemas/two.json: log type 'duo:authentication' is already declared in conf/schemas/one.json; keep one"]);
+  });
+
+  it('parseSchemaFile, for one file, throws the first problem as a SchemaError', () => {
+    const thrown = captureError(() => parseSchemaFile({ 'x:y': { parser: 'csv', schema: {} } }, 'conf/schemas/x.json'));
+    expect(thrown).toBeInstanceOf(SchemaError);
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toContain("conf/schemas/x.json: x:y: parser 'csv' is not supported");
   });
 });
 

@@ -11,7 +11,7 @@ describe.skipIf(!hasTmux)('streamalert run at a terminal', () => {
   afterEach(() => terminal?.close());
 
   it('shows a progress bar through a large file, then the summary', async () => {
-    const dir = tempProject({ ...SCHEMAS, 'rules/none.ts': "import { rule } from 'streamalert';\nexport const never = rule({ logs: ['duo:authentication'], outputs: [] }, () => false);\n" });
+    const dir = tempProject({ ...SCHEMAS, 'rules/none.ts': "import { rule } from 'streamalert';\nexport const never = rule({ logs: ['duo:authentication'], outputs: ['file:audit'] }, () => false);\n", 'conf/outputs.json': { file: ['audit'] } });
     const input = join(dir, 'big.ndjson');
     const line = `${JSON.stringify(duoRecord({ result: 'success' }))}\n`;
     const out = createWriteStream(input);

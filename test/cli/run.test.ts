@@ -17,7 +17,7 @@ export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:s
   'rules/root_login.ts': `import { rule } from 'streamalert';
 export const root_login = rule({ logs: ['cloudtrail:events'], outputs: ['aws-s3:audit'], description: 'Root used' },
   (rec) => rec.userIdentity.type === 'Root');
-export const throws_on_bob = rule({ logs: ['duo:authentication'], outputs: [] },
+export const throws_on_bob = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] },
   (rec) => { if (rec.user.name === 'bob@example.com') throw new Error('boom'); return false; });
 `,
 };
@@ -103,13 +103,15 @@ describe.skipIf(noMoto)('streamalert run, end to end', () => {
     expect(run.stdout + run.stderr).not.toContain(slackPath);
   });
 
-  it('counts a rule that throws, names it and the record, and goes on', async () => {
+  it('counts a rule that throws, names it and the record, goes on, and exits 1 for it', async () => {
     const input = ndjson(dir, 'bob.ndjson', [duoRecord(), duoRecord({ user: { name: 'dave@example.com', key: 'K3' } })]);
     const run = await streamalertAsync(['--project', dir, 'run', '--input', input], { env });
-    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.status, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/rule errors\s+1 +\(throws_on_bob: 1\)/);
     expect(run.stderr).toMatch(/throws_on_bob.*record 1.*boom/s);
     expect(run.stdout).toMatch(/duo_fraud\s+2/);
+    expect(run.stdout).toMatch(/slack:sec-alerts\s+2 delivered/);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('1 rule error: exit 1 (--allow-errors accepts them)');
   });
 
   it('retries a failing output within the run and reports what could not be delivered, exit 1', async () => {

@@ -14,6 +14,7 @@ async function pipelineWith(rules: Record<string, string>, options: { logType?: 
   const events: PipelineEvent[] = [];
   const dir = tempProject({ ...SCHEMAS, ...OUTPUTS, ...rules });
   const pipeline = await Pipeline.load(loadProject(dir), { ...options, onEvent: (event) => events.push(event), source: { service: 'file', entity: 'events.ndjson' } });
+  expect(pipeline.problems).toEqual([]);
   return { pipeline, events };
 }
 
@@ -49,7 +50,7 @@ describe('running rules on classified records', () => {
       'rules/all.ts':
         IMPORT +
         "export const root_usage = rule({ logs: ['cloudtrail:events'], outputs: ['pagerduty:oncall'] }, (rec) => rec.userIdentity.type === 'Root');\n" +
-        "export const any_duo = rule({ logs: ['duo:authentication'] }, () => true);\n",
+        "export const any_duo = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, () => true);\n",
     });
     const alerts = pipeline.process({ Records: [cloudtrailEvent(), cloudtrailEvent({ userIdentity: { type: 'IAMUser' } }), cloudtrailEvent()] });
     expect(alerts.map((alert) => alert.ruleName)).toEqual(['root_usage', 'root_usage']);
@@ -58,8 +59,8 @@ describe('running rules on classified records', () => {
 
   it('counts and reports a rule that throws, with its name and the record position, and goes on', async () => {
     const { pipeline, events } = await pipelineWith({
-      'rules/a_throws.ts': IMPORT + "export const a_throws = rule({ logs: ['cloudtrail:events'] }, (rec) => rec.requestParameters.bucketName === 'x');\n",
-      'rules/b_fires.ts': IMPORT + "export const b_fires = rule({ logs: ['cloudtrail:events'] }, () => true);\n",
+      'rules/a_throws.ts': IMPORT + "export const a_throws = rule({ logs: ['cloudtrail:events'], outputs: ['slack:sec-alerts'] }, (rec) => rec.requestParameters.bucketName === 'x');\n",
+      'rules/b_fires.ts': IMPORT + "export const b_fires = rule({ logs: ['cloudtrail:events'], outputs: ['slack:sec-alerts'] }, () => true);\n",
     });
     // requestParameters is null for a console sign-in: the first rule throws on it.
     const alerts = pipeline.process({ Records: [cloudtrailEvent({ requestParameters: { bucketName: 'y' } }), cloudtrailEvent()] }, 7);
@@ -71,7 +72,7 @@ describe('running rules on classified records', () => {
   });
 
   it('reports a rule that returns a Promise instead of raising an alert every time', async () => {
-    const { pipeline, events } = await pipelineWith({ 'rules/async.ts': IMPORT + "export const async_rule = rule({ logs: ['github:audit'] }, (async () => true) as never);\n" });
+    const { pipeline, events } = await pipelineWith({ 'rules/async.ts': IMPORT + "export const async_rule = rule({ logs: ['github:audit'], outputs: ['slack:sec-alerts'] }, (async () => true) as never);\n" });
     expect(pipeline.process({ action: 'a', actor: 'b', created_at: 1 })).toEqual([]);
     expect(events.map(describeEvent)).toEqual(['rule async_rule failed on record 1: returned a Promise; rules must be synchronous and return true or false']);
   });
@@ -79,7 +80,7 @@ describe('running rules on classified records', () => {
   it('skips a rule whose reqSubkeys are missing or not an object', async () => {
     const { pipeline, events } = await pipelineWith({
       'rules/acl.ts':
-        IMPORT + "export const acl = rule({ logs: ['cloudtrail:events'], reqSubkeys: { requestParameters: ['cidrBlock'] } }, (rec) => rec.requestParameters.cidrBlock === '0.0.0.0/0');\n",
+        IMPORT + "export const acl = rule({ logs: ['cloudtrail:events'], outputs: ['slack:sec-alerts'], reqSubkeys: { requestParameters: ['cidrBlock'] } }, (rec) => rec.requestParameters.cidrBlock === '0.0.0.0/0');\n",
     });
     const open = cloudtrailEvent({ requestParameters: { cidrBlock: '0.0.0.0/0' } });
     expect(pipeline.process({ Records: [open, cloudtrailEvent({ requestParameters: null }), cloudtrailEvent({ requestParameters: { other: 1 } })] })).toHaveLength(1);
@@ -91,7 +92,7 @@ describe('running rules on classified records', () => {
       'rules/ctx.ts':
         IMPORT +
         `export const ctx = rule(
-          { logs: ['github:audit'], context: { seen: [] as string[], team: 'secops' } },
+          { logs: ['github:audit'], outputs: ['slack:sec-alerts'], context: { seen: [] as string[], team: 'secops' } },
           (rec, context) => { context.seen.push(rec.actor); return true; },
         );\n`,
     });
@@ -152,12 +153,12 @@ describe('running rules on classified records', () => {
 
 describe('the pipeline over an input stream', () => {
   it('counts records that fit no schema, and malformed lines, with their reasons', async () => {
-    const { pipeline, events } = await pipelineWith({ 'rules/duo.ts': IMPORT + "export const duo_fraud = rule({ logs: ['duo:authentication'] }, (rec) => rec.result === 'fraud');\n" }, { logType: 'duo' });
+    const { pipeline, events } = await pipelineWith({ 'rules/duo.ts': IMPORT + "export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');\n" }, { logType: 'duo' });
     const lines = [JSON.stringify(duoRecord()), '{"result": "fraud"', JSON.stringify(duoRecord({ extra: 1 })), JSON.stringify(duoRecord({ result: 'success' }))];
     const alerts = [];
     for await (const alert of processRecords(pipeline, readRecords(Readable.from([lines.join('\n')])))) alerts.push(alert);
     expect(alerts.map((alert) => alert.ruleName)).toEqual(['duo_fraud']);
-    expect(pipeline.stats).toMatchObject({ read: 4, records: 4, classified: 2, unclassified: 2 });
+    expect(pipeline.stats).toMatchObject({ read: 4, records: 4, classified: 2, unclassified: 2, unreadable: 1 });
     expect(pipeline.stats.unclassifiedByReason).toEqual({ 'not valid JSON': 1, "duo:authentication: unexpected key 'extra'": 1 });
     expect(events.map(describeEvent)).toEqual([expect.stringMatching(/^record 2 fits no schema: line 2 is not valid JSON/), "record 3 fits no schema: duo:authentication: unexpected key 'extra'"]);
   });
@@ -176,6 +177,7 @@ describe('the pipeline over an input stream', () => {
   it('runs the example project on its sample records', async () => {
     const dir = `${REPO_ROOT}/examples/quickstart`;
     const pipeline = await Pipeline.load(loadProject(dir), { onEvent: () => {} });
+    expect(pipeline.problems).toEqual([]);
     const fired: string[] = [];
     const pages: string[] = [];
     for (const sample of ['cloudtrail.json', 'duo.ndjson', 'github.ndjson']) {

@@ -82,7 +82,7 @@ describe('streamalert rules test', () => {
       ...OUTPUTS,
       'rules/fragile.ts':
         IMPORT +
-        "export const fragile = rule({ logs: ['cloudtrail:events'] }, (rec) => rec.requestParameters.bucketName === 'b');\n" +
+        "export const fragile = rule({ logs: ['cloudtrail:events'], outputs: ['slack:sec-alerts'] }, (rec) => rec.requestParameters.bucketName === 'b');\n" +
         "export const bad_publisher = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'], publishers: 'remove_fields', context: { remove_fields: ['(unclosed'] } }, () => true);\n",
       'rules/fragile.json': [
         { data: { Records: [cloudtrailEvent()] }, description: 'null requestParameters', log: 'cloudtrail:events', trigger_rules: [] },
@@ -140,16 +140,45 @@ describe('streamalert rules test', () => {
     expect(stdout).toContain('No test event expects these rules to fire: root_usage');
   });
 
-  it('exits 2 on an unknown --rule, a rule that does not load, or no project', () => {
+  it('fails what does not load, exit 1, while the rules that load are tested; --strict refuses, exit 2', () => {
+    const dir = tempProject({
+      ...SCHEMAS,
+      ...OUTPUTS,
+      ...RULES,
+      'rules/duo/duo_fraud.json': DUO_EVENTS,
+      'rules/broken.ts': IMPORT + "throw new Error('lookup table missing');\n",
+      'rules/page.ts': IMPORT + "export const page_me = rule({ logs: ['duo:authentication'], outputs: ['pagerduty:secops'] }, () => true);\n",
+      'rules/page.json': [{ data: duoRecord(), description: 'pages on fraud', log: 'duo:authentication', trigger_rules: ['page_me'] }],
+    });
+    const tolerant = rulesTest(dir);
+    expect(tolerant.code).toBe(1);
+    expect(tolerant.stdout).toContain('rules/duo/duo_fraud.json\n  pass  #1  fraud alerts\n  pass  #2  success given as JSON text does not alert');
+    expect(tolerant.stdout).toContain("  FAIL  #1  pages on fraud\n        classified as:  duo:authentication (expected duo:authentication)\n        expected rules: page_me\n        fired rules:    duo_fraud\n        error: rule page_me did not load (see 'Did not load' below)");
+    expect(tolerant.stdout).toContain(
+      [
+        'Did not load (each is a failure):',
+        '  rules/broken.ts could not be loaded (Error: lookup table missing); fix the file',
+        "  rules/page.ts: rule page_me: output 'pagerduty:secops' is not configured in conf/outputs.json (configured: slack:sec-alerts, pagerduty:oncall, aws-s3:audit); add it with 'streamalert output new --service pagerduty' or change the rule",
+      ].join('\n'),
+    );
+    expect(tolerant.stdout).toContain('Rule tests: 3 events, 2 passed, 1 failed, 2 did not load');
+    expect(tolerant.stderr).toBe("error: 1 rule test did not pass; 2 load problems (see 'Did not load')\n");
+
+    const strict = rulesTest(dir, '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr.trim().split('\n')).toEqual([
+      'error: rules/broken.ts could not be loaded (Error: lookup table missing); fix the file',
+      expect.stringMatching(/^error: rules\/page\.ts: rule page_me: output 'pagerduty:secops' is not configured in conf\/outputs\.json/),
+      'error: 2 load problems: --strict refuses to start (without it, only what each names is disabled)',
+    ]);
+  });
+
+  it('exits 2 on an unknown --rule, or no project', () => {
     const dir = tempProject({ ...SCHEMAS, ...OUTPUTS, ...RULES, 'rules/duo/duo_fraud.json': DUO_EVENTS });
     const unknown = rulesTest(dir, '--rule', 'duo_frawd');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("error: no rule named 'duo_frawd' (rules: root_usage, duo_fraud)");
-
-    const badOutput = tempProject({ ...SCHEMAS, ...OUTPUTS, 'rules/r.ts': IMPORT + "export const page_me = rule({ logs: ['duo:authentication'], outputs: ['pagerduty:secops'] }, () => true);\n" });
-    const load = rulesTest(badOutput);
-    expect(load.code).toBe(2);
-    expect(load.stderr).toContain("error: rules/r.ts: rule page_me: output 'pagerduty:secops' is not configured in conf/outputs.json");
 
     const none = rulesTest(join(dir, 'nowhere'));
     expect(none.code).toBe(2);

@@ -25,9 +25,11 @@ const CLOUDWATCH = {
 
 async function run(files: Record<string, string | object>, options: { rule?: string } = {}) {
   const dir = tempProject({ ...CLOUDWATCH, ...OUTPUTS, ...files });
-  const schemas = loadSchemas(dir);
+  const { schemas } = loadSchemas(dir);
   const outputs = loadProject(dir).outputs;
-  return runRuleTests({ dir, schemas, outputs }, await loadRules({ dir, schemas, outputs }), options);
+  const { rules, problems } = await loadRules({ dir, schemas, outputs });
+  expect(problems).toEqual([]);
+  return runRuleTests({ dir, schemas, outputs }, rules, options);
 }
 
 const ROOT_RULE = {
@@ -86,7 +88,7 @@ describe('running test events', () => {
     const report = await run(
       {
         ...ROOT_RULE,
-        'rules/other.ts': IMPORT + "export const other = rule({ logs: ['cloudwatch:cloudtrail'] }, () => false);\n",
+        'rules/other.ts': IMPORT + "export const other = rule({ logs: ['cloudwatch:cloudtrail'], outputs: ['slack:sec-alerts'] }, () => false);\n",
         'rules/cw_root.json': [{ override_record: {}, description: 'in the file named after the rule', log: 'cloudwatch:cloudtrail', trigger_rules: [] }],
         'rules/misc.json': [
           { override_record: {}, description: 'expects cw_root', log: 'cloudwatch:cloudtrail', trigger_rules: ['cw_root'] },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { Pipeline } from '../../pipeline/pipeline.ts';
 import { openDeliverySession } from '../../delivery/session.ts';
+import { detectionFor } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { projectOf } from '../project.ts';
 import { deliverySummary, formatDeliveries, isComplete } from '../run-summary.ts';
@@ -18,8 +18,8 @@ export function registerAlertsRetry(alerts: Command): void {
       const maxWaitMs = Number(options.maxWait) * 1000;
       if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new CliError(`--max-wait takes a number of seconds (got '${options.maxWait}')`);
       const project = projectOf(command);
-      // Publishers are found by name: load the rules that register them.
-      await Pipeline.load(project, { onEvent: () => {} });
+      // Publishers are found by name: load the rules that register them (saying what did not load).
+      await detectionFor(project, {});
       const session = await openDeliverySession(project);
       try {
         const queued = await session.store.requeue({ ...(id ? { alertId: id } : {}), ...(options.failed ? { failed: true } : {}) }, Date.now());

@@ -5,16 +5,19 @@ import type { Alert } from '../../alerts/alert.ts';
 import { openInput, readRecordBatches } from '../../input/reader.ts';
 import { Pipeline } from '../../pipeline/pipeline.ts';
 import { openDeliverySession } from '../../delivery/session.ts';
+import { detectionFor, strictOption } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { progressBar, progressLine } from '../progress.ts';
 import { projectOf } from '../project.ts';
-import { deliverySummary, formatRunSummary, isComplete, type RunSummary } from '../run-summary.ts';
+import { deliverySummary, formatRunSummary, isComplete, runErrors, type RunSummary } from '../run-summary.ts';
 
 interface RunOptions {
   input: string[];
   logType?: string;
   maxWait: string;
   json?: boolean;
+  strict?: boolean;
+  allowErrors?: boolean;
 }
 
 /** `streamalert run --input FILE|-`: records -> classifier -> rules -> alert store -> outputs, then a summary. */
@@ -26,7 +29,12 @@ export function registerRun(program: Command): void {
     .option('--log-type <type>', "only try this log type, or every type of a source (e.g. 'cloudtrail')")
     .option('--max-wait <seconds>', 'stop waiting for retries after this long; what is left stays stored', '300')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nExamples:\n  $ streamalert run --input samples/cloudtrail.json --log-type cloudtrail\n  $ zcat logs.ndjson.gz | streamalert run --input -')
+    .addOption(strictOption())
+    .option('--allow-errors', 'exit 0 despite rule errors, unreadable records and rules that did not load (deliveries must still complete)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ streamalert run --input samples/cloudtrail.json --log-type cloudtrail\n  $ zcat logs.ndjson.gz | streamalert run --input -\n  $ streamalert run --strict --input samples/*    # in CI: refuse to run with a broken rule',
+    )
     .action(async (options: RunOptions, command: Command) => {
       const started = Date.now();
       const project = projectOf(command);
@@ -35,7 +43,8 @@ export function registerRun(program: Command): void {
       const maxWaitMs = Number(options.maxWait) * 1000;
       if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new CliError(`--max-wait takes a number of seconds (got '${options.maxWait}')`);
 
-      const pipeline = await Pipeline.load(project, options.logType === undefined ? {} : { logType: options.logType });
+      const detection = await detectionFor(project, options);
+      const pipeline = new Pipeline({ ...detection, outputs: project.outputs, ...(options.logType !== undefined && { logType: options.logType }) });
       const session = await openDeliverySession(project);
       const progress = progressLine();
       let summary: RunSummary;
@@ -60,6 +69,7 @@ export function registerRun(program: Command): void {
         summary = {
           input: options.input.map((input) => (input === '-' ? 'standard input' : input)).join(', '),
           stats: pipeline.stats,
+          disabled: pipeline.problems,
           deliveries: await deliverySummary(session),
           seconds: (Date.now() - started) / 1000,
         };
@@ -67,7 +77,7 @@ export function registerRun(program: Command): void {
         progress.done();
         await session.close();
       }
-      console.log(options.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary));
-      if (!isComplete(summary.deliveries)) throw new QuietExit(EXIT.failed);
+      console.log(options.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary, options));
+      if (!isComplete(summary.deliveries) || (runErrors(summary).length > 0 && !options.allowErrors)) throw new QuietExit(EXIT.failed);
     });
 }

@@ -1,13 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { loadSchemas } from '../../classifier/schema.ts';
 import { createLogger, logDeliveries } from '../../observability/log.ts';
 import { ServeMetrics } from '../../observability/metrics.ts';
-import { loadRules } from '../../rules/loader.ts';
 import { isLoopback } from '../../serve/auth.ts';
 import { createRecordServer } from '../../serve/server.ts';
 import { ServeTokens } from '../../serve/tokens.ts';
 import { openDeliverySession } from '../../delivery/session.ts';
+import { detectionFor, strictOption } from '../detection.ts';
 import { CliError } from '../errors.ts';
 import { projectOf } from '../project.ts';
 
@@ -22,6 +21,7 @@ export function registerServe(program: Command): void {
     .description('accept records over HTTP (POST /v1/records?log_type=T), store the alerts, deliver them continuously')
     .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
     .option('--host <host>', 'address to listen on; the default accepts local clients only; any other needs a token (streamalert token create)', '127.0.0.1')
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -31,7 +31,7 @@ Examples:
   $ TOKEN=$(streamalert token create --name ingest) && streamalert serve --host 0.0.0.0
   $ curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/metrics`,
     )
-    .action(async (options: { port: string; host: string }, command: Command) => {
+    .action(async (options: { port: string; host: string; strict?: boolean }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port takes a port number (got '${options.port}')`);
       const project = projectOf(command);
@@ -44,14 +44,13 @@ Examples:
         );
       }
       const log = createLogger();
-      const schemas = loadSchemas(project.dir);
-      const rules = await loadRules({ dir: project.dir, schemas, outputs: project.outputs });
+      const detection = await detectionFor(project, options);
       const session = await openDeliverySession(project);
       const metrics = new ServeMetrics(session.store);
       session.engine.listen(metrics.onDelivery);
       session.engine.listen(logDeliveries(log));
       const server = createRecordServer({
-        pipeline: { schemas, rules, outputs: project.outputs },
+        pipeline: { ...detection, outputs: project.outputs },
         store: session.store,
         engine: session.engine,
         metrics,
