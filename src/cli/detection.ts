@@ -1,9 +1,13 @@
 import { Option } from 'commander';
-import type { LoadProblem } from '../config/load-problem.ts';
 import type { Project } from '../config/project.ts';
 import { loadDetection, type Detection } from '../pipeline/load.ts';
 
-/** `--strict` of `run`, `serve` and `rules test`. */
+/**
+ * `--strict` of `run`, `serve` and `rules test`: what does not load refuses to start.
+ *
+ * @example
+ *   program.command('run').addOption(strictOption())
+ */
 export function strictOption(): Option {
   return new Option('--strict', 'refuse to start (exit 2) when a rule file, rule or schema does not load, for CI; without it only what is broken is disabled');
 }
@@ -19,16 +23,6 @@ export function strictOption(): Option {
  */
 export async function detectionFor(project: Project, options: { strict?: boolean }): Promise<Detection> {
   const detection = await loadDetection(project, options);
-  for (const problem of detection.problems) console.error(`warning: ${describeProblem(problem)}`);
+  for (const problem of detection.problems) console.error(`warning: ${problem.message}; disabled until fixed: ${problem.disables}`);
   return detection;
-}
-
-/**
- * A problem and what it disables, on one line.
- *
- * @example
- *   describeProblem(problem)  // "rules/r.ts: rule page_me: output 'pagerduty:secops' is not configured ...; disabled until fixed: rule page_me"
- */
-export function describeProblem(problem: LoadProblem): string {
-  return `${problem.message}; disabled until fixed: ${problem.disables}`;
 }
