@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config/errors.ts';
+import { parseConfig } from '../config/validate.ts';
 import type { Retry } from '../outputs/result.ts';
 
 const HOUR_MS = 3_600_000;
@@ -31,14 +31,9 @@ export const DeliveryPolicySchema = z
   .strict();
 export type DeliveryPolicy = z.infer<typeof DeliveryPolicySchema>;
 
-/** The policy in a project's conf/global.json "delivery" section, defaults filled in. */
+/** The policy in a project's conf/global.json "delivery" section, defaults filled in (a ConfigError in our words otherwise). */
 export function deliveryPolicyOf(delivery: unknown): DeliveryPolicy {
-  const parsed = DeliveryPolicySchema.safeParse(delivery ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `delivery.${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`conf/global.json is not valid: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfig(DeliveryPolicySchema, delivery ?? {}, { file: 'conf/global.json', at: ['delivery'] });
 }
 
 /** The wait before attempt `attempt + 1`, after `attempt` attempts ended in `result`. */
