@@ -55,8 +55,9 @@ export function buildProgram(): Command {
 /** Runs the CLI; returns the exit code (0 ok, 1 the work failed, 2 bad usage or bad config). */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    // A project's own output services register before the command tree lists the services.
-    await loadProjectOutputs(resolveProjectDir(projectOption(argv)));
+    // A project's own output services register before the command tree lists the services;
+    // asking for help or the version, or creating a project, runs none of the project's code.
+    if (readsProject(argv)) await loadProjectOutputs(resolveProjectDir(projectOption(argv)));
     const program = buildProgram();
     await program.parseAsync(argv);
     return EXIT.ok;
@@ -80,6 +81,19 @@ export async function main(argv: readonly string[]): Promise<number> {
 function printError(message: string): void {
   for (const line of message.split('\n')) console.error(`error: ${line}`);
 }
+
+/**
+ * Whether the command in argv reads the project's configuration, and so needs its output services
+ * (conf/outputs.json may name them): every command but help, --version and init.
+ */
+function readsProject(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  if (args.some((arg) => HELP_OR_VERSION.has(arg))) return false;
+  const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--project');
+  return command !== undefined && command !== 'help' && command !== 'init';
+}
+
+const HELP_OR_VERSION = new Set(['--help', '-h', '--version', '-V']);
 
 /** The --project value in argv, read before commander parses it (see main). */
 function projectOption(argv: readonly string[]): string | undefined {

@@ -5,7 +5,7 @@ import type { OutputClass } from '../outputs/registry.ts';
 import type { CredentialStore } from '../secrets/store.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { ConfigError } from './errors.ts';
-import { saveOutputs, type Project } from './project.ts';
+import { DESCRIPTOR, saveOutputs, type Project } from './project.ts';
 
 /**
  * Where each property of an output is kept:
@@ -60,11 +60,37 @@ function writeOutputSettings(project: Project, settings: SettingsFile): void {
   writeFileAtomic(settingsPath(project), `${JSON.stringify(nonEmpty, null, 2)}\n`);
 }
 
+/**
+ * `object[key]` when `key` is the object's own: a descriptor such as `toString` or `constructor`
+ * must never find what every object inherits. Use it wherever outputs.json or
+ * output_settings.json objects are read by a name a user chose.
+ *
+ * @example
+ *   ownEntry(settings.slack, 'toString')  // undefined, unless output_settings.json configures slack:toString
+ */
+export function ownEntry<T>(object: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return object !== undefined && Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/**
+ * What is wrong with a descriptor a user chose, or undefined: conf/outputs.json accepts only
+ * letters, digits, `-`, `_` and `.`, and `__proto__`, which JSON readers drop, would vanish
+ * from it. Checked before anything is stored, so a descriptor never breaks the project.
+ *
+ * @example
+ *   descriptorProblem('sec alerts')  // "descriptor 'sec alerts' may use only letters, digits, '-', '_' and '.'"
+ */
+export function descriptorProblem(descriptor: string): string | undefined {
+  if (!DESCRIPTOR.test(descriptor)) return `descriptor '${descriptor}' may use only letters, digits, '-', '_' and '.'`;
+  if (descriptor === '__proto__') return "descriptor '__proto__' is reserved (JSON readers drop it); choose another";
+  return undefined;
+}
+
 /** Whether `service:descriptor` is in conf/outputs.json. */
 export function isConfigured(project: Project, service: string, descriptor: string): boolean {
-  const entries = project.outputs[service];
+  const entries = ownEntry(project.outputs, service);
   if (!entries) return false;
-  return Array.isArray(entries) ? entries.includes(descriptor) : descriptor in entries;
+  return Array.isArray(entries) ? entries.includes(descriptor) : Object.hasOwn(entries, descriptor);
 }
 
 /**
@@ -87,7 +113,7 @@ export async function saveOutputConfig(
 
   const settings = readOutputSettings(project);
   // Keys the service does not declare are the engine's (fallback, ...): an update keeps them.
-  const engineKeys = Object.fromEntries(Object.entries(settings[cls.service]?.[descriptor] ?? {}).filter(([key]) => !(key in cls.properties)));
+  const engineKeys = Object.fromEntries(Object.entries(ownEntry(settings[cls.service], descriptor) ?? {}).filter(([key]) => !Object.hasOwn(cls.properties, key)));
   settings[cls.service] = { ...settings[cls.service], [descriptor]: { ...engineKeys, ...byRole('setting') } };
   writeOutputSettings(project, settings);
 
@@ -119,7 +145,7 @@ export async function removeOutputConfig(project: Project, store: CredentialStor
   saveOutputs(project.dir, project.outputs);
 
   const settings = readOutputSettings(project);
-  if (settings[cls.service]?.[descriptor]) {
+  if (ownEntry(settings[cls.service], descriptor)) {
     delete settings[cls.service]![descriptor];
     writeOutputSettings(project, settings);
   }

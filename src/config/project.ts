@@ -12,7 +12,8 @@ import { nearest } from './nearest.ts';
 import { parseConfig } from './validate.ts';
 
 const OUTPUT_NAME = /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9._-]+$/;
-const DESCRIPTOR = /^[A-Za-z0-9._-]+$/;
+/** What a descriptor may be made of, in conf/outputs.json and wherever one is chosen. */
+export const DESCRIPTOR = /^[A-Za-z0-9._-]+$/;
 
 /** `conf/global.json`: every key optional, defaults as in DESIGN.md; an unknown key is an error. */
 export const GlobalConfigSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/alert.ts';
-import { readOutputSettings, resourcePropertyOf } from '../config/output-config.ts';
+import { ownEntry, readOutputSettings, resourcePropertyOf } from '../config/output-config.ts';
 import { configuredOutputs, type Project } from '../config/project.ts';
 import type { OutputBase, OutputContext } from '../outputs/output.ts';
 import { createOutput, getService, type OutputClass } from '../outputs/registry.ts';
@@ -48,7 +48,7 @@ export async function loadConfiguredOutputs(
       } catch (error) {
         return unavailable(name, failed('config', (error as Error).message));
       }
-      const values: Record<string, string | Secret> = { ...settings[service]?.[descriptor] };
+      const values: Record<string, string | Secret> = { ...ownEntry(ownEntry(settings, service), descriptor) };
       const resourceProperty = resourcePropertyOf(cls);
       if (resourceProperty && entry.resource !== undefined) values[resourceProperty] = entry.resource;
       if (Object.values(cls.properties).some((prop) => prop.credRequirement)) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { propertyRole, readOutputSettings } from '../../config/output-config.ts';
+import { ownEntry, propertyRole, readOutputSettings } from '../../config/output-config.ts';
 import { configuredOutputs } from '../../config/project.ts';
 import { credentialStoreOf } from '../credentials.ts';
 import { configuredOutputNamed } from '../output-name.ts';
@@ -17,7 +17,7 @@ export function registerOutputGet(output: Command): void {
       const project = projectOf(command);
       const { cls, descriptor } = configuredOutputNamed(project, name);
       const resource = configuredOutputs(project.outputs).find((o) => o.service === cls.service && o.descriptor === descriptor)?.resource;
-      const settings = readOutputSettings(project)[cls.service]?.[descriptor] ?? {};
+      const settings = ownEntry(ownEntry(readOutputSettings(project), cls.service), descriptor) ?? {};
 
       let secrets: Record<string, { reveal(): string }> = {};
       let secretsProblem: string | undefined;
@@ -35,7 +35,7 @@ export function registerOutputGet(output: Command): void {
         const role = propertyRole(cls, prop);
         if (role === 'descriptor') continue;
         if (role === 'resource') properties[prop] = resource ?? '';
-        else if (role === 'setting') properties[prop] = settings[prop] ?? (declared.value ? `${declared.value} (default)` : '');
+        else if (role === 'setting') properties[prop] = ownEntry(settings, prop) ?? (declared.value ? `${declared.value} (default)` : '');
         else properties[prop] = secrets[prop] ? maskSecret(secrets[prop].reveal()) : secretsProblem ? '(cannot be read)' : '(not set)';
       }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { isConfigured, saveOutputConfig } from '../../config/output-config.ts';
-import { checkPropertyValue } from '../../outputs/property.ts';
+import { descriptorProblem, isConfigured, saveOutputConfig } from '../../config/output-config.ts';
+import { checkPropertyValue, type OutputProperty } from '../../outputs/property.ts';
 import { getService, serviceIds, type OutputClass } from '../../outputs/registry.ts';
 import { credentialStoreOf } from '../credentials.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -66,7 +66,7 @@ function valuesFromFile(cls: OutputClass, options: NewOptions): Record<string, s
     throw new CliError(`${source} must hold a JSON object of property values, e.g. ${exampleObject(cls)}`);
   }
   const given = raw as Record<string, unknown>;
-  const unknown = Object.keys(given).filter((key) => !(key in cls.properties));
+  const unknown = Object.keys(given).filter((key) => !Object.hasOwn(cls.properties, key));
   if (unknown.length > 0) {
     throw new CliError(`unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')} for ${cls.service}; its properties are: ${Object.keys(cls.properties).join(', ')}`);
   }
@@ -77,7 +77,7 @@ function valuesFromFile(cls: OutputClass, options: NewOptions): Record<string, s
       throw new CliError(`property '${name}' must be a string`);
     }
     const text = value === undefined ? '' : String(value);
-    const problem = checkPropertyValue(name, prop, text);
+    const problem = checkValue(name, prop, text);
     if (problem) throw new CliError(`${problem} (${cls.service}, from ${source})`);
     values[name] = text;
   }
@@ -94,13 +94,13 @@ async function valuesFromPrompts(project: Project, cls: OutputClass, options: Ne
   try {
     for (const [name, prop] of Object.entries(cls.properties)) {
       if (name === 'descriptor' && options.descriptor !== undefined) {
-        const problem = checkPropertyValue(name, prop, options.descriptor);
+        const problem = checkValue(name, prop, options.descriptor);
         if (problem) throw new CliError(problem);
         checkDescriptorIsNew(project, cls, options.descriptor, options.update);
         values[name] = options.descriptor;
         continue;
       }
-      const extraCheck = name === 'descriptor' ? (value: string) => duplicateDescriptorMessage(project, cls, value, options.update) : undefined;
+      const extraCheck = name === 'descriptor' ? (value: string) => descriptorProblem(value) ?? duplicateDescriptorMessage(project, cls, value, options.update) : undefined;
       const value = await promptProperty(name, prop, extraCheck);
       values[name] = value;
     }
@@ -109,6 +109,11 @@ async function valuesFromPrompts(project: Project, cls: OutputClass, options: Ne
     throw error;
   }
   return values;
+}
+
+/** The property's own rules, and for the descriptor what conf/outputs.json accepts. */
+function checkValue(name: string, prop: OutputProperty, value: string): string | undefined {
+  return checkPropertyValue(name, prop, value) ?? (name === 'descriptor' ? descriptorProblem(value) : undefined);
 }
 
 function checkDescriptorIsNew(project: Project, cls: OutputClass, descriptor: string, update?: boolean): void {

@@ -19,7 +19,8 @@ export function registerOutputTest(output: Command): void {
       const project = projectOf(command);
       configuredOutputNamed(project, name);
       const alert = testAlert(name);
-      const context = createOutputContext({ region: project.global.account.region });
+      // Relative paths in output settings (the file output's) point from the project, as in delivery.
+      const context = createOutputContext({ region: project.global.account.region, projectDir: project.dir });
       try {
         const loaded = await loadConfiguredOutputs(project, credentialStoreOf(project), context, [name]);
         const [report] = await deliverToLoaded(alert, loaded);
