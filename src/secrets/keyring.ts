@@ -76,26 +76,38 @@ interface KeyFileContent {
   keys: { key: string; created: string }[];
 }
 
-/**
- * Keys in a JSON file outside the project, mode 0600, created on first use with a notice.
- * `locate(create)` gives the file's path; with create=false it may return undefined when the
- * project has not been given a key file yet.
- */
+/** Where a FileKeySource's key file is. */
+export interface KeyFileLocation {
+  /**
+   * The key file's path (which may not exist yet); with create=false, undefined when the
+   * project has not been given a key file yet.
+   */
+  locate(create: boolean): string | undefined;
+  /** For messages, without side effects: "the key file /home/me/.config/streamalert/keys/....json". */
+  describe(): string;
+}
+
+/** A key file the user named (STREAMALERT_KEY_FILE): always at that path. */
+export function fixedKeyFile(path: string): KeyFileLocation {
+  return { locate: () => path, describe: () => `the key file ${path}` };
+}
+
+/** Keys in a JSON file outside the project, mode 0600, created on first use with a notice. */
 export class FileKeySource implements KeySource {
-  readonly #locate: (create: boolean) => string | undefined;
+  readonly #location: KeyFileLocation;
   readonly #notice: (line: string) => void;
 
-  constructor(locate: (create: boolean) => string | undefined, notice: (line: string) => void) {
-    this.#locate = locate;
+  constructor(location: KeyFileLocation, notice: (line: string) => void) {
+    this.#location = location;
     this.#notice = notice;
   }
 
   get description(): string {
-    return `the key file ${this.#locate(false) ?? '(not created yet)'}`;
+    return this.#location.describe();
   }
 
   load(): Keyring | undefined {
-    const path = this.#locate(false);
+    const path = this.#location.locate(false);
     if (path === undefined || !existsSync(path)) return undefined;
     return readKeyFile(path);
   }
@@ -103,10 +115,10 @@ export class FileKeySource implements KeySource {
   loadOrCreate(): Keyring {
     const existing = this.load();
     if (existing) return existing;
-    const path = this.#locate(true)!;
+    const path = this.#location.locate(true)!;
     const key = generateMasterKey();
     // Exclusive, so two processes storing their first secret at once agree on one key.
-    if (writeFileExclusive(path, serialise([key]), 0o600)) {
+    if (writeFileExclusive(path, keyFileText([key]), 0o600)) {
       this.#notice(
         `streamalert: created the master key for local secrets at ${path} (mode 0600). ` +
           `Back it up somewhere safe: losing it loses every stored secret.`,
@@ -121,17 +133,18 @@ export class FileKeySource implements KeySource {
     if (!old) return this.loadOrCreate();
     const fresh = generateMasterKey();
     const ring = { current: fresh, keys: [fresh, ...old.keys] };
-    writeFileAtomic(this.#locate(false)!, serialise(ring.keys), 0o600);
+    writeFileAtomic(this.#location.locate(false)!, keyFileText(ring.keys), 0o600);
     return ring;
   }
 
   finishRotation(ring: Keyring): undefined {
-    writeFileAtomic(this.#locate(false)!, serialise([ring.current]), 0o600);
+    writeFileAtomic(this.#location.locate(false)!, keyFileText([ring.current]), 0o600);
     return undefined;
   }
 }
 
-function serialise(keys: readonly MasterKey[]): string {
+/** A key file's content holding `keys`, current first. */
+export function keyFileText(keys: readonly MasterKey[]): string {
   const content: KeyFileContent = {
     format: 'streamalert-keyring',
     version: 1,
@@ -140,7 +153,13 @@ function serialise(keys: readonly MasterKey[]): string {
   return `${JSON.stringify(content, null, 2)}\n`;
 }
 
-function readKeyFile(path: string): Keyring {
+/**
+ * The keys in a key file: refused when others can read it, damaged, or not a keyring.
+ *
+ * @example
+ *   readKeyFile('/home/me/.config/streamalert/keys/3f9c....json').current.id  // 'mk-…'
+ */
+export function readKeyFile(path: string): Keyring {
   // Refuse a key file others can read, as ssh does with private keys: the key must stay private.
   if (process.platform !== 'win32') {
     const mode = statSync(path).mode & 0o777;

@@ -33,7 +33,7 @@ export class LocalCredentialStore implements CredentialStore {
   }
 
   async put(key: CredentialKey, values: Readonly<Record<string, string>>): Promise<void> {
-    const ring = this.#keys.loadOrCreate();
+    const ring = this.#keys.load() ?? this.#createKey(key);
     const plaintext = Buffer.from(JSON.stringify(values), 'utf8');
     try {
       this.#write(key, seal(plaintext, ring.current, owner(key)));
@@ -64,6 +64,10 @@ export class LocalCredentialStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return this.#listSync();
+  }
+
+  #listSync(): CredentialKey[] {
     if (!existsSync(this.#dir)) return [];
     return readdirSync(this.#dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
@@ -77,6 +81,7 @@ export class LocalCredentialStore implements CredentialStore {
 
   async rotate(options: RotateOptions = {}): Promise<RotationReport> {
     const keys = await this.list();
+    if (this.#keys.load() === undefined) this.#createKey();
     const ring = this.#keys.beginRotation();
     const { rotated, failed } = await rotateEach(
       keys,
@@ -94,6 +99,38 @@ export class LocalCredentialStore implements CredentialStore {
           `fix or store those again, then run 'streamalert secrets rotate' again`;
     const target = `master key ${ring.current.id} (${this.#keys.description})`;
     return followUp === undefined ? { target, rotated, failed } : { target, rotated, failed, followUp };
+  }
+
+  /**
+   * The first master key, as ssh-keygen refuses to overwrite: never while secrets sealed under
+   * another key are stored (but the one about to be replaced), which a new key would strand and
+   * a restored backup would then fight with.
+   */
+  #createKey(replacing?: CredentialKey): Keyring {
+    const stranded = this.#sealedKids().filter(({ key }) => replacing === undefined || outputName(key) !== outputName(replacing));
+    if (stranded.length > 0) {
+      const kids = [...new Set(stranded.map(({ kid }) => kid))].join(', ');
+      const names = stranded.map(({ key }) => outputName(key)).join(', ');
+      throw new MasterKeyError(
+        `Refusing to create a new master key: ${stranded.length} stored secret(s) (${names}) are encrypted under master key ${kids}, ` +
+          `which a new key could never open. It was expected in ${this.#keys.description}, and that file is missing. Restore it from your ` +
+          `backup (or point STREAMALERT_KEY_FILE or STREAMALERT_MASTER_KEY at that key), then run this again. To give those secrets up ` +
+          `for good instead, remove their files from ${this.#dir} and store each again with 'streamalert output new ... --update'`,
+      );
+    }
+    return this.#keys.loadOrCreate();
+  }
+
+  /** Every stored secret with the id of the master key it was sealed under (unreadable files left out). */
+  #sealedKids(): { key: CredentialKey; kid: string }[] {
+    return this.#listSync().flatMap((key) => {
+      try {
+        const { kid } = JSON.parse(readFileSync(this.#path(key), 'utf8')) as { kid?: unknown };
+        return typeof kid === 'string' ? [{ key, kid }] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Opens one secret with any key of the ring and seals it under the current one. */

@@ -107,7 +107,7 @@ describe('local backend: the master key', () => {
     await store.put(SLACK, { url: 'v' });
     await store.put(OTHER, { url: 'v' });
     const keyDir = join(env.XDG_CONFIG_HOME, 'streamalert', 'keys');
-    const [keyFile] = readdirSync(keyDir);
+    const [keyFile] = readdirSync(keyDir).filter((name) => name.endsWith('.json'));
     expect(statSync(join(keyDir, keyFile!)).mode & 0o777).toBe(0o600);
     expect(relative(project.dir, keyDir).startsWith('..')).toBe(true);
     expect(notices).toHaveLength(1);
@@ -130,7 +130,7 @@ describe('local backend: the master key', () => {
     await second.put(SLACK, { url: 'second' });
     await first.rotate();
     expect((await second.get(SLACK)).url!.reveal()).toBe('second');
-    expect(readdirSync(join(env.XDG_CONFIG_HOME, 'streamalert', 'keys'))).toHaveLength(2);
+    expect(readdirSync(join(env.XDG_CONFIG_HOME, 'streamalert', 'keys')).filter((name) => name.endsWith('.json'))).toHaveLength(2);
   });
 
   it('uses STREAMALERT_KEY_FILE when set, and refuses one inside the project', async () => {
@@ -257,10 +257,11 @@ describe('local backend: ciphertext that cannot be trusted fails cleanly', () =>
 
   it('fails with WrongMasterKeyError when the key file holds another key', async () => {
     const keyFile = join(tempDir(), 'master.json');
-    const { store, open } = setup({ STREAMALERT_KEY_FILE: keyFile });
+    const { store } = setup({ STREAMALERT_KEY_FILE: keyFile });
     await store.put(SLACK, { url: 'v' });
     const otherFile = join(tempDir(), 'other.json');
-    await open({ STREAMALERT_KEY_FILE: otherFile }).put(OTHER, { url: 'v' }); // creates a different key
+    // Another project's key, copied over this one's.
+    await createCredentialStore(makeProject(), { env: isolatedEnv({ STREAMALERT_KEY_FILE: otherFile }), notice: () => {} }).put(OTHER, { url: 'v' });
     copyFileSync(otherFile, keyFile);
     await expectRejects(store.get(SLACK), WrongMasterKeyError);
   });

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { descriptorProblem, isConfigured, saveOutputConfig } from '../../config/output-config.ts';
 import { checkPropertyValue, type OutputProperty } from '../../outputs/property.ts';
 import { getService, serviceIds, type OutputClass } from '../../outputs/registry.ts';
+import { MasterKeyError } from '../../secrets/errors.ts';
 import { credentialStoreOf } from '../credentials.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
@@ -39,8 +40,13 @@ Examples:
       const values = options.fromFile !== undefined ? valuesFromFile(cls, options) : await valuesFromPrompts(project, cls, options);
       if (options.fromFile !== undefined) checkDescriptorIsNew(project, cls, values.descriptor ?? '', options.update);
 
-      const store = credentialStoreOf(project);
-      await saveOutputConfig(project, store, cls, values);
+      try {
+        await saveOutputConfig(project, credentialStoreOf(project), cls, values);
+      } catch (error) {
+        // A master key that is missing, unsafe or would strand stored secrets is configuration: exit 2.
+        if (error instanceof MasterKeyError) throw new CliError(error.message, EXIT.usage);
+        throw error;
+      }
       const name = `${cls.service}:${values.descriptor}`;
       console.log(`Configured ${name}${options.update ? ' (updated)' : ''}. Send it a test alert with: streamalert output test ${name}`);
     });
