@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
+import { StoreError } from '../store/errors.ts';
 import { CliError, EXIT, QuietExit } from './errors.ts';
 import { registerAlerts } from './commands/alerts.ts';
 import { registerInit } from './commands/init.ts';
@@ -71,6 +72,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof ConfigError) {
       printError(error.message);
       return EXIT.usage;
+    }
+    // A store that cannot be used as it is (not a database, no access) is set-up, like bad config.
+    if (error instanceof StoreError) {
+      printError(error.message);
+      return error.setup ? EXIT.usage : EXIT.failed;
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;

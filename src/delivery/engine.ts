@@ -17,7 +17,10 @@ export interface OutputTally {
   lastProblem?: string;
 }
 
-/** Builds (or says why it cannot build) the output named `service:descriptor`. */
+/**
+ * Builds (or says why it cannot build) the output named `service:descriptor`. Called for every
+ * attempt: a long-running process caches behind it (OutputCache, which also follows conf/ changes).
+ */
 export type OutputLoader = (name: string) => Promise<LoadedOutput>;
 
 export interface EngineOptions {
@@ -46,11 +49,13 @@ export class DeliveryEngine {
   readonly #load: OutputLoader;
   readonly #options: EngineOptions;
   readonly #listeners: DeliveryListener[] = [];
-  readonly #outputs = new Map<string, Promise<LoadedOutput>>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #inFlightByOutput = new Map<string, number>();
-  #pumping = false;
+  /** The pump running now, if any: settle() waits for it, as it may start attempts. */
+  #pumping: Promise<void> | undefined;
   #pumpAgain = false;
+  /** Set by settle(): no more claims, so nothing starts once the store is about to close. */
+  #settling = false;
 
   constructor(store: AlertStore, load: OutputLoader, options: EngineOptions) {
     this.#store = store;
@@ -65,32 +70,38 @@ export class DeliveryEngine {
 
   /** Starts attempts for due deliveries while there are free slots; returns without waiting for them. */
   async pump(): Promise<void> {
+    if (this.#settling) return;
     if (this.#pumping) {
       this.#pumpAgain = true;
       return;
     }
-    this.#pumping = true;
+    this.#pumping = this.#claimAndStart();
     try {
-      do {
-        this.#pumpAgain = false;
-        const { concurrency, perOutputConcurrency } = this.#options.policy;
-        const free = concurrency - this.#inFlight.size;
-        // Claim in batches (a quarter of the slots) rather than one store transaction per freed slot.
-        if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(concurrency / 4))) break;
-        const claimed = await this.#store.claimDue({
-          now: Date.now(),
-          limit: free,
-          leaseMs: this.#leaseMs(),
-          perOutput: perOutputConcurrency,
-          inFlight: this.#inFlightByOutput,
-        });
-        for (const delivery of claimed) this.#start(delivery);
-        // A full batch, or one cut short by an output at its limit, may leave more to claim.
-        if (claimed.length > 0) this.#pumpAgain = true;
-      } while (this.#pumpAgain);
+      await this.#pumping;
     } finally {
-      this.#pumping = false;
+      this.#pumping = undefined;
     }
+  }
+
+  /** Claims due deliveries in batches and starts an attempt for each, while slots are free. */
+  async #claimAndStart(): Promise<void> {
+    do {
+      this.#pumpAgain = false;
+      const { concurrency, perOutputConcurrency } = this.#options.policy;
+      const free = concurrency - this.#inFlight.size;
+      // Claim in batches (a quarter of the slots) rather than one store transaction per freed slot.
+      if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(concurrency / 4))) break;
+      const claimed = await this.#store.claimDue({
+        now: Date.now(),
+        limit: free,
+        leaseMs: this.#leaseMs(),
+        perOutput: perOutputConcurrency,
+        inFlight: this.#inFlightByOutput,
+      });
+      for (const delivery of claimed) this.#start(delivery);
+      // A full batch, or one cut short by an output at its limit, may leave more to claim.
+      if (claimed.length > 0) this.#pumpAgain = true;
+    } while (this.#pumpAgain && !this.#settling);
   }
 
   /**
@@ -106,7 +117,8 @@ export class DeliveryEngine {
       }
       const next = await this.#store.nextDueAt();
       if (next === undefined || next > deadline) return;
-      await sleep(Math.max(0, next - Date.now()));
+      // Checked at least every second: what is due may be another process's lease, finished early.
+      await sleep(Math.min(1_000, Math.max(0, next - Date.now())));
     }
   }
 
@@ -116,17 +128,28 @@ export class DeliveryEngine {
    */
   async deliverUntil(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      await this.pump();
-      const next = (await this.#store.nextDueAt()) ?? Number.POSITIVE_INFINITY;
-      const waitMs = Math.min(1_000, Math.max(10, next - Date.now()));
+      let waitMs = 1_000;
+      try {
+        await this.pump();
+        const next = (await this.#store.nextDueAt()) ?? Number.POSITIVE_INFINITY;
+        waitMs = Math.min(1_000, Math.max(10, next - Date.now()));
+      } catch (error) {
+        // A store that failed (disk full, locked too long) may recover: say so and try again.
+        this.#options.onError(`could not claim due deliveries (${messageOf(error)}); will try again`);
+      }
       await sleep(waitMs, undefined, { signal }).catch(() => undefined);
     }
     await this.settle();
   }
 
-  /** Waits for the attempts in flight to finish and be recorded. */
+  /**
+   * Stops claiming, then waits for the attempts in flight to finish and be recorded: the last
+   * call before the store closes, so no attempt outlives it (its result would be lost, and the
+   * alert sent again).
+   */
   async settle(): Promise<void> {
-    await Promise.allSettled(this.#inFlight);
+    this.#settling = true;
+    while (this.#pumping || this.#inFlight.size > 0) await Promise.allSettled([this.#pumping, ...this.#inFlight]);
   }
 
   #start(delivery: ClaimedDelivery): void {
@@ -194,22 +217,9 @@ export class DeliveryEngine {
   }
 
   async #dispatch(alert: Alert, name: string): Promise<DispatchResult> {
-    const loaded = await this.#output(name);
-    if (loaded.kind === 'unavailable') {
-      // A temporary credentials problem gets a fresh load at the next attempt.
-      if (loaded.result.kind === 'retry') this.#outputs.delete(name);
-      return loaded.result;
-    }
+    const loaded = await this.#load(name);
+    if (loaded.kind === 'unavailable') return loaded.result;
     return deliverTo(alert, loaded.output, this.#options.publish);
-  }
-
-  #output(name: string): Promise<LoadedOutput> {
-    let loaded = this.#outputs.get(name);
-    if (!loaded) {
-      loaded = this.#load(name);
-      this.#outputs.set(name, loaded);
-    }
-    return loaded;
   }
 
   #tell(outcome: DeliveryOutcome): void {

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import { StoreError } from './errors.ts';
 
 /** The schema version this code writes (PRAGMA user_version). */
 export const SCHEMA_VERSION = 2;
 
 const DELIVERIES = `
-  CREATE TABLE deliveries (
+  CREATE TABLE IF NOT EXISTS deliveries (
     alert_id TEXT NOT NULL REFERENCES alerts (id),
     output TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'discarded')),
@@ -14,35 +15,36 @@ const DELIVERIES = `
     last_result TEXT,
     PRIMARY KEY (alert_id, output)
   );
-  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);`;
+  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);`;
 
 const ATTEMPTS = `
-  CREATE TABLE attempts (
+  CREATE TABLE IF NOT EXISTS attempts (
     alert_id TEXT NOT NULL,
     output TEXT NOT NULL,
     at INTEGER NOT NULL,
     duration_ms INTEGER NOT NULL,
     result TEXT NOT NULL
   );
-  CREATE INDEX attempts_alert ON attempts (alert_id);
-  CREATE INDEX alerts_rule ON alerts (rule_name, created);`;
+  CREATE INDEX IF NOT EXISTS attempts_alert ON attempts (alert_id);
+  CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_name, created);`;
 
 /**
- * Brings a database to SCHEMA_VERSION inside one transaction, so two processes opening a new
- * file at once cannot both create it, and an interrupted upgrade leaves the old schema whole.
- * Version 1 (the first release) had no attempt history, no queue time and no 'discarded'.
+ * Brings the database at `path` to SCHEMA_VERSION. Two processes may open a new file at once:
+ * the version is read again inside one BEGIN IMMEDIATE transaction (the write lock taken up
+ * front, so the second waits and then finds the work done), and every CREATE is IF NOT EXISTS.
+ * An interrupted upgrade leaves the old schema whole. Version 1 (the first release) had no
+ * attempt history, no queue time and no 'discarded'.
  */
-export function migrate(db: Database.Database, now: number): void {
+export function migrate(db: Database.Database, now: number, path: string): void {
+  // The common case, an up-to-date file, takes no write lock.
+  if (versionOf(db, path) === SCHEMA_VERSION) return;
   db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`the alert store was written by a newer StreamAlert (schema ${version}); upgrade streamalert`);
-    }
+    const version = versionOf(db, path);
     if (version === SCHEMA_VERSION) return;
     if (version === 0) {
       db.exec(`
-        CREATE TABLE alerts (id TEXT PRIMARY KEY, rule_name TEXT NOT NULL, created TEXT NOT NULL, alert TEXT NOT NULL);
-        CREATE INDEX alerts_created ON alerts (created);
+        CREATE TABLE IF NOT EXISTS alerts (id TEXT PRIMARY KEY, rule_name TEXT NOT NULL, created TEXT NOT NULL, alert TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created);
         ${DELIVERIES}
         ${ATTEMPTS}`);
     } else {
@@ -56,4 +58,17 @@ export function migrate(db: Database.Database, now: number): void {
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/** The file's schema version; a newer one than this code writes is refused, naming the fix. */
+function versionOf(db: Database.Database, path: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(`the alert store ${path} was written by a newer StreamAlert (schema ${version}; this one reads ${SCHEMA_VERSION}); upgrade streamalert`, {
+      location: path,
+      code: 'SCHEMA_NEWER',
+      setup: true,
+    });
+  }
+  return version;
 }

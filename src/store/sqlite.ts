@@ -1,6 +1,5 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
 import type { Alert } from '../alerts/alert.ts';
 import {
   AlertStore,
@@ -21,34 +20,47 @@ import {
   type StoredAlert,
   type StoredDelivery,
 } from './alert-store.ts';
-import { migrate } from './sqlite-schema.ts';
+import { StoreError } from './errors.ts';
+import { closedStoreError, isBusy, sqliteStoreError } from './sqlite-errors.ts';
+import { LOCK_WAIT_MS, openDatabase } from './sqlite-file.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
 
 type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; alert: string };
+
+export interface SqliteStoreOptions {
+  /** How long an operation waits for another process's lock before failing (default 30 s). */
+  lockWaitMs?: number;
+  /** Hears about rows the store skips (a corrupt alert); default: a `streamalert:` line on standard error. */
+  warn?: (message: string) => void;
+}
 
 /**
  * The embedded alert store: SQLite (better-sqlite3) in WAL mode. Every write is one
  * transaction, committed before the call returns, so a process that crashes loses nothing it
  * was told was saved. (synchronous=NORMAL: durable across process crashes; an OS crash or
- * power loss may undo the last transactions, which WAL keeps consistent.)
+ * power loss may undo the last transactions, which WAL keeps consistent.) Several processes
+ * may share the file: each write transaction takes the write lock up front (BEGIN IMMEDIATE),
+ * waiting its turn, and every failure is a StoreError naming the file and the fix.
  */
 export class SqliteAlertStore extends AlertStore {
   readonly location: string;
   readonly #db: Database.Database;
   readonly #statements;
+  readonly #lockWaitMs: number;
+  readonly #warn: (message: string) => void;
+  /** Corrupt alerts already reported by this process: each is reported once. */
+  readonly #reported = new Set<string>();
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
     this.location = path;
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const fresh = !existsSync(path);
-    this.#db = new Database(path);
-    // Alerts hold whole log records: readable by their owner only, as the secrets beside them.
-    if (fresh) chmodSync(path, 0o600);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('busy_timeout = 5000');
-    migrate(this.#db, Date.now());
+    this.#lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
+    this.#warn = options.warn ?? ((message) => console.error(`streamalert: ${message}`));
+    try {
+      this.#db = openDatabase(path, this.#lockWaitMs);
+    } catch (error) {
+      throw sqliteStoreError(path, error, this.#lockWaitMs);
+    }
     this.#statements = {
       insertAlert: this.#db.prepare('INSERT OR IGNORE INTO alerts (id, rule_name, created, alert) VALUES (?, ?, ?, ?)'),
       insertDelivery: this.#db.prepare(
@@ -61,77 +73,100 @@ export class SqliteAlertStore extends AlertStore {
       ),
       history: this.#db.prepare('INSERT INTO attempts (alert_id, output, at, duration_ms, result) VALUES (?, ?, ?, ?, ?)'),
       nextDue: this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'"),
+      anyDue: this.#db.prepare("SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? LIMIT 1"),
+      quarantine: this.#db.prepare("UPDATE deliveries SET status = 'failed', last_result = ? WHERE alert_id = ? AND status = 'pending'"),
     };
   }
 
   async save(alerts: readonly Alert[]): Promise<void> {
     const { insertAlert, insertDelivery } = this.#statements;
-    this.#db.transaction(() => {
-      for (const alert of alerts) {
-        insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(alert));
-        const dueAt = alert.created.getTime();
-        for (const output of new Set(alert.outputs)) insertDelivery.run(alert.id, output, dueAt, dueAt);
-      }
-    })();
+    await this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          for (const alert of alerts) {
+            insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(alert));
+            const dueAt = alert.created.getTime();
+            for (const output of new Set(alert.outputs)) insertDelivery.run(alert.id, output, dueAt, dueAt);
+          }
+        })
+        .immediate(),
+    );
   }
 
   async addDeliveries(alertId: string, outputs: readonly string[], now: number): Promise<string[]> {
     const { insertDelivery } = this.#statements;
-    return this.#db.transaction(() => [...new Set(outputs)].filter((output) => insertDelivery.run(alertId, output, now, now).changes > 0))();
+    return this.#guard(() =>
+      this.#db.transaction(() => [...new Set(outputs)].filter((output) => insertDelivery.run(alertId, output, now, now).changes > 0)).immediate(),
+    );
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { now, limit, leaseMs } = request;
     const skip = saturatedOutputs(request);
-    const due = this.#db.prepare(
-      `SELECT d.alert_id, d.output, d.attempts, d.queued_at, a.alert FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+    const query = `SELECT d.alert_id, d.output, d.attempts, d.queued_at, a.alert FROM deliveries d JOIN alerts a ON a.id = d.alert_id
        WHERE d.status = 'pending' AND d.next_attempt_at <= ?${skip.length ? ` AND d.output NOT IN (${skip.map(() => '?').join(', ')})` : ''}
-       ORDER BY d.next_attempt_at LIMIT ?`,
-    );
-    return this.#db.transaction(() => {
-      const taken = new Map<string, number>();
-      const claimed: ClaimedDelivery[] = [];
-      for (const row of due.all(now, ...skip, limit) as ClaimRow[]) {
-        const count = taken.get(row.output) ?? 0;
-        if (count >= roomFor(request, row.output)) continue;
-        taken.set(row.output, count + 1);
-        this.#statements.lease.run(now + leaseMs, row.alert_id, row.output);
-        claimed.push({ alert: parseAlert(row.alert), output: row.output, attempts: row.attempts, queuedAt: row.queued_at, leaseUntil: now + leaseMs });
-      }
-      return claimed;
-    })();
+       ORDER BY d.next_attempt_at LIMIT ?`;
+    return this.#guard(() => {
+      // Nothing due (the common case while another process works): no write lock taken.
+      if (this.#statements.anyDue.get(now) === undefined) return [];
+      const due = this.#db.prepare(query);
+      return this.#db
+        .transaction(() => {
+          const taken = new Map<string, number>();
+          const claimed: ClaimedDelivery[] = [];
+          for (const row of due.all(now, ...skip, limit) as ClaimRow[]) {
+            const count = taken.get(row.output) ?? 0;
+            if (count >= roomFor(request, row.output)) continue;
+            const alert = this.#alertOf(row.alert_id, row.alert);
+            if (!alert) continue;
+            taken.set(row.output, count + 1);
+            this.#statements.lease.run(now + leaseMs, row.alert_id, row.output);
+            claimed.push({ alert, output: row.output, attempts: row.attempts, queuedAt: row.queued_at, leaseUntil: now + leaseMs });
+          }
+          return claimed;
+        })
+        .immediate();
+    });
   }
 
   async record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
     const { record, history } = this.#statements;
     const described = describeStoredResult(attempt.result);
     const status = statusAfter(attempt.result, attempt.nextAttemptAt);
-    return this.#db.transaction(() => {
-      const changed = record.run(status, claim.attempts + 1, attempt.nextAttemptAt ?? 0, described, claim.alert.id, claim.output, claim.leaseUntil).changes;
-      if (changed === 0) return false;
-      history.run(claim.alert.id, claim.output, attempt.at, attempt.durationMs, described);
-      return true;
-    })();
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const changed = record.run(status, claim.attempts + 1, attempt.nextAttemptAt ?? 0, described, claim.alert.id, claim.output, claim.leaseUntil).changes;
+          if (changed === 0) return false;
+          history.run(claim.alert.id, claim.output, attempt.at, attempt.durationMs, described);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const row = this.#statements.nextDue.get() as { at: number | null };
+    const row = await this.#guard(() => this.#statements.nextDue.get() as { at: number | null });
     return row.at ?? undefined;
   }
 
   async requeue(selector: RequeueSelector, now: number): Promise<number> {
     // A dead letter replayed, or a retry asked for by alert, starts a fresh retry budget.
     const fresh = 'attempts = 0, queued_at = ?, next_attempt_at = ?';
-    if (selector.alertId !== undefined) {
+    return this.#guard(() => {
+      if (selector.alertId !== undefined) {
+        return this.#db
+          .prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE alert_id = ? AND status IN ('pending', 'failed')`)
+          .run(now, now, selector.alertId).changes;
+      }
       return this.#db
-        .prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE alert_id = ? AND status IN ('pending', 'failed')`)
-        .run(now, now, selector.alertId).changes;
-    }
-    return this.#db.transaction(() => {
-      let changes = this.#db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE status = 'pending'").run(now).changes;
-      if (selector.failed) changes += this.#db.prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE status = 'failed'`).run(now, now).changes;
-      return changes;
-    })();
+        .transaction(() => {
+          let changes = this.#db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE status = 'pending'").run(now).changes;
+          if (selector.failed) changes += this.#db.prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE status = 'failed'`).run(now, now).changes;
+          return changes;
+        })
+        .immediate();
+    });
   }
 
   async discard(selector: DiscardSelector): Promise<number> {
@@ -139,17 +174,20 @@ export class SqliteAlertStore extends AlertStore {
     const values: string[] = [];
     if (selector.alertId !== undefined) where.push('alert_id = ?') && values.push(selector.alertId);
     if (selector.output !== undefined) where.push('output = ?') && values.push(selector.output);
-    return this.#db.prepare(`UPDATE deliveries SET status = 'discarded' WHERE ${where.join(' AND ')}`).run(...values).changes;
+    return this.#guard(() => this.#db.prepare(`UPDATE deliveries SET status = 'discarded' WHERE ${where.join(' AND ')}`).run(...values).changes);
   }
 
   async backlog(): Promise<Record<string, OutputBacklog>> {
-    const rows = this.#db
-      .prepare(
-        `SELECT output, SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed,
-                MIN(CASE WHEN status = 'pending' THEN queued_at END) AS oldest
-         FROM deliveries WHERE status IN ('pending', 'failed') GROUP BY output ORDER BY output`,
-      )
-      .all() as { output: string; pending: number; failed: number; oldest: number | null }[];
+    const rows = await this.#guard(
+      () =>
+        this.#db
+          .prepare(
+            `SELECT output, SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed,
+                    MIN(CASE WHEN status = 'pending' THEN queued_at END) AS oldest
+             FROM deliveries WHERE status IN ('pending', 'failed') GROUP BY output ORDER BY output`,
+          )
+          .all() as { output: string; pending: number; failed: number; oldest: number | null }[],
+    );
     return Object.fromEntries(
       rows.map((row) => [row.output, { pending: row.pending, failed: row.failed, ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }) }]),
     );
@@ -166,30 +204,49 @@ export class SqliteAlertStore extends AlertStore {
       if (filter.status) values.push(filter.status);
       if (filter.output) values.push(filter.output);
     }
-    const rows = this.#db
-      .prepare(`SELECT id, alert FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created DESC LIMIT ?`)
-      .all(...values, filter.limit ?? 100) as { id: string; alert: string }[];
-    return rows.map((row) => ({ alert: parseAlert(row.alert), deliveries: this.#deliveriesOf(row.id) }));
+    return this.#guard(() => {
+      const rows = this.#db
+        .prepare(`SELECT id, alert FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created DESC LIMIT ?`)
+        .all(...values, filter.limit ?? 100) as { id: string; alert: string }[];
+      return rows.flatMap((row) => {
+        const alert = this.#alertOf(row.id, row.alert);
+        return alert ? [{ alert, deliveries: this.#deliveriesOf(row.id) }] : [];
+      });
+    });
   }
 
   async get(alertId: string): Promise<AlertDetail | undefined> {
-    const row = this.#db.prepare('SELECT alert FROM alerts WHERE id = ?').get(alertId) as { alert: string } | undefined;
-    if (!row) return undefined;
-    const history = this.#db
-      .prepare('SELECT output, at, duration_ms AS durationMs, result FROM attempts WHERE alert_id = ? ORDER BY at, rowid')
-      .all(alertId) as AttemptEntry[];
-    return { alert: parseAlert(row.alert), deliveries: this.#deliveriesOf(alertId), history };
+    return this.#guard(() => {
+      const row = this.#db.prepare('SELECT alert FROM alerts WHERE id = ?').get(alertId) as { alert: string } | undefined;
+      if (!row) return undefined;
+      const alert = this.#alertOf(alertId, row.alert);
+      if (!alert) {
+        throw new StoreError(`the alert store ${this.location}: alert ${alertId} is corrupt; the row is kept as it is for inspection`, {
+          location: this.location,
+          code: 'CORRUPT_ROW',
+          setup: false,
+        });
+      }
+      const history = this.#db
+        .prepare('SELECT output, at, duration_ms AS durationMs, result FROM attempts WHERE alert_id = ? ORDER BY at, rowid')
+        .all(alertId) as AttemptEntry[];
+      return { alert, deliveries: this.#deliveriesOf(alertId), history };
+    });
   }
 
   async prune(before: number): Promise<number> {
-    return this.#db.transaction(() => {
-      const finished = `SELECT id FROM alerts WHERE created < ? AND NOT EXISTS
-        (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND status IN ('pending', 'failed'))`;
-      const cutoff = new Date(before).toISOString();
-      this.#db.prepare(`DELETE FROM attempts WHERE alert_id IN (${finished})`).run(cutoff);
-      this.#db.prepare(`DELETE FROM deliveries WHERE alert_id IN (${finished})`).run(cutoff);
-      return this.#db.prepare(`DELETE FROM alerts WHERE id IN (${finished})`).run(cutoff).changes;
-    })();
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const finished = `SELECT id FROM alerts WHERE created < ? AND NOT EXISTS
+            (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND status IN ('pending', 'failed'))`;
+          const cutoff = new Date(before).toISOString();
+          this.#db.prepare(`DELETE FROM attempts WHERE alert_id IN (${finished})`).run(cutoff);
+          this.#db.prepare(`DELETE FROM deliveries WHERE alert_id IN (${finished})`).run(cutoff);
+          return this.#db.prepare(`DELETE FROM alerts WHERE id IN (${finished})`).run(cutoff).changes;
+        })
+        .immediate(),
+    );
   }
 
   close(): void {
@@ -198,5 +255,45 @@ export class SqliteAlertStore extends AlertStore {
 
   #deliveriesOf(alertId: string) {
     return (this.#db.prepare('SELECT * FROM deliveries WHERE alert_id = ? ORDER BY output').all(alertId) as StoredDelivery[]).map(toDeliveryState);
+  }
+
+  /**
+   * The alert stored as `text`, or undefined when the row is corrupt (written by hand, damaged):
+   * it is reported once, and its pending deliveries are marked failed with the reason, so no
+   * claim hands it out again and no run fails on it. The row itself stays, for inspection.
+   */
+  #alertOf(alertId: string, text: string): Alert | undefined {
+    try {
+      return parseAlert(text);
+    } catch (error) {
+      const reason = (error as Error).message;
+      this.#statements.quarantine.run(`the stored alert is corrupt: ${reason}`, alertId);
+      if (!this.#reported.has(alertId)) {
+        this.#reported.add(alertId);
+        this.#warn(
+          `the alert store ${this.location}: alert ${alertId} is corrupt (${reason}): skipped and kept for inspection; ` +
+            `its deliveries are marked failed ('streamalert alerts discard ${alertId}' gives up on them)`,
+        );
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs one operation, retrying it while another process holds the write lock (up to
+   * lockWaitMs, with backoff and full jitter, yielding between tries), and turns whatever
+   * SQLite throws into a StoreError naming the file and what to do.
+   */
+  async #guard<T>(operation: () => T): Promise<T> {
+    const giveUpAt = Date.now() + this.#lockWaitMs;
+    for (let pauseMs = 10; ; pauseMs = Math.min(pauseMs * 2, 500)) {
+      try {
+        return operation();
+      } catch (error) {
+        if (!this.#db.open) throw closedStoreError(this.location, error);
+        if (!isBusy(error) || Date.now() >= giveUpAt) throw sqliteStoreError(this.location, error, this.#lockWaitMs);
+      }
+      await sleep(Math.random() * pauseMs);
+    }
   }
 }

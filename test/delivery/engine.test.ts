@@ -40,7 +40,8 @@ describe('the delivery engine over the SQLite store', () => {
 
   /** An engine over a new store, with slack:sec, slack:slow and two file outputs; `policy` over fast test backoff. */
   function setup(policy: object = {}, options: Partial<EngineOptions> = {}, dir = tempDir()) {
-    const store = new SqliteAlertStore(join(dir, 'alerts.db'));
+    // Gives up on another connection's lock after 500 ms (30 s by default): the test that holds it sees the failure soon.
+    const store = new SqliteAlertStore(join(dir, 'alerts.db'), { lockWaitMs: 500 });
     const outputs = {
       'slack:sec': createOutput('slack', { descriptor: 'sec', values: { url: new Secret(`${slack.url}/hook`) } }, context),
       'slack:slow': createOutput('slack', { descriptor: 'slow', values: { url: new Secret(`${slow.url}/hook`) } }, patientContext),
@@ -68,7 +69,7 @@ describe('the delivery engine over the SQLite store', () => {
     const alert = sampleAlert({ outputs: ['slack:sec'] });
     await store.save([alert]);
     // A second connection takes the write lock while Slack answers: recording the attempt then
-    // fails for real with SQLITE_BUSY once the busy timeout runs out.
+    // fails for real with SQLITE_BUSY once the store's lock wait runs out.
     const other = new Database(join(dir, 'alerts.db'));
     slack.respond(() => {
       other.exec('BEGIN IMMEDIATE');
@@ -77,7 +78,8 @@ describe('the delivery engine over the SQLite store', () => {
     await engine.drain(Date.now() + 100);
     other.exec('COMMIT');
     other.close();
-    expect(errors.at(-1)).toContain(`slack:sec: attempt for alert ${alert.id} not recorded (database is locked); it will be retried`);
+    expect(errors.at(-1)).toContain(`slack:sec: attempt for alert ${alert.id} not recorded (the alert store ${join(dir, 'alerts.db')}: database is locked (SQLITE_BUSY)`);
+    expect(errors.at(-1)).toContain('; it will be retried');
     expect((await store.list())[0]!.deliveries[0]).toMatchObject({ status: 'pending', attempts: 0 });
 
     slack.respond(() => ({ status: 200, body: 'ok' }));
