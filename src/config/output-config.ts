@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { OutputClass } from '../outputs/registry.ts';
@@ -33,6 +33,23 @@ type SettingsFile = z.infer<typeof SettingsFileSchema>;
 
 function settingsPath(project: Project): string {
   return join(project.dir, 'conf', 'output_settings.json');
+}
+
+/**
+ * A token that changes whenever conf/outputs.json or conf/output_settings.json is written: every
+ * write replaces the file (atomically: a new inode), and an edit in place changes its time or size.
+ * Two stats, so a delivering process can check it before every attempt.
+ *
+ * @example
+ *   if (outputConfigVersion(project.dir) !== seen) reloadOutputs();
+ */
+export function outputConfigVersion(projectDir: string): string {
+  return ['outputs.json', 'output_settings.json']
+    .map((file) => {
+      const stats = statSync(join(projectDir, 'conf', file), { throwIfNoEntry: false });
+      return stats ? `${stats.ino}:${stats.mtimeMs}:${stats.size}` : 'none';
+    })
+    .join('/');
 }
 
 /** conf/output_settings.json: service -> descriptor -> non-secret property values. */

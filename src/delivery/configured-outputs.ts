@@ -84,12 +84,17 @@ function unavailable(name: string, result: Failed | Retry): LoadedOutput {
   return { kind: 'unavailable', name, result };
 }
 
-/** Credentials errors already name the output and the fix, and never carry a secret. */
-function credentialsFailure(name: string, error: unknown): Failed | Retry {
+/**
+ * Credentials errors already name the output and the fix, and never carry a secret. Each is
+ * retried, never dead-lettered at once: the output is configured, and what is wrong (a key file
+ * to restore, a variable, a KMS or IAM policy, a secret to store again) is put right by an
+ * operator outside the alert and seen at the next attempt. The retry budget still ends it.
+ */
+function credentialsFailure(name: string, error: unknown): Retry {
   if (!(error instanceof CredentialsError)) {
     return retry('internal', `${name}: its credentials could not be loaded: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }
   if (error.retryable) return retry('connection', error.message);
   const denied = error instanceof KmsAccessDeniedError || error instanceof AwsAccessDeniedError;
-  return failed(denied ? 'auth' : 'config', error.message);
+  return retry(denied ? 'auth' : 'config', error.message);
 }

@@ -1,8 +1,11 @@
 import type { Secret } from './secret.ts';
 import type { CredentialKey, CredentialStore, RotateOptions, RotationReport } from './store.ts';
 
+/** How long a delivering process keeps decrypted credentials (and outputs built with them) before loading them again. */
+export const CREDENTIALS_TTL_MS = 5 * 60_000;
+
 export interface CredentialCacheOptions {
-  /** How long decrypted values are kept before the backend is asked again. Default 5 minutes. */
+  /** How long decrypted values are kept before the backend is asked again. Default CREDENTIALS_TTL_MS, 5 minutes. */
   ttlMs?: number;
   /** At most this many outputs' values are kept; the least recently used go first. Default 100. */
   maxEntries?: number;
@@ -39,7 +42,7 @@ export class CachedCredentials implements CredentialStore {
 
   constructor(store: CredentialStore, options: CredentialCacheOptions = {}) {
     this.#store = store;
-    this.#ttlMs = options.ttlMs ?? 5 * 60_000;
+    this.#ttlMs = options.ttlMs ?? CREDENTIALS_TTL_MS;
     this.#maxEntries = Math.max(1, options.maxEntries ?? 100);
     this.#now = options.now ?? Date.now;
   }

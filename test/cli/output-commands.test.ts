@@ -48,13 +48,14 @@ describe('streamalert output test against a loopback Slack webhook', () => {
     expect(run.stdout + run.stderr).not.toContain(token);
   });
 
-  it('fails that output only, naming it, when its secret cannot be read', () => {
+  it('fails that output only, naming it and why, worth retrying once the master key is back, when its secret cannot be read', () => {
     const project = makeProject();
     const env = isolatedEnv();
     configure(project.dir, env, 'slack', { descriptor: 'sec-alerts', url: `${slack.url}/services/x` });
     const run = streamalert(['--project', project.dir, 'output', 'test', 'slack:sec-alerts'], { env: isolatedEnv() });
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/slack:sec-alerts: failed \(config\)/);
+    expect(run.stdout).toContain('slack:sec-alerts: not delivered, worth retrying (config)');
+    expect(run.stdout).toContain('there is no master key');
   });
 });
 
