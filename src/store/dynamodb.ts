@@ -37,6 +37,7 @@ import {
   type StoredAlert,
   type StoredDelivery,
 } from './alert-store.ts';
+import { dynamoDbStoreError } from './dynamodb-errors.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
@@ -77,6 +78,18 @@ export class DynamoDbAlertStore extends AlertStore {
     this.#table = table;
     this.#region = region;
     this.#client = new DynamoDBClient({ region });
+    // Outermost, after the SDK's own retries: throttling, access and network failures become
+    // StoreErrors naming the table and the fix. The document client shares this stack.
+    this.#client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          throw dynamoDbStoreError(table, region, error);
+        }
+      },
+      { step: 'initialize', name: 'streamAlertStoreErrors' },
+    );
     this.#documents = DynamoDBDocumentClient.from(this.#client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
