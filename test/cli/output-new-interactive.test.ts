@@ -66,6 +66,21 @@ describe.skipIf(!hasTmux)('streamalert output new, at a real terminal', () => {
     expect(await term.exitCode()).toBe(130);
   });
 
+  it('re-prompts for a descriptor outputs.json cannot hold, naming the allowed characters', async () => {
+    const project = makeProject();
+    const term = start(project.dir, isolatedEnv());
+    await term.waitFor(DESCRIPTOR_PROMPT);
+    term.type('sec/alerts');
+    term.press('Enter');
+    await term.waitFor("descriptor 'sec/alerts' may use only letters, digits, '-', '_' and '.'");
+    term.press('C-u');
+    term.type('sec-alerts');
+    term.press('Enter');
+    await term.waitFor(URL_PROMPT);
+    term.press('C-c');
+    expect(await term.exitCode()).toBe(130);
+  });
+
   it('leaves nothing written when Ctrl-C interrupts a prompt', async () => {
     const project = makeProject();
     const term = start(project.dir, isolatedEnv());
