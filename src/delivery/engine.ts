@@ -17,7 +17,10 @@ export interface OutputTally {
   lastProblem?: string;
 }
 
-/** Builds (or says why it cannot build) the output named `service:descriptor`. */
+/**
+ * Builds (or says why it cannot build) the output named `service:descriptor`. Called for every
+ * attempt: a long-running process caches behind it (OutputCache, which also follows conf/ changes).
+ */
 export type OutputLoader = (name: string) => Promise<LoadedOutput>;
 
 export interface EngineOptions {
@@ -46,7 +49,6 @@ export class DeliveryEngine {
   readonly #load: OutputLoader;
   readonly #options: EngineOptions;
   readonly #listeners: DeliveryListener[] = [];
-  readonly #outputs = new Map<string, Promise<LoadedOutput>>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #inFlightByOutput = new Map<string, number>();
   /** The pump running now, if any: settle() waits for it, as it may start attempts. */
@@ -215,22 +217,9 @@ export class DeliveryEngine {
   }
 
   async #dispatch(alert: Alert, name: string): Promise<DispatchResult> {
-    const loaded = await this.#output(name);
-    if (loaded.kind === 'unavailable') {
-      // A temporary credentials problem gets a fresh load at the next attempt.
-      if (loaded.result.kind === 'retry') this.#outputs.delete(name);
-      return loaded.result;
-    }
+    const loaded = await this.#load(name);
+    if (loaded.kind === 'unavailable') return loaded.result;
     return deliverTo(alert, loaded.output, this.#options.publish);
-  }
-
-  #output(name: string): Promise<LoadedOutput> {
-    let loaded = this.#outputs.get(name);
-    if (!loaded) {
-      loaded = this.#load(name);
-      this.#outputs.set(name, loaded);
-    }
-    return loaded;
   }
 
   #tell(outcome: DeliveryOutcome): void {

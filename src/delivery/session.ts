@@ -1,8 +1,8 @@
 import { deliveryPolicyOf } from './policy.ts';
-import { loadConfiguredOutputs } from './configured-outputs.ts';
 import { DeliveryEngine } from './engine.ts';
 import type { DeliveryOutcome } from './events.ts';
 import { fallbacksOf } from './fallbacks.ts';
+import { OutputCache } from './output-cache.ts';
 import type { Project } from '../config/project.ts';
 import type { Logger } from '../observability/log.ts';
 import { createOutputContext } from '../outputs/context.ts';
@@ -50,12 +50,14 @@ export async function openDeliverySession(project: Project, options: SessionOpti
   const context = createOutputContext({ timeoutMs: policy.timeoutMs, region: project.global.account.region, projectDir: project.dir });
   // Notices (a master key created) go to standard error, never standard output.
   const credentials = new CachedCredentials(createCredentialStore(project, { notice: (line) => console.error(line) }));
-  const load = async (name: string) => (await loadConfiguredOutputs(project, credentials, context, [name]))[0]!;
+  const onError = options.log ? (message: string) => options.log!.error(message) : (message: string) => console.error(`streamalert: ${message}`);
+  // Follows conf/outputs.json, conf/output_settings.json and the credentials while the session is open (serve).
+  const outputs = new OutputCache(project, credentials, context, { onDeleted: (name) => reportDeleted(store, name, onError) });
   const { deadLetterOutput } = project.global;
-  const engine = new DeliveryEngine(store, load, {
+  const engine = new DeliveryEngine(store, outputs.load, {
     policy,
     publish,
-    onError: options.log ? (message) => options.log!.error(message) : (message) => console.error(`streamalert: ${message}`),
+    onError,
     fallbackOf: (name) => fallbacks.get(name),
     ...(deadLetterOutput !== undefined && { deadLetterOutput }),
   });
@@ -86,6 +88,17 @@ export async function openDeliverySession(project: Project, options: SessionOpti
 
 function pruneOld(store: AlertStore, project: Project): Promise<number> {
   return store.prune(Date.now() - project.global.store.retentionDays * DAY_MS);
+}
+
+/** An output deleted while deliveries wait for it: one error line naming it, how many wait, and what becomes of them. */
+async function reportDeleted(store: AlertStore, name: string, onError: (message: string) => void): Promise<void> {
+  const waiting = (await store.pendingByOutput())[name] ?? 0;
+  if (waiting === 0) return;
+  onError(
+    `${name} was deleted from conf/outputs.json while ${waiting} deliver${waiting === 1 ? 'y waits' : 'ies wait'} for it; ` +
+      `${waiting === 1 ? 'it is' : 'they are'} dead-lettered (reason config). Configure it again and replay with ` +
+      `'streamalert alerts retry --failed', or give up on them with 'streamalert alerts discard --output ${name}'`,
+  );
 }
 
 /** A dead letter is never silent: one error line naming the output, the alert, the rule and why. */
