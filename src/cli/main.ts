@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
+import { describeError } from '../observability/describe-error.ts';
 import { StoreError } from '../store/errors.ts';
 import { CliError, EXIT, QuietExit } from './errors.ts';
 import { registerAlerts } from './commands/alerts.ts';
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       printError(error.message);
       return error.setup ? EXIT.usage : EXIT.failed;
     }
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`error: ${error instanceof Error ? error.message : describeError(error)}`);
     return EXIT.failed;
   }
 }

@@ -58,6 +58,7 @@ export function formatRunSummary(summary: RunSummary, options: { allowErrors?: b
   lines.push(`  classified    ${fmt(stats.classified)}${breakdown(stats.classifiedByLogType)}`);
   lines.push(`  unclassified  ${fmt(stats.unclassified)}${breakdown(stats.unclassifiedByReason)}`);
   if (stats.ruleErrors > 0) lines.push(`  rule errors   ${fmt(stats.ruleErrors)}${breakdown(stats.ruleErrorsByRule)}`);
+  if (stats.stoppedRules.length > 0) lines.push(`Stopped (ran past the time budget on a record, see the warnings above; disabled for the rest of the run): ${stats.stoppedRules.map((rule) => `rule ${rule}`).join('; ')}`);
   if (disabled.length > 0) lines.push(`Disabled (did not load, see the warnings above): ${disabled.map((problem) => problem.disables).join('; ')}`);
   lines.push(`Alerts: ${fmt(stats.alerts)}`);
   for (const [rule, count] of sorted(stats.alertsByRule)) lines.push(`  ${rule.padEnd(40)} ${fmt(count)}`);

@@ -1,4 +1,5 @@
 import { toAlertDocument, type Alert } from '../alerts/alert.ts';
+import { describeError } from '../observability/describe-error.ts';
 import type { OutputBase, Publication } from '../outputs/output.ts';
 import { retry, type DispatchResult } from '../outputs/result.ts';
 
@@ -38,7 +39,6 @@ export async function deliverTo(alert: Alert, output: OutputBase, publish: Publi
   try {
     return await output.dispatch(alert, publish(alert, output));
   } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return retry('internal', output.redact(`${output.name} failed unexpectedly: ${detail}`));
+    return retry('internal', output.redact(`${output.name} failed unexpectedly: ${describeError(error)}`));
   }
 }

@@ -1,6 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import type { Alert } from '../alerts/alert.ts';
 import { loadProject, resolveProjectDir, type Project } from '../config/project.ts';
 import { openDeliverySession } from '../delivery/session.ts';
 import { readRecordBatches } from '../input/reader.ts';
@@ -62,8 +61,7 @@ export async function rulesEngine(event: S3Notification | DirectInvocation): Pro
   try {
     for (const input of inputsOf(event, aws)) {
       for await (const batch of readRecordBatches(await input())) {
-        const alerts: Alert[] = [];
-        for (const item of batch) alerts.push(...pipeline.processInput(item));
+        const alerts = pipeline.processBatch(batch);
         if (alerts.length > 0) await store.save(alerts);
       }
     }

@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/errors.ts';
 import { moduleFiles } from '../config/module-files.ts';
+import { describeError } from '../observability/describe-error.ts';
 
 /**
  * Imports a project's own output services: every module under `outputs/`. Each `@output` class
@@ -13,8 +14,7 @@ export async function loadProjectOutputs(projectDir: string): Promise<void> {
     try {
       await import(pathToFileURL(path).href);
     } catch (error) {
-      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new ConfigError(`${relative(projectDir, path)} could not be loaded (${detail}); fix the file or move it out of outputs/`, { cause: error });
+      throw new ConfigError(`${relative(projectDir, path)} could not be loaded (${describeError(error)}); fix the file or move it out of outputs/`, { cause: error });
     }
   }
 }

@@ -32,6 +32,8 @@ export interface PipelineStats {
   /** Rules (or their dynamic outputs) that threw or misbehaved on a record. */
   ruleErrors: number;
   ruleErrorsByRule: Record<string, number>;
+  /** Rules stopped for running past the time budget on a record, disabled from then on (each also counted as a rule error). */
+  stoppedRules: string[];
 }
 
 export const MAX_REASONS = 50;
@@ -50,6 +52,7 @@ export function newStats(): PipelineStats {
     alertsByRule: {},
     ruleErrors: 0,
     ruleErrorsByRule: {},
+    stoppedRules: [],
   };
 }
 

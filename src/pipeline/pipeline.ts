@@ -82,6 +82,20 @@ export class Pipeline {
     return NO_ALERTS;
   }
 
+  /**
+   * A batch of readRecordBatches(), each item as processInput takes it, with the rules run over
+   * the whole batch at once: the watchdog that stops a rule that never returns costs about 80 µs
+   * a start (RulesEngine.evaluateBatch), so `run`, `serve` and the Lambda pass batches.
+   *
+   * @example
+   *   for await (const batch of readRecordBatches(openInput('events.ndjson'))) await store.save(pipeline.processBatch(batch));
+   */
+  processBatch(items: readonly InputRecord[]): readonly Alert[] {
+    return this.engine.collect(() => {
+      for (const item of items) this.processInput(item);
+    });
+  }
+
   /** Classifies one payload and runs the rules on each record it holds; returns the alerts raised. */
   process(payload: unknown, ordinal = this.stats.read + 1): readonly Alert[] {
     const stats = this.stats;

@@ -1,10 +1,15 @@
+import { types } from 'node:util';
 import { createAlert, type Alert } from '../alerts/alert.ts';
 import type { ClassifiedRecord } from '../classifier/classifier.ts';
 import { cloneJson, isPlainObject } from '../classifier/record.ts';
+import { describeError, describeValue } from '../observability/describe-error.ts';
 import { bump, newStats, type PipelineEvent, type PipelineStats, type RecordPosition } from '../pipeline/events.ts';
 import { publishersFor } from '../publishers/assign.ts';
+import { exitsRefused, refuseExits } from './exit-guard.ts';
 import type { LoadedRule } from './loader.ts';
+import { deepFreeze, isReadOnlyWrite } from './read-only.ts';
 import type { RuleContext } from './rule.ts';
+import { finishesWithin } from './watchdog.ts';
 
 /** Where records came from, stamped on alerts (StreamAlert's cluster, source_service, source_entity). */
 export interface AlertSource {
@@ -21,21 +26,46 @@ export interface RulesEngineOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
   /** Counters to add to (shared with the classifier stage by the pipeline). */
   readonly stats?: PipelineStats;
+  /** How long the rules may take on one record before the one running is stopped and disabled; default 1,000 ms. */
+  readonly recordBudgetMs?: number;
 }
+
+/** A classified record and where it is in the input: what the engine evaluates. */
+export interface RecordToEvaluate {
+  readonly classified: ClassifiedRecord;
+  readonly position: RecordPosition;
+}
+
+/** Generous: rules take microseconds a record; a second is a rule that will not return. */
+export const DEFAULT_RECORD_BUDGET_MS = 1_000;
+
+/** Rules the watchdog stopped, disabled for the rest of the process: later engines (serve makes one per request) skip them too. */
+const stoppedRules = new WeakSet<LoadedRule>();
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
 /** Rules declared without `context` get this; they have no use for one. */
 const NO_CONTEXT: RuleContext = Object.freeze({});
 
+/** Where evaluation is in a batch, kept outside the guarded run so it survives the watchdog stopping it. */
+interface Cursor {
+  record: number;
+  rule: number;
+  /** The rule whose code (the function or a dynamic output) is running; undefined while the engine's own code is. */
+  running: LoadedRule | undefined;
+}
+
 /**
  * Runs rules over classified records (StreamAlert's rules engine): each rule declared for the
  * record's log type whose `reqSubkeys` are present runs on it; one that returns true raises an
- * alert to its outputs plus those its dynamic outputs return. A rule that throws is counted and
- * reported with its name and the record's position, and the other rules go on.
+ * alert to its outputs plus those its dynamic outputs return. Rules cannot harm each other or
+ * the run: the record is frozen; a rule that throws anything, returns anything but true or false,
+ * or calls process.exit is counted and reported with its name and the record's position; and a
+ * rule still running when the record's time budget is spent is stopped, reported and disabled.
+ * The other rules go on.
  *
  * @example
  *   const engine = new RulesEngine(rules, { configuredOutputs: new Set(['slack:sec-alerts']) });
- *   const alerts = engine.evaluate(classified, { ordinal: 1, index: 0, of: 1 });
+ *   const alerts = engine.evaluateBatch(records.map((classified, i) => ({ classified, position: { ordinal: i + 1, index: 0, of: 1 } })));
  */
 export class RulesEngine {
   readonly stats: PipelineStats;
@@ -43,9 +73,15 @@ export class RulesEngine {
   readonly #configured: ReadonlySet<string>;
   readonly #source: AlertSource;
   readonly #onEvent: (event: PipelineEvent) => void;
+  readonly #budgetMs: number;
+  /** A guarded run starts no record after this long, so the watchdog only ever stops a record that ran past its budget. */
+  readonly #sliceMs: number;
+  /** Records evaluate() is holding back for the batch collect() is building. */
+  #collected: RecordToEvaluate[] | undefined;
 
   constructor(rules: readonly LoadedRule[], options: RulesEngineOptions) {
     for (const rule of rules) {
+      if (stoppedRules.has(rule)) continue;
       for (const log of rule.logs) {
         const list = this.#byLogType.get(log) ?? [];
         list.push(rule);
@@ -56,33 +92,124 @@ export class RulesEngine {
     this.#source = options.source ?? {};
     this.#onEvent = options.onEvent ?? (() => {});
     this.stats = options.stats ?? newStats();
+    this.#budgetMs = options.recordBudgetMs ?? DEFAULT_RECORD_BUDGET_MS;
+    this.#sliceMs = this.#budgetMs / 4;
   }
 
-  /** The alerts the record raises, in rule order. */
+  /**
+   * The alerts one record raises, in rule order; inside collect(), none yet: the record waits for
+   * the end of the batch. A batch is much cheaper per record (see evaluateBatch).
+   */
   evaluate(classified: ClassifiedRecord, position: RecordPosition): readonly Alert[] {
-    const rules = this.#byLogType.get(classified.schema.name);
-    if (rules === undefined) return NO_ALERTS;
-    const { record } = classified;
-    let alerts: Alert[] | undefined;
-    for (const rule of rules) {
-      if (rule.reqSubkeys !== undefined && !hasSubkeys(record, rule.reqSubkeys)) continue;
-      // A fresh copy per run, so one record's changes never leak into the next (as StreamAlert).
-      const context = rule.context === undefined ? NO_CONTEXT : cloneJson(rule.context);
-      let fired: unknown;
-      try {
-        fired = rule.fn(record, context);
-      } catch (error) {
-        this.#ruleError('rule-error', rule, position, describeError(error));
-        continue;
-      }
-      if (!fired) continue;
-      if (typeof (fired as { then?: unknown }).then === 'function') {
-        this.#ruleError('rule-error', rule, position, 'returned a Promise; rules must be synchronous and return true or false');
-        continue;
-      }
-      (alerts ??= []).push(this.#alert(rule, classified, context, position));
+    if (this.#collected === undefined) return this.evaluateBatch([{ classified, position }]);
+    this.#collected.push({ classified, position });
+    return NO_ALERTS;
+  }
+
+  /**
+   * Runs `work`, in which evaluate() only collects its records, then evaluates them all as one
+   * batch and returns their alerts: how the pipeline hands a batch of input to the rules. Inside
+   * another collect(), the records join the outer batch.
+   *
+   * @example
+   *   const alerts = engine.collect(() => { for (const item of batch) pipeline.processInput(item); });
+   */
+  collect(work: () => void): Alert[] {
+    if (this.#collected !== undefined) {
+      work();
+      return [];
     }
-    return alerts ?? NO_ALERTS;
+    const collected: RecordToEvaluate[] = (this.#collected = []);
+    try {
+      work();
+    } finally {
+      this.#collected = undefined;
+    }
+    return this.evaluateBatch(collected);
+  }
+
+  /**
+   * The alerts the records raise, in record then rule order. The rules run on the main thread, in
+   * runs of up to a quarter of the budget under one watchdog (see finishesWithin), with
+   * process.exit refused throughout.
+   */
+  evaluateBatch(records: readonly RecordToEvaluate[]): Alert[] {
+    const alerts: Alert[] = [];
+    if (!records.some(({ classified }) => this.#byLogType.has(classified.schema.name))) return alerts;
+    const cursor: Cursor = { record: 0, rule: 0, running: undefined };
+    // Opened and closed outside the guarded runs: a stopped run skips its finally blocks.
+    const allowExits = refuseExits();
+    try {
+      while (cursor.record < records.length) {
+        const finished = finishesWithin(this.#budgetMs + this.#sliceMs, () => this.#evaluateFrom(cursor, records, alerts));
+        if (!finished) this.#stop(cursor, records[cursor.record]!.position);
+      }
+    } finally {
+      allowExits();
+    }
+    return alerts;
+  }
+
+  /** Evaluates from the cursor on, returning early once the slice is spent so that the next record starts with a fresh budget. */
+  #evaluateFrom(cursor: Cursor, records: readonly RecordToEvaluate[], alerts: Alert[]): void {
+    const sliceEnd = performance.now() + this.#sliceMs;
+    for (let first = true; cursor.record < records.length; cursor.record++, cursor.rule = 0, first = false) {
+      if (!first && performance.now() > sliceEnd) return;
+      const { classified, position } = records[cursor.record]!;
+      const rules = this.#byLogType.get(classified.schema.name);
+      if (rules === undefined) continue;
+      const { record } = classified;
+      deepFreeze(record);
+      for (; cursor.rule < rules.length; cursor.rule++) {
+        const rule = rules[cursor.rule]!;
+        if (rule.reqSubkeys !== undefined && !hasSubkeys(record, rule.reqSubkeys)) continue;
+        // A fresh copy per run, so one record's changes never leak into the next (as StreamAlert).
+        const context = rule.context === undefined ? NO_CONTEXT : cloneJson(rule.context);
+        cursor.running = rule;
+        if (this.#fires(rule, record, context, position)) alerts.push(this.#alert(rule, classified, context, position));
+        cursor.running = undefined;
+      }
+    }
+  }
+
+  /** Whether the rule fired; anything but true or false, a throw or a call to process.exit is a rule error, and no alert. */
+  #fires(rule: LoadedRule, record: Record<string, unknown>, context: RuleContext, position: RecordPosition): boolean {
+    const exitsBefore = exitsRefused();
+    let fired: unknown;
+    try {
+      fired = rule.fn(record, context);
+    } catch (error) {
+      this.#ruleError('rule-error', rule, position, describeThrown(error));
+      return false;
+    }
+    if (exitsRefused() !== exitsBefore) {
+      this.#ruleError('rule-error', rule, position, 'called process.exit and caught the RuleExitError that stopped it; rules must not end the process');
+      return false;
+    }
+    if (fired === true || fired === false) return fired;
+    this.#ruleError('rule-error', rule, position, misreturned(fired));
+    return false;
+  }
+
+  /** The watchdog stopped a guarded run: disables the rule that was running, and evaluation resumes after it. */
+  #stop(cursor: Cursor, position: RecordPosition): void {
+    const rule = cursor.running;
+    cursor.running = undefined;
+    // The engine's own work on a huge record: the next run goes on from where it was.
+    if (rule === undefined) return;
+    stoppedRules.add(rule);
+    // The rules after it move up one place, so the cursor already points at the next.
+    for (const list of this.#byLogType.values()) {
+      const at = list.indexOf(rule);
+      if (at !== -1) list.splice(at, 1);
+    }
+    this.stats.stoppedRules.push(rule.name);
+    this.#ruleError(
+      'rule-error',
+      rule,
+      position,
+      `did not return within ${this.#budgetMs.toLocaleString('en-US')} ms, so it was stopped and is disabled for the rest of the run (a loop that never ends, or a regular expression that backtracks without end?)`,
+    );
   }
 
   #alert(rule: LoadedRule, classified: ClassifiedRecord, context: RuleContext, position: RecordPosition): Alert {
@@ -109,11 +236,12 @@ export class RulesEngine {
   #withDynamicOutputs(rule: LoadedRule, record: Record<string, unknown>, context: RuleContext, position: RecordPosition): string[] {
     const outputs = new Set(rule.outputs);
     for (const dynamic of rule.dynamicOutputs) {
+      const name = dynamic.name || 'a dynamic output';
       let returned: unknown;
       try {
         returned = dynamic(record, context);
       } catch (error) {
-        this.#ruleError('dynamic-output-error', rule, position, `${dynamic.name || 'a dynamic output'} threw ${describeError(error)}`);
+        this.#ruleError('dynamic-output-error', rule, position, `${name} threw ${describeThrown(error)}`);
         continue;
       }
       if (returned === null || returned === undefined) continue;
@@ -121,8 +249,8 @@ export class RulesEngine {
       for (const output of list) {
         if (typeof output === 'string' && this.#configured.has(output)) outputs.add(output);
         else {
-          const what = typeof output === 'string' ? `'${output}', which is not configured in conf/outputs.json` : `${JSON.stringify(output)}, not an output name`;
-          this.#ruleError('dynamic-output-error', rule, position, `${dynamic.name || 'a dynamic output'} returned ${what}`);
+          const what = typeof output === 'string' ? `'${output}', which is not configured in conf/outputs.json` : `${describeValue(output)}, not an output name`;
+          this.#ruleError('dynamic-output-error', rule, position, `${name} returned ${what}`);
         }
       }
     }
@@ -146,6 +274,21 @@ function hasSubkeys(record: Record<string, unknown>, required: Readonly<Record<s
   return true;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** What a rule threw, with the fix when it tried to change its record. */
+function describeThrown(error: unknown): string {
+  const described = describeError(error);
+  return isReadOnlyWrite(error) ? `${described} (records are read-only, shared by every rule: copy what you change, e.g. { ...rec })` : described;
+}
+
+/** Why a value other than true or false is a rule error, and what to write instead. */
+function misreturned(fired: unknown): string {
+  if (types.isPromise(fired)) {
+    // Its rejection, if any, is this rule's problem, already reported: it must not crash the process.
+    Promise.prototype.then.call(fired, undefined, () => {});
+    return 'returned a Promise; rules must be synchronous and return true or false';
+  }
+  if (fired === undefined) {
+    return 'returned undefined; rules return true or false (a missing return? an expression such as rec.a && rec.a.b can end in undefined: compare with ===, or wrap it in Boolean(...))';
+  }
+  return `returned ${describeValue(fired)}; rules return true or false`;
 }

@@ -4,3 +4,11 @@ import { ConfigError } from '../config/errors.ts';
 export class RuleLoadError extends ConfigError {
   override name = 'RuleLoadError';
 }
+
+/**
+ * Thrown in place of ending the process when a rule file, rule or publisher calls `process.exit`:
+ * `run` must finish with its summary, and `serve` keep serving.
+ */
+export class RuleExitError extends Error {
+  override name = 'RuleExitError';
+}

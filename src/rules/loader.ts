@@ -5,10 +5,12 @@ import { SEVERITIES, type Severity } from '../alerts/alert.ts';
 import { isPlainObject } from '../classifier/record.ts';
 import type { LogSchema } from '../classifier/schema.ts';
 import type { LoadProblem } from '../config/load-problem.ts';
+import { describeError } from '../observability/describe-error.ts';
 import { configuredOutputs, type OutputsConfig } from '../config/project.ts';
 import { resolvePublishers, type PublisherAssignment } from '../publishers/assign.ts';
 import { PublisherError } from '../publishers/errors.ts';
 import { RuleLoadError } from './errors.ts';
+import { exitsRefused, refuseExits, registerUserFile } from './exit-guard.ts';
 import { moduleFiles } from '../config/module-files.ts';
 import { isRule, ruleCount, rulesCreatedSince, type DynamicOutput, type Rule, type RuleContext, type RuleFunction } from './rule.ts';
 
@@ -86,11 +88,12 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
     const file = relative(project.dir, path).split(sep).join('/');
     const createdBefore = ruleCount();
     const exports = await importModule(path, file);
-    for (const created of rulesCreatedSince(createdBefore)) createdIn.set(created, file);
     if (typeof exports === 'string') {
+      // The rules it created before failing go with it: they are not also 'not exported'.
       problem(file, exports, `everything in ${file}`);
       continue;
     }
+    for (const created of rulesCreatedSince(createdBefore)) createdIn.set(created, file);
     const named = new Set(exports.filter(([exportName]) => exportName !== 'default').map(([, value]) => value));
     for (const [exportName, value] of exports) {
       if (!isRule(value)) continue;
@@ -128,14 +131,20 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
   return { rules: [...byName.values()], problems };
 }
 
-/** The module's exports, or why it could not be imported. */
+/** The module's exports, or why it could not be imported. It may not end the process: see refuseExits. */
 async function importModule(path: string, file: string): Promise<Array<[string, unknown]> | string> {
+  registerUserFile(path);
+  const exitsBefore = exitsRefused();
+  const allowExits = refuseExits();
   try {
-    return Object.entries((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    const exports = Object.entries((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    if (exitsRefused() === exitsBefore) return exports;
+    return `${file} could not be loaded (it called process.exit and caught the RuleExitError that stopped it; rule files must not end the process); fix the file`;
   } catch (error) {
-    // One line: a compiler's message spans several, and each problem is reported on one.
-    const detail = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s*\n\s*/g, ' ');
-    return `${file} could not be loaded (${detail}); ${moduleTypeHint(path) ?? 'fix the file'}`;
+    // describeError gives one line: a compiler's message spans several, and each problem is reported on one.
+    return `${file} could not be loaded (${describeError(error)}); ${moduleTypeHint(path) ?? 'fix the file'}`;
+  } finally {
+    allowExits();
   }
 }
 
@@ -221,7 +230,7 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
     try {
       JSON.stringify(context);
     } catch (error) {
-      fail(`context must be JSON data (${(error as Error).message})`);
+      fail(`context must be JSON data (${describeError(error)})`);
     }
   }
 

@@ -61,9 +61,8 @@ export async function acceptRecords(request: IncomingMessage, url: URL, parts: R
         rejected++;
         if (item.line !== undefined && rejectedLines.length < MAX_LISTED_LINES) rejectedLines.push(item.line);
       }
-      const raised = run.processInput(item);
-      if (raised.length > 0) alerts.push(...raised);
     }
+    alerts.push(...run.processBatch(batch));
   }
   if (alerts.length > 0) {
     await parts.store.save(alerts);

@@ -27,6 +27,7 @@ import { parseAlert, serializeAlert } from './serialize.ts';
 
 type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; alert: string };
 
+/** How the SQLite store waits for other processes and reports what it skips. */
 export interface SqliteStoreOptions {
   /** How long an operation waits for another process's lock before failing (default 30 s). */
   lockWaitMs?: number;
@@ -41,6 +42,9 @@ export interface SqliteStoreOptions {
  * power loss may undo the last transactions, which WAL keeps consistent.) Several processes
  * may share the file: each write transaction takes the write lock up front (BEGIN IMMEDIATE),
  * waiting its turn, and every failure is a StoreError naming the file and the fix.
+ *
+ * @example
+ *   const store = new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'));
  */
 export class SqliteAlertStore extends AlertStore {
   readonly location: string;

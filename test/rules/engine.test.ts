@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.ts';
 import { readRecords } from '../../src/input/reader.ts';
 import { describeEvent, type PipelineEvent } from '../../src/pipeline/events.ts';
+import { loadDetection } from '../../src/pipeline/load.ts';
 import { Pipeline, processRecords } from '../../src/pipeline/pipeline.ts';
+import { publicationFor } from '../../src/publishers/publish.ts';
+import { RuleExitError } from '../../src/rules/errors.ts';
 import { cloudtrailEvent, duoRecord, OUTPUTS, REPO_ROOT, SCHEMAS, tempProject } from '../support/rules-project.ts';
 
 const IMPORT = "import { rule } from 'streamalert';\n";
@@ -197,5 +200,158 @@ describe('the pipeline over an input stream', () => {
     // The dynamic output pages only for fraud against an administrator.
     expect(pages).toEqual(['alice@example.com']);
     expect(pipeline.stats).toMatchObject({ unclassified: 0, ruleErrors: 0 });
+  });
+});
+
+describe('rules cannot harm each other or the run', () => {
+  const GITHUB = "logs: ['github:audit'], outputs: ['slack:sec-alerts']";
+  const audit = (actor: string) => ({ action: 'org.update_member', actor, created_at: 1 });
+
+  it("freezes the record: a rule that changes it fails, and another rule's alert keeps the original", async () => {
+    const { pipeline, events } = await pipelineWith({
+      'rules/a.ts':
+        IMPORT +
+        `export const a_sets = rule({ ${GITHUB} }, (rec) => { rec.actor = 'MUTATED'; return false; });
+export const b_pushes = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => { rec.user.groups = ['admins']; return true; });
+export const c_deletes = rule({ ${GITHUB} }, (rec) => delete rec.action);\n`,
+      'rules/b.ts': IMPORT + `export const witness = rule({ ${GITHUB} }, (rec) => rec.actor === 'alice' && rec.action === 'org.update_member');\n`,
+    });
+    const [alert, ...others] = pipeline.process(audit('alice'));
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({ ruleName: 'witness', record: audit('alice') });
+    expect(pipeline.process(duoRecord())).toEqual([]);
+    expect(events.map(describeEvent)).toEqual([
+      "rule a_sets failed on record 1: TypeError: Cannot assign to read only property 'actor' of object '#<Object>' (records are read-only, shared by every rule: copy what you change, e.g. { ...rec })",
+      "rule c_deletes failed on record 1: TypeError: Cannot delete property 'action' of #<Object> (records are read-only, shared by every rule: copy what you change, e.g. { ...rec })",
+      'rule b_pushes failed on record 2: TypeError: Cannot add property groups, object is not extensible (records are read-only, shared by every rule: copy what you change, e.g. { ...rec })',
+    ]);
+  });
+
+  it('reports whatever a rule or dynamic output throws, on one line, and the other rules go on', async () => {
+    const { pipeline, events } = await pipelineWith({
+      'rules/throws.ts':
+        IMPORT +
+        `const hostile = new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
+class Sneaky extends Error { get message() { throw new Error('no'); } }
+function nullPrototype() { throw Object.create(null); }
+export const a_null_prototype = rule({ ${GITHUB} }, () => { throw Object.create(null); });
+export const b_undefined = rule({ ${GITHUB} }, () => { throw undefined; });
+export const c_number = rule({ ${GITHUB} }, () => { throw 42; });
+export const d_proxy = rule({ ${GITHUB} }, () => { throw hostile; });
+export const e_sneaky = rule({ ${GITHUB} }, () => { throw new Sneaky(); });
+export const f_multiline = rule({ ${GITHUB} }, () => { throw new Error('first line\\n  second line'); });
+export const g_fires = rule({ ${GITHUB}, dynamicOutputs: [nullPrototype] }, () => true);\n`,
+    });
+    const alerts = pipeline.process(audit('alice'));
+    expect(alerts.map((alert) => [alert.ruleName, alert.outputs])).toEqual([['g_fires', ['slack:sec-alerts']]]);
+    expect(events.map(describeEvent)).toEqual([
+      'rule a_null_prototype failed on record 1: [Object: null prototype] {} (an object with no prototype) was thrown, not an Error',
+      'rule b_undefined failed on record 1: undefined was thrown, not an Error',
+      'rule c_number failed on record 1: 42 (a number) was thrown, not an Error',
+      'rule d_proxy failed on record 1: {} (a Proxy) was thrown, not an Error',
+      'rule e_sneaky failed on record 1: Error: (its message cannot be read)',
+      'rule f_multiline failed on record 1: Error: first line second line',
+      'rule g_fires, dynamic output on record 1: nullPrototype threw [Object: null prototype] {} (an object with no prototype) was thrown, not an Error',
+    ]);
+    expect(pipeline.stats).toMatchObject({ ruleErrors: 7, alerts: 1 });
+  });
+
+  it('fires only on true: false is no alert, anything else is a rule error', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { pipeline, events } = await pipelineWith({
+        'rules/returns.ts':
+          IMPORT +
+          `export const a_true = rule({ ${GITHUB} }, () => true);
+export const b_false = rule({ ${GITHUB} }, () => false);
+export const c_string_false = rule({ ${GITHUB} }, (() => 'false') as never);
+export const d_one = rule({ ${GITHUB} }, (() => 1) as never);
+export const e_null = rule({ ${GITHUB} }, (() => null) as never);
+export const f_undefined = rule({ ${GITHUB} }, ((rec) => { rec.actor === 'alice'; }) as never);
+export const g_object = rule({ ${GITHUB} }, (() => ({ match: true })) as never);
+export const h_rejects = rule({ ${GITHUB} }, (async () => { throw new Error('async failure'); }) as never);\n`,
+      });
+      expect(pipeline.process(audit('alice')).map((alert) => alert.ruleName)).toEqual(['a_true']);
+      expect(events.map(describeEvent)).toEqual([
+        "rule c_string_false failed on record 1: returned 'false' (a string); rules return true or false",
+        'rule d_one failed on record 1: returned 1 (a number); rules return true or false',
+        'rule e_null failed on record 1: returned null; rules return true or false',
+        'rule f_undefined failed on record 1: returned undefined; rules return true or false (a missing return? an expression such as rec.a && rec.a.b can end in undefined: compare with ===, or wrap it in Boolean(...))',
+        'rule g_object failed on record 1: returned { match: true } (an object); rules return true or false',
+        'rule h_rejects failed on record 1: returned a Promise; rules must be synchronous and return true or false',
+      ]);
+      expect(pipeline.stats.ruleErrors).toBe(6);
+      // The rejected Promise was already reported as this rule's error: it must not crash the process.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('stops a rule that never returns, reports it by name and record, disables it, and the other rules go on', async () => {
+    const dir = tempProject({
+      ...SCHEMAS,
+      ...OUTPUTS,
+      'rules/spin.ts':
+        IMPORT +
+        `export const a_before = rule({ ${GITHUB} }, () => true);
+export const b_spins_on_bob = rule({ ${GITHUB} }, (rec) => { for (;;) if (rec.actor !== 'bob') return true; });
+export const c_after = rule({ ${GITHUB} }, () => true);\n`,
+    });
+    const detection = await loadDetection(loadProject(dir));
+    const events: PipelineEvent[] = [];
+    const parts = { ...detection, outputs: loadProject(dir).outputs, onEvent: (event: PipelineEvent) => events.push(event) };
+    const pipeline = new Pipeline(parts);
+    const batch = ['alice', 'bob', 'carol'].map((actor, i) => ({ ordinal: i + 1, value: audit(actor) }));
+    const fired = pipeline.processBatch(batch).map((alert) => `${alert.ruleName} ${String(alert.record.actor)}`);
+    expect(fired).toEqual(['a_before alice', 'b_spins_on_bob alice', 'c_after alice', 'a_before bob', 'c_after bob', 'a_before carol', 'c_after carol']);
+    expect(events.map(describeEvent)).toEqual([
+      'rule b_spins_on_bob failed on record 2: did not return within 1,000 ms, so it was stopped and is disabled for the rest of the run (a loop that never ends, or a regular expression that backtracks without end?)',
+    ]);
+    expect(pipeline.stats).toMatchObject({ ruleErrors: 1, ruleErrorsByRule: { b_spins_on_bob: 1 }, stoppedRules: ['b_spins_on_bob'], alerts: 7 });
+
+    // serve makes a pipeline per request from the same rules: the stopped rule stays disabled.
+    const next = new Pipeline(parts);
+    expect(next.process(audit('alice')).map((alert) => alert.ruleName)).toEqual(['a_before', 'c_after']);
+  });
+
+  it('refuses process.exit in a rule body, caught or not: a rule error, and the process goes on', async () => {
+    const { pipeline, events } = await pipelineWith({
+      'rules/exits.ts':
+        IMPORT +
+        `export const a_exits = rule({ ${GITHUB} }, () => process.exit(0));
+export const b_exits_quietly = rule({ ${GITHUB} }, () => { try { process.exit(); } catch {} return true; });
+export const c_fires = rule({ ${GITHUB} }, () => true);\n`,
+    });
+    expect(pipeline.process(audit('alice')).map((alert) => alert.ruleName)).toEqual(['c_fires']);
+    expect(events.map(describeEvent)).toEqual([
+      'rule a_exits failed on record 1: RuleExitError: called process.exit(0); rule files, rules and publishers must not end the process (throw an Error to report a problem)',
+      'rule b_exits_quietly failed on record 1: called process.exit and caught the RuleExitError that stopped it; rules must not end the process',
+    ]);
+  });
+
+  it('refuses process.exit from a publisher, which runs outside the rules, by the file it is in', async () => {
+    const { pipeline } = await pipelineWith({
+      'publishers/quit.ts': "import { publisher } from 'streamalert';\nexport const quit = publisher('quit', () => process.exit(0));\n",
+      'rules/pub.ts': IMPORT + `export const pub = rule({ ${GITHUB}, publishers: ['quit'] }, () => true);\n`,
+    });
+    const [alert] = pipeline.process(audit('alice'));
+    expect(() => publicationFor(alert!, 'slack:sec-alerts')).toThrow(RuleExitError);
+  });
+
+  it('gives a batch the same alerts and counts as its items one by one', async () => {
+    const rules = { 'rules/duo.ts': IMPORT + "export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');\n" };
+    const items = [duoRecord(), duoRecord({ result: 'success' }), { hello: 1 }, duoRecord({ user: { name: 'alice' } })].map((value, i) => ({ ordinal: i + 1, value }));
+    const one = await pipelineWith(rules);
+    const byItem = items.flatMap((item) => one.pipeline.processInput({ ...item, value: structuredClone(item.value) }));
+    const batched = await pipelineWith(rules);
+    const byBatch = batched.pipeline.processBatch(items);
+    expect(byBatch.map((alert) => alert.record)).toEqual(byItem.map((alert) => alert.record));
+    expect(byBatch).toHaveLength(2);
+    expect(batched.pipeline.stats).toEqual(one.pipeline.stats);
+    expect(batched.events).toEqual(one.events);
   });
 });

@@ -164,4 +164,22 @@ describe('rule load problems name the file and the rule, and disable only that r
     const throwing = await loadError({ 'rules/throws.ts': "throw new Error('lookup table missing');\n" });
     expect(throwing.message).toBe('rules/throws.ts could not be loaded (Error: lookup table missing); fix the file');
   });
+
+  it('a file that throws after creating rules: one problem for the file, not also for its rules', async () => {
+    const error = await loadError({ 'rules/late.ts': IMPORT + "export const late = rule({ logs: ['github:audit'], outputs: ['slack:sec-alerts'] }, () => true);\nthrow Object.create(null);\n" });
+    expect(error.message).toBe('rules/late.ts could not be loaded ([Object: null prototype] {} (an object with no prototype) was thrown, not an Error); fix the file');
+  });
+
+  it('a file that calls process.exit while loading, even one that catches what stops it; the process goes on and other files load', async () => {
+    const { rules, problems } = await load({
+      'rules/a_exits.ts': IMPORT + "export const a = rule({ logs: ['github:audit'], outputs: ['slack:sec-alerts'] }, () => true);\nprocess.exit(0);\n",
+      'rules/b_exits_quietly.ts': "try { process.reallyExit(3); } catch {}\n",
+      'rules/c_fine.ts': IMPORT + "export const fine = rule({ logs: ['github:audit'], outputs: ['slack:sec-alerts'] }, () => true);\n",
+    });
+    expect(rules.map((rule) => rule.name)).toEqual(['fine']);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      'rules/a_exits.ts could not be loaded (RuleExitError: called process.exit(0); rule files, rules and publishers must not end the process (throw an Error to report a problem)); fix the file',
+      'rules/b_exits_quietly.ts could not be loaded (it called process.exit and caught the RuleExitError that stopped it; rule files must not end the process); fix the file',
+    ]);
+  });
 });

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { Alert } from '../../alerts/alert.ts';
 import { openInput, readRecordBatches } from '../../input/reader.ts';
 import { Pipeline } from '../../pipeline/pipeline.ts';
 import { openDeliverySession } from '../../delivery/session.ts';
@@ -57,8 +56,7 @@ export function registerRun(program: Command): void {
           const size = input === '-' ? 0 : statSync(input).size;
           const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
           for await (const batch of readRecordBatches(stream)) {
-            const alerts: Alert[] = [];
-            for (const item of batch) alerts.push(...pipeline.processInput(item));
+            const alerts = pipeline.processBatch(batch);
             // Stored before any output is tried: from here on a crash loses nothing.
             if (alerts.length > 0) await session.store.save(alerts);
             await session.engine.pump();
