@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/errors.ts';
+import { isDeeperThan, MAX_RECORD_DEPTH } from '../input/depth.ts';
 import { applyWrites, describe, fitEnvelope, fitObject, type Mismatch, type Writes } from './coerce.ts';
 import { logPatternMismatch } from './log-patterns.ts';
 import { cloneJson, ENVELOPE_KEY, isPlainObject } from './record.ts';
@@ -189,12 +190,15 @@ function extract(schema: LogSchema, payload: unknown, explain: boolean): Extract
   return withEnvelope({ records: [payload], raw: [payload], reasons: [] });
 }
 
+/** The record in a JSON string found in the payload, or why there is none; held to the reader's depth bound, as any record. */
 function parseEmbedded(text: unknown): JsonObject | string {
   if (typeof text !== 'string') return `embedded JSON: expected text, got ${describe(text)}`;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    return isPlainObject(parsed) ? parsed : `embedded JSON is not an object (${describe(parsed)})`;
+    parsed = JSON.parse(text);
   } catch (error) {
     return `embedded JSON is not valid (${(error as Error).message})`;
   }
+  if (!isPlainObject(parsed)) return `embedded JSON is not an object (${describe(parsed)})`;
+  return isDeeperThan(parsed, MAX_RECORD_DEPTH) ? `embedded JSON nests objects or lists deeper than ${MAX_RECORD_DEPTH} levels` : parsed;
 }

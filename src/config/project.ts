@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DeliveryPolicySchema } from '../delivery/policy.ts';
+import { InputConfigSchema } from '../input/config.ts';
 import { serviceIds } from '../outputs/registry.ts';
 import { ServeConfigSchema } from '../serve/config.ts';
 // Wherever a project is read, the built-in services are known, so outputs.json can be checked.
@@ -39,6 +40,7 @@ export const GlobalConfigSchema = z.strictObject({
   /** Where dead-lettered alerts are also sent; must be configured in outputs.json. */
   deadLetterOutput: z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'slack:sec-alerts'").optional(),
   serve: ServeConfigSchema.prefault({}),
+  input: InputConfigSchema.prefault({}),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 

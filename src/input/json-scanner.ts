@@ -2,11 +2,15 @@
  * Finds where one JSON value ends in text that arrives in pieces, without parsing it: it tracks
  * only strings and bracket depth, jumping between interesting characters with native regex
  * search. The caller slices the value out and hands it to JSON.parse, which stays the only
- * parser. State survives between calls, so a value split over many chunks is scanned once.
+ * parser. State survives between calls, and a call that finds no end has examined all of its
+ * text: the caller may keep only the new text for the next call (after `shift`), so a value
+ * split over many chunks is scanned once, however long.
  */
 export class JsonValueScanner {
   #depth = 0;
   #inString = false;
+  /** A backslash ended the last text: the character it escapes starts the next one. */
+  #escapePending = false;
   #started = false;
   #literal = false;
   /** Where scanning resumes, relative to the text passed in. */
@@ -16,6 +20,7 @@ export class JsonValueScanner {
   reset(start: number): void {
     this.#depth = 0;
     this.#inString = false;
+    this.#escapePending = false;
     this.#started = false;
     this.#literal = false;
     this.#pos = start;
@@ -28,8 +33,8 @@ export class JsonValueScanner {
 
   /**
    * Scans the value starting at the position given to `reset`. Returns the index just past its
-   * end, or -1 when the text ends first (call again with more text appended). `atEnd` says no
-   * more text will come, which ends a bare number or literal at the end of the input.
+   * end, or -1 when the text ends first (call again with more text). `atEnd` says no more text
+   * will come, which ends a bare number or literal at the end of the input.
    */
   scan(text: string, atEnd: boolean): number {
     if (!this.#started) {
@@ -43,15 +48,23 @@ export class JsonValueScanner {
 
   #scanNested(text: string): number {
     let pos = this.#pos;
+    if (this.#escapePending) {
+      if (pos >= text.length) return this.#suspend(text.length);
+      this.#escapePending = false;
+      pos++;
+    }
     for (;;) {
       if (this.#inString) {
         STRING_STOP.lastIndex = pos;
         const match = STRING_STOP.exec(text);
         if (!match) return this.#suspend(text.length);
         if (match[0] === '\\') {
-          // An escape: skip the escaped character, which may be in the next chunk.
-          if (match.index + 1 >= text.length) return this.#suspend(match.index);
+          // An escape: skip the escaped character, which may be in the next text.
           pos = match.index + 2;
+          if (pos > text.length) {
+            this.#escapePending = true;
+            return this.#suspend(text.length);
+          }
           continue;
         }
         this.#inString = false;
@@ -75,7 +88,7 @@ export class JsonValueScanner {
     LITERAL_END.lastIndex = this.#pos;
     const match = LITERAL_END.exec(text);
     if (match) return this.#finish(match.index);
-    return atEnd ? this.#finish(text.length) : this.#suspend(this.#pos);
+    return atEnd ? this.#finish(text.length) : this.#suspend(text.length);
   }
 
   #suspend(pos: number): number {

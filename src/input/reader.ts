@@ -1,13 +1,25 @@
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { DocumentSplitter, ENVELOPE_OPENING, LineSplitter, PREFIX_CHARS, type InputRecord, type Splitter } from './splitters.ts';
+import { InputConfigSchema, type InputConfig } from './config.ts';
+import { InputError } from './errors.ts';
+import { FormatDetector, type Format } from './format.ts';
+import { DocumentSplitter, LineSplitter, type InputRecord, type SplitLimits, type Splitter } from './splitters.ts';
 
 export type { InputRecord } from './splitters.ts';
 
 /** Bytes read at a time from a file: larger chunks mean fewer string joins. */
 const CHUNK_BYTES = 1 << 20;
+/** The opening checked for NUL bytes, which JSON text never holds: binary input is refused there, not read to its end. */
+const PROBE_CHARS = 4096;
+const DEFAULT_LIMITS: InputConfig = InputConfigSchema.parse({});
+
+/** How records are read: the limits of conf/global.json `input` (defaults: InputConfigSchema's), and a name for messages. */
+export interface ReadOptions extends Partial<InputConfig> {
+  /** Named in messages, e.g. the file: `line 3 of events.ndjson is larger than ...`. */
+  readonly source?: string;
+}
 
 /**
  * The input of `streamalert run`: a file path, or `-` for standard input.
@@ -21,42 +33,45 @@ export function openInput(path: string): AsyncIterable<Buffer | string> {
 
 /**
  * Streams the records of an input, in order, a batch per chunk read, with memory bounded by
- * the chunk size and the largest record. Formats, told apart by how the input opens:
- * - NDJSON, one record per line (blank lines skipped; a bad line is an error record naming
- *   its line, and reading goes on): when the first line parses on its own;
+ * the chunk size and `maxRecordBytes`. Formats, told apart by how the input opens:
+ * - NDJSON, one record per line (blank lines skipped): when the first line parses on its own;
  * - a JSON array of records (or several arrays);
  * - a CloudTrail-style file `{"Records": [...]}`: each element comes as `{"Records": [element]}`,
  *   so schemas with `json_path: "Records[*]"` classify it as they would the whole file;
  * - pretty-printed JSON objects, one after another;
- * - any of these gzip-compressed (CloudTrail delivers .json.gz).
+ * - any of these gzip-compressed (CloudTrail delivers .json.gz), up to `maxInflatedBytes` inflated.
+ * A record that is not JSON, larger than `maxRecordBytes` or nested deeper than MAX_RECORD_DEPTH
+ * comes as a rejected record naming its place, and reading goes on. An input that cannot be
+ * read on (binary, broken gzip, inflating past the limit) throws InputError after the records
+ * before that point.
  *
  * @example
- *   for await (const batch of readRecordBatches(openInput('-'))) {
+ *   for await (const batch of readRecordBatches(openInput('-'), { ...project.global.input, source: 'standard input' })) {
  *     for (const item of batch) pipeline.processInput(item);
  *   }
  */
-export async function* readRecordBatches(input: AsyncIterable<Buffer | string>): AsyncGenerator<InputRecord[]> {
+export async function* readRecordBatches(input: AsyncIterable<Buffer | string>, options: ReadOptions = {}): AsyncGenerator<InputRecord[]> {
+  const { maxRecordBytes, maxInflatedBytes } = { ...DEFAULT_LIMITS, ...definedOnly(options) };
+  const limits: SplitLimits = { maxRecordBytes, ...(options.source !== undefined && { source: options.source }) };
+  const detector = new FormatDetector(maxRecordBytes);
   let splitter: Splitter | undefined;
-  let head = '';
-  for await (const text of decodeText(input)) {
-    if (splitter) {
-      const batch = splitter.push(text);
-      if (batch.length > 0) yield batch;
-      continue;
+  for await (let text of decodeText(input, maxInflatedBytes, options.source)) {
+    if (!splitter) {
+      const format = detector.push(text);
+      if (format === undefined) continue;
+      splitter = splitterFor(format, limits);
+      text = detector.take();
     }
-    head += text;
-    const format = detectFormat(head, false);
-    if (format === undefined) continue;
-    splitter = format === 'lines' ? new LineSplitter() : new DocumentSplitter();
-    const batch = splitter.push(head);
-    head = '';
+    const batch = splitter.push(text);
     if (batch.length > 0) yield batch;
+    // Past a syntax error nothing more is read: the rest of a large input would be read for nothing.
+    if (splitter.done) return;
   }
   if (!splitter) {
-    const format = detectFormat(head, true);
+    const format = detector.end();
     if (format === undefined) return;
-    splitter = format === 'lines' ? new LineSplitter() : new DocumentSplitter();
-    const batch = splitter.push(head);
+    splitter = splitterFor(format, limits);
+    const batch = splitter.push(detector.take());
     if (batch.length > 0) yield batch;
   }
   const last = splitter.end();
@@ -71,29 +86,24 @@ export async function* readRecordBatches(input: AsyncIterable<Buffer | string>):
  *     if (item.error !== undefined) console.error(`record ${item.ordinal}: ${item.error}`);
  *   }
  */
-export async function* readRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<InputRecord> {
-  for await (const batch of readRecordBatches(input)) yield* batch;
+export async function* readRecords(input: AsyncIterable<Buffer | string>, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
+  for await (const batch of readRecordBatches(input, options)) yield* batch;
+}
+
+function splitterFor(format: Format, limits: SplitLimits): Splitter {
+  return format === 'lines' ? new LineSplitter(limits) : new DocumentSplitter(limits);
+}
+
+/** The options actually given: an explicit `undefined` must not override a default. */
+function definedOnly(options: ReadOptions): Partial<InputConfig> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 /**
- * NDJSON when the first non-blank line parses alone and is not a `{"Records": [` envelope;
- * JSON documents otherwise. Undefined: not enough text yet (or none at all, at the end).
+ * Bytes to text: gunzips when the input starts with gzip's magic bytes (up to `maxInflatedBytes`),
+ * keeps split UTF-8 characters whole, drops a BOM, and refuses binary input (a NUL byte in the opening).
  */
-function detectFormat(text: string, atEnd: boolean): 'lines' | 'documents' | undefined {
-  const start = text.search(/\S/);
-  if (start === -1) return undefined;
-  const opening = text[start];
-  if (opening === '[') return 'documents';
-  if (opening !== '{') return 'lines';
-  if (text.length - start < PREFIX_CHARS && !atEnd) return undefined;
-  if (ENVELOPE_OPENING.test(text.slice(start, start + PREFIX_CHARS))) return 'documents';
-  const newline = text.indexOf('\n', start);
-  if (newline === -1 && !atEnd) return undefined;
-  return parses(text.slice(start, newline === -1 ? undefined : newline)) ? 'lines' : 'documents';
-}
-
-/** Bytes to text: gunzips when the input starts with gzip's magic bytes, keeps split UTF-8 characters whole, drops a BOM. */
-async function* decodeText(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+async function* decodeText(input: AsyncIterable<Buffer | string>, maxInflatedBytes: number, source = 'the input'): AsyncGenerator<string> {
   const iterator = input[Symbol.asyncIterator]();
   // gzip's magic is two bytes, and a stream may hand them over one at a time.
   let head: Buffer | string = Buffer.alloc(0);
@@ -105,16 +115,18 @@ async function* decodeText(input: AsyncIterable<Buffer | string>): AsyncGenerato
   if (head.length === 0) return;
   const rest: AsyncIterable<Buffer | string> = { [Symbol.asyncIterator]: () => iterator };
   const gzipped = typeof head !== 'string' && head[0] === 0x1f && head[1] === 0x8b;
-  const source: AsyncIterable<Buffer | string> = gzipped
-    ? Readable.from(prepend(head, rest)).pipe(createGunzip({ chunkSize: CHUNK_BYTES }))
-    : prepend(head, rest);
+  const bytes = prepend(head, rest);
+  const chunks = gzipped ? gunzipped(bytes, maxInflatedBytes, source) : bytes;
   const decoder = new StringDecoder('utf8');
-  let started = false;
-  for await (const chunk of source) {
+  let probed = 0;
+  for await (const chunk of chunks) {
     let piece = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (!started && piece !== '') {
-      started = true;
-      if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+    if (piece === '') continue;
+    if (probed === 0 && piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+    if (probed < PROBE_CHARS) {
+      const nul = piece.slice(0, PROBE_CHARS - probed).indexOf('\0');
+      if (nul !== -1) throw notText(source, probed + nul);
+      probed += piece.length;
     }
     if (piece !== '') yield piece;
   }
@@ -122,16 +134,43 @@ async function* decodeText(input: AsyncIterable<Buffer | string>): AsyncGenerato
   if (tail !== '') yield tail;
 }
 
+/** One layer of gzip inflated, up to `maxInflatedBytes`; broken gzip and too much of it are InputErrors. */
+async function* gunzipped(compressed: AsyncIterable<Buffer | string>, maxInflatedBytes: number, source: string): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  // pipeline hands a failure on either side (reading the input, the data not gzip) to the reader of `gunzip`.
+  pipeline(Readable.from(compressed), gunzip, () => {});
+  let inflated = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      if (inflated > maxInflatedBytes) {
+        throw new InputError(
+          `${source} inflates to more than ${maxInflatedBytes} bytes (input.maxInflatedBytes in conf/global.json): a gzip bomb, or an archive larger ` +
+            'than any log file; unpack it and pipe it in (zcat FILE | streamalert run --input -), or raise the limit',
+        );
+      }
+      yield chunk;
+    }
+  } catch (error) {
+    if (isZlibError(error)) throw new InputError(`${source} is not valid gzip (${error.message}): a truncated or damaged file`, { cause: error });
+    throw error;
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+function notText(source: string, at: number): InputError {
+  return new InputError(
+    `${source} is not JSON text: it holds a NUL byte (character ${at + 1}), so it is binary, UTF-16, or compressed some other way than gzip; ` +
+      'give NDJSON, JSON or CloudTrail files (UTF-8), plain or gzip',
+  );
+}
+
+function isZlibError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).code!.startsWith('Z_');
+}
+
 async function* prepend<T>(head: T, rest: AsyncIterable<T>): AsyncGenerator<T> {
   yield head;
   yield* rest;
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,7 +3,9 @@ import { Classifier } from '../classifier/classifier.ts';
 import type { LogSchema } from '../classifier/schema.ts';
 import type { LoadProblem } from '../config/load-problem.ts';
 import { configuredOutputs, type OutputsConfig, type Project } from '../config/project.ts';
+import { isDeeperThan, MAX_RECORD_DEPTH } from '../input/depth.ts';
 import type { InputRecord } from '../input/reader.ts';
+import { REJECTIONS, type Rejection } from '../input/splitters.ts';
 import { RulesEngine, type AlertSource } from '../rules/engine.ts';
 import type { LoadedRule } from '../rules/loader.ts';
 import { bump, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
@@ -27,8 +29,6 @@ export interface PipelineParts extends PipelineOptions {
 }
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
-/** The summary's reason for every malformed input record: their messages differ only by position. */
-const NOT_JSON = 'not valid JSON';
 
 /**
  * Records in, alerts out: the classifier and the rules engine of one run, with its counters.
@@ -70,16 +70,13 @@ export class Pipeline {
   }
 
   /**
-   * One item of readRecords(): a malformed one is counted as unreadable and as unclassified
-   * (under 'not valid JSON' in the summary), and reported with the parse error.
+   * One item of readRecords(): a rejected one (not JSON, too large, too deep) is counted as
+   * unreadable and as unclassified (under its kind of rejection in the summary, e.g.
+   * 'not valid JSON'), and reported with the reader's message, which names its place.
    */
   processInput(item: InputRecord): readonly Alert[] {
-    if (item.error === undefined) return this.process(item.value, item.ordinal);
-    this.stats.read++;
-    this.stats.records++;
-    this.stats.unreadable++;
-    this.#unclassified(item.ordinal, 0, 1, item.error, NOT_JSON);
-    return NO_ALERTS;
+    if (item.error === undefined) return this.#process(item.value, item.ordinal);
+    return this.#unreadable(item.ordinal, item.error, item.rejection);
   }
 
   /**
@@ -96,8 +93,19 @@ export class Pipeline {
     });
   }
 
-  /** Classifies one payload and runs the rules on each record it holds; returns the alerts raised. */
+  /**
+   * Classifies one payload and runs the rules on each record it holds; returns the alerts raised.
+   * A payload nested deeper than MAX_RECORD_DEPTH is rejected as the reader would reject it.
+   */
   process(payload: unknown, ordinal = this.stats.read + 1): readonly Alert[] {
+    if (isDeeperThan(payload, MAX_RECORD_DEPTH)) {
+      return this.#unreadable(ordinal, `nests objects or lists deeper than ${MAX_RECORD_DEPTH} levels: skipped`, REJECTIONS.tooDeep);
+    }
+    return this.#process(payload, ordinal);
+  }
+
+  /** process() for a payload whose depth is known to be within bounds (the reader checked it). */
+  #process(payload: unknown, ordinal: number): readonly Alert[] {
     const stats = this.stats;
     stats.read++;
     const { classified, unclassified } = this.classifier.classify(payload);
@@ -119,6 +127,14 @@ export class Pipeline {
       if (raised.length > 0) (alerts ??= []).push(...raised);
     }
     return alerts ?? NO_ALERTS;
+  }
+
+  #unreadable(ordinal: number, error: string, rejection: Rejection): readonly Alert[] {
+    this.stats.read++;
+    this.stats.records++;
+    this.stats.unreadable++;
+    this.#unclassified(ordinal, 0, 1, error, rejection);
+    return NO_ALERTS;
   }
 
   #unclassified(ordinal: number, index: number, of: number, reason: string, summary = reason): void {

@@ -241,6 +241,16 @@ describe('envelopes, embedded JSON and log patterns', () => {
     expect(unclassified[0]!.reason).toMatch(/^cloudwatch:cloudtrail: embedded JSON is not valid/);
   });
 
+  it('rejects embedded JSON nested deeper than 64 levels with the reason, and classifies the other records', () => {
+    const event = { eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', userIdentity: { type: 'Root' } };
+    // userIdentity is `{}`: any object fits, so without the bound this record would go on to the rules and outputs.
+    const deep = `{"eventName":"x","eventSource":"y","userIdentity":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+    const payload = subscription([JSON.stringify(event), deep, JSON.stringify(event)]);
+    const { classified, unclassified } = new Classifier(cloudwatch, 'cloudwatch:cloudtrail').classify(payload);
+    expect(classified.map((record) => record.index)).toEqual([0, 2]);
+    expect(unclassified).toEqual([{ record: deep, index: 1, reason: 'cloudwatch:cloudtrail: embedded JSON nests objects or lists deeper than 64 levels' }]);
+  });
+
   it('uses log_patterns on the envelope to tell control messages apart', () => {
     const classifier = new Classifier(cloudwatch, 'cloudwatch:control_message');
     const control = classifier.classify(subscription(['CWL CONTROL MESSAGE: Checking health of destination Kinesis stream.'], 'CONTROL_MESSAGE'));
