@@ -104,8 +104,9 @@ describe('no credential ever reaches a file or a log line', () => {
     expect(firstDelivery.status, firstDelivery.transcript).toBe(0);
     expect(firstDelivery.stdout).toContain('slack:sec-alerts: delivered');
     expect(firstDelivery.stdout).toMatch(/slack:echoing: failed/);
-    expect(firstDelivery.stdout).toMatch(/slack:broken: failed \(The stored credentials of slack:broken cannot be trusted/);
-    expect(firstDelivery.stdout).toMatch(/slack:missing: failed \(No credentials are stored for slack:missing/);
+    // Credentials an operator can put right are retried, not dead-lettered at once.
+    expect(firstDelivery.stdout).toMatch(/slack:broken: retry \(The stored credentials of slack:broken cannot be trusted/);
+    expect(firstDelivery.stdout).toMatch(/slack:missing: retry \(No credentials are stored for slack:missing/);
     expect(firstDelivery.stdout).toContain('[secret]');
     expect(rotation.status, rotation.transcript).toBe(1); // the broken one cannot be rotated
     expect(rotation.stdout).toContain('2 secret(s) now encrypted under master key');
