@@ -1,5 +1,5 @@
 import type { AttemptEntry, DeliveryState } from '../../store/alert-store.ts';
-import { printable } from './printable.ts';
+import { printable } from '../../outputs/http/printable.ts';
 import { formatNextAttempt } from './time.ts';
 
 /** One delivery as `alerts list` and `alerts show` print it. */

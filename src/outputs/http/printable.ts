@@ -1,7 +1,7 @@
 /**
- * Text a remote server sent (an error body kept in a delivery's result) made safe to print:
- * terminal control sequences and other control characters removed, so an answer cannot
- * recolour, retitle or rewrite the operator's terminal.
+ * Text a remote server sent (an error body kept in a delivery's result) made safe to store and
+ * print: terminal control sequences and other control characters removed, so an answer cannot
+ * recolour, retitle or rewrite the operator's terminal, nor hide a secret from the scrubber.
  *
  * @example
  *   printable('HTTP 500: \x1b]0;pwned\x07oops')  // 'HTTP 500: oops'
