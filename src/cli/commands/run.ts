@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { openInput, readRecordBatches } from '../../input/reader.ts';
+import { InputError } from '../../input/errors.ts';
+import { openInput, readRecordBatches, type InputRecord, type ReadOptions } from '../../input/reader.ts';
 import { Pipeline } from '../../pipeline/pipeline.ts';
 import { openDeliverySession } from '../../delivery/session.ts';
+import { StoreError } from '../../store/errors.ts';
 import { detectionFor, strictOption } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { progressBar, progressLine } from '../progress.ts';
@@ -47,23 +49,31 @@ export function registerRun(program: Command): void {
       const session = await openDeliverySession(project);
       const progress = progressLine();
       let summary: RunSummary;
+      const unreadInputs: string[] = [];
+      // A store that fails mid-run ends the run with the summary, then the error; what was stored stays stored.
+      let storeFailure: StoreError | undefined;
       try {
-        // Pending deliveries of earlier runs (a crash, a deadline) resume alongside the new ones.
-        await session.engine.pump();
-        for (const input of options.input) {
-          const stream = openInput(input);
-          // A file's size gives a bar; standard input only counts.
-          const size = input === '-' ? 0 : statSync(input).size;
-          const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
-          for await (const batch of readRecordBatches(stream)) {
-            const alerts = pipeline.processBatch(batch);
-            // Stored before any output is tried: from here on a crash loses nothing.
-            if (alerts.length > 0) await session.store.save(alerts);
-            await session.engine.pump();
-            progress.update(() => `${basename(input)} ${position()}records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
+        try {
+          // Pending deliveries of earlier runs (a crash, a deadline) resume alongside the new ones.
+          await session.engine.pump();
+          for (const input of options.input) {
+            const stream = openInput(input);
+            // A file's size gives a bar; standard input only counts.
+            const size = input === '-' ? 0 : statSync(input).size;
+            const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
+            for await (const batch of batchesOf(stream, { ...project.global.input, source: input === '-' ? 'standard input' : input }, unreadInputs)) {
+              const alerts = pipeline.processBatch(batch);
+              // Stored before any output is tried: from here on a crash loses nothing.
+              if (alerts.length > 0) await session.store.save(alerts);
+              await session.engine.pump();
+              progress.update(() => `${basename(input)} ${position()}records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
+            }
           }
+          await session.engine.drain(started + maxWaitMs);
+        } catch (error) {
+          if (!(error instanceof StoreError)) throw error;
+          storeFailure = error;
         }
-        await session.engine.drain(started + maxWaitMs);
         summary = {
           input: options.input.map((input) => (input === '-' ? 'standard input' : input)).join(', '),
           stats: pipeline.stats,
@@ -76,6 +86,23 @@ export function registerRun(program: Command): void {
         await session.close();
       }
       console.log(options.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary, options));
-      if (!isComplete(summary.deliveries) || (runErrors(summary).length > 0 && !options.allowErrors)) throw new QuietExit(EXIT.failed);
+      for (const problem of unreadInputs) console.error(`error: ${problem}`);
+      if (storeFailure) throw storeFailure;
+      const failed = !isComplete(summary.deliveries) || unreadInputs.length > 0 || (runErrors(summary).length > 0 && !options.allowErrors);
+      if (failed) throw new QuietExit(EXIT.failed);
     });
+}
+
+/**
+ * The record batches of one input. An input that cannot be read on (a truncated gzip file,
+ * binary data) ends with its InputError's line in `unread`, not with the run: the records
+ * before the break are stored and delivered, the summary is printed, and the run exits 1.
+ */
+async function* batchesOf(stream: AsyncIterable<Buffer | string>, options: ReadOptions, unread: string[]): AsyncGenerator<InputRecord[]> {
+  try {
+    yield* readRecordBatches(stream, options);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    unread.push(error.message);
+  }
 }
