@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/alert.ts';
+import { describeError } from '../observability/describe-error.ts';
 import { ownEntry, readOutputSettings, resourcePropertyOf } from '../config/output-config.ts';
 import { configuredOutputs, type Project } from '../config/project.ts';
 import type { OutputBase, OutputContext } from '../outputs/output.ts';
@@ -92,7 +93,7 @@ function unavailable(name: string, result: Failed | Retry): LoadedOutput {
  */
 function credentialsFailure(name: string, error: unknown): Retry {
   if (!(error instanceof CredentialsError)) {
-    return retry('internal', `${name}: its credentials could not be loaded: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return retry('internal', `${name}: its credentials could not be loaded: ${describeError(error)}`);
   }
   if (error.retryable) return retry('connection', error.message);
   const denied = error instanceof KmsAccessDeniedError || error instanceof AwsAccessDeniedError;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { describeError } from '../observability/describe-error.ts';
 import type { ServeTokens } from './tokens.ts';
 import { authenticate } from './auth.ts';
 import type { ServeConfig } from './config.ts';
@@ -30,7 +31,7 @@ export interface RecordServerParts extends Omit<RecordsParts, 'maxBodyBytes'> {
  * requests in progress (503 with Retry-After past it). Every refused request is logged.
  *
  * @example
- *   const server = createRecordServer({ pipeline, store, engine, metrics, log, config, tokens, tokenAlwaysRequired: false });
+ *   const server = createRecordServer({ pipeline, store, engine, metrics, log, config, input, tokens, tokenAlwaysRequired: false });
  *   server.listen(8080, '127.0.0.1');
  */
 export function createRecordServer(parts: RecordServerParts): Server {
@@ -81,7 +82,7 @@ export function createRecordServer(parts: RecordServerParts): Server {
   /** Answers a failed request with a JSON error, and logs it: a server error, or a request refused. */
   function refuse(request: IncomingMessage, response: ServerResponse, error: unknown): void {
     const status = error instanceof RequestError ? error.status : 500;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : describeError(error);
     const path = new URL(request.url ?? '/', 'http://streamalert').pathname;
     log[status >= 500 && status !== 503 ? 'error' : 'warn']({ method: request.method, path, status, remote: request.socket.remoteAddress }, `request refused: ${message}`);
     if (response.headersSent) return void response.destroy();
