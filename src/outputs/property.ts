@@ -17,6 +17,8 @@ export interface OutputProperty {
   readonly optional: boolean;
   /** When set, the only values accepted (e.g. 'true' and 'false'). */
   readonly choices?: readonly string[];
+  /** An endpoint: the value must be an http:// or https:// URL, so a typo fails here, not at delivery. */
+  readonly isUrl: boolean;
 }
 
 /** Property names in prompt order; `descriptor` always comes first. */
@@ -41,6 +43,8 @@ export function property(
     credRequirement?: boolean;
     optional?: boolean;
     choices?: readonly string[];
+    /** The value is an http(s) URL (a webhook, an API base). */
+    url?: boolean;
   } = {},
 ): OutputProperty {
   return {
@@ -53,12 +57,17 @@ export function property(
     credRequirement: options.credRequirement ?? options.secret ?? false,
     optional: options.optional ?? false,
     ...(options.choices ? { choices: options.choices } : {}),
+    isUrl: options.url ?? false,
   };
 }
 
 /**
  * Checks one value against its property's rules. Returns what is wrong, or undefined if it is fine.
- * The message names the property and the offending character, never the value itself.
+ * The message names the property and the offending character, never the value itself (it may be a secret).
+ *
+ * @example
+ *   checkPropertyValue('url', property('the webhook url', { url: true }), 'notaurl')
+ *   // "url must be a URL starting with https:// (or http://), e.g. https://example.com/path"
  */
 export function checkPropertyValue(
   name: string,
@@ -76,7 +85,17 @@ export function checkPropertyValue(
       return `${name} may not contain ${describeChar(char)}`;
     }
   }
+  if (prop.isUrl && !isHttpUrl(value)) return `${name} must be a URL starting with https:// (or http://), e.g. https://example.com/path`;
   return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(value);
+    return (protocol === 'https:' || protocol === 'http:') && hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function describeChar(char: string): string {

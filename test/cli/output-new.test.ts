@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serviceIds, getService } from '../../src/outputs/registry.ts';
@@ -110,6 +110,58 @@ describe('streamalert output new --from-file, for every built-in service', () =>
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(() => readFileSync(join(project.dir, 'conf', 'outputs.json'))).toThrow();
+  });
+
+  it.each([
+    ['a URL that is not one', 'slack', { url: 'notaurl' }, 'error: url must be a URL starting with https:// (or http://), e.g. https://example.com/path (slack, from standard input)'],
+    ['a URL of another scheme', 'phantom', { url: 'ftp://soar.example.com' }, 'error: url must be a URL starting with https:// (or http://), e.g. https://example.com/path (phantom, from standard input)'],
+    ['an endpoint override that is not a URL', 'pagerduty', { url: 'events.eu.pagerduty.com/v2/enqueue' }, 'error: url must be a URL starting with https:// (or http://), e.g. https://example.com/path (pagerduty, from standard input)'],
+    ['a number', 'slack', { url: 12345 }, 'error: property \'url\' must be a string, not a number: write it in quotes, e.g. "url": "..."'],
+    ['null', 'pagerduty', { routing_key: null }, 'error: property \'routing_key\' must be a string, not null: write it in quotes, e.g. "routing_key": "..."'],
+  ])('refuses %s, exit 2, storing nothing', (_case, service, change, message) => {
+    const project = makeProject();
+    const values: Record<string, unknown> = { ...validValues(service), ...change };
+    const run = streamalert(['--project', project.dir, 'output', 'new', '--service', service, '--from-file', '-'], { env: isolatedEnv(), input: JSON.stringify(values) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`${message}\n`);
+    expect(existsSync(join(project.dir, 'conf', 'outputs.json'))).toBe(false);
+  });
+
+  it('takes true and false for a property whose choices are those words', () => {
+    const project = makeProject();
+    const run = streamalert(['--project', project.dir, 'output', 'new', '--service', 'phantom', '--from-file', '-'], { env: isolatedEnv(), input: JSON.stringify({ ...validValues('phantom'), verify_tls: false }) });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(project.dir, 'conf', 'output_settings.json'), 'utf8'))).toEqual({ phantom: { soc: { verify_tls: 'false' } } });
+  });
+
+  it('refuses a --descriptor that differs from the descriptor in the file', () => {
+    const project = makeProject();
+    const run = streamalert(['--project', project.dir, 'output', 'new', '--service', 'slack', '--descriptor', 'other', '--from-file', '-'], { env: isolatedEnv(), input: JSON.stringify(validValues('slack')) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error: the descriptor is given twice: --descriptor 'other' and "descriptor": "sec-alerts" in standard input; give it in one place\n`);
+    expect(existsSync(join(project.dir, 'conf', 'outputs.json'))).toBe(false);
+  });
+
+  it('refuses --update of a descriptor that is not configured: there is nothing to update', () => {
+    const project = makeProject({}, { slack: ['sec-alerts'] });
+    const run = streamalert(['--project', project.dir, 'output', 'new', '--service', 'slack', '--update', '--from-file', '-'], { env: isolatedEnv(), input: JSON.stringify({ ...validValues('slack'), descriptor: 'beta-rules' }) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: --update: slack:beta-rules is not configured, so there is nothing to update (configured Slack outputs: sec-alerts); leave out --update to add it\n');
+    expect(JSON.parse(readFileSync(join(project.dir, 'conf', 'outputs.json'), 'utf8'))).toEqual({ slack: ['sec-alerts'] });
+  });
+
+  it('with --update, keeps the stored value of every property the file leaves out, secrets included', () => {
+    const project = makeProject();
+    const env = isolatedEnv();
+    const values = validValues('phantom');
+    const first = streamalert(['--project', project.dir, 'output', 'new', '--service', 'phantom', '--from-file', '-'], { env, input: JSON.stringify(values) });
+    expect(first.status, first.stderr).toBe(0);
+    const update = streamalert(['--project', project.dir, 'output', 'new', '--service', 'phantom', '--descriptor', 'soc', '--update', '--from-file', '-'], { env, input: JSON.stringify({ verify_tls: 'true' }) });
+    expect(update.status, update.stderr).toBe(0);
+    expect(update.stdout).toContain('Configured phantom:soc (updated).');
+
+    const shown = JSON.parse(streamalert(['--project', project.dir, 'output', 'get', 'phantom:soc', '--json'], { env }).stdout);
+    expect(shown.properties).toEqual({ ph_auth_token: '**** (set)', url: 'https://soar.example.com/****', verify_tls: 'true' });
   });
 
   it('does not echo malformed input, which may hold a secret', () => {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { ownEntry, propertyRole, readOutputSettings } from '../../config/output-config.ts';
-import { configuredOutputs } from '../../config/project.ts';
+import { propertyRole } from '../../config/output-config.ts';
 import { credentialStoreOf } from '../credentials.ts';
 import { configuredOutputNamed } from '../output-name.ts';
 import { projectOf } from '../project.ts';
+import { storedOutput } from '../stored-output.ts';
 
 /** `streamalert output get <service:descriptor> [--json]`: one output, secrets masked. */
 export function registerOutputGet(output: Command): void {
@@ -16,27 +16,16 @@ export function registerOutputGet(output: Command): void {
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
       const project = projectOf(command);
       const { cls, descriptor } = configuredOutputNamed(project, name);
-      const resource = configuredOutputs(project.outputs).find((o) => o.service === cls.service && o.descriptor === descriptor)?.resource;
-      const settings = ownEntry(ownEntry(readOutputSettings(project), cls.service), descriptor) ?? {};
-
-      let secrets: Record<string, { reveal(): string }> = {};
-      let secretsProblem: string | undefined;
-      const hasSecrets = Object.values(cls.properties).some((prop) => prop.credRequirement);
-      if (hasSecrets) {
-        try {
-          secrets = await credentialStoreOf(project).get({ service: cls.service, descriptor });
-        } catch (error) {
-          secretsProblem = (error as Error).message;
-        }
-      }
+      const { values, secretsProblem } = await storedOutput(project, credentialStoreOf(project), cls, descriptor);
 
       const properties: Record<string, string> = {};
       for (const [prop, declared] of Object.entries(cls.properties)) {
         const role = propertyRole(cls, prop);
+        const value = values[prop];
         if (role === 'descriptor') continue;
-        if (role === 'resource') properties[prop] = resource ?? '';
-        else if (role === 'setting') properties[prop] = ownEntry(settings, prop) ?? (declared.value ? `${declared.value} (default)` : '');
-        else properties[prop] = secrets[prop] ? maskSecret(secrets[prop].reveal()) : secretsProblem ? '(cannot be read)' : '(not set)';
+        if (role === 'resource') properties[prop] = value ?? '';
+        else if (role === 'setting') properties[prop] = value ?? (declared.value ? `${declared.value} (default)` : '');
+        else properties[prop] = value !== undefined ? maskSecret(value) : secretsProblem ? '(cannot be read)' : '(not set)';
       }
 
       if (options.json) {
@@ -50,8 +39,12 @@ export function registerOutputGet(output: Command): void {
 }
 
 /**
- * Shows that a secret is set without showing it: a URL keeps only scheme and host
- * (where it points), anything else only its length.
+ * Shows that a secret is set without showing any of it: a URL keeps only scheme and host
+ * (where it points); anything else, not even its length.
+ *
+ * @example
+ *   maskSecret('https://hooks.slack.com/services/T0/B0/abc')  // 'https://hooks.slack.com/****'
+ *   maskSecret('R0UT1NGKEY')                                  // '**** (set)'
  */
 export function maskSecret(value: string): string {
   try {
@@ -60,5 +53,5 @@ export function maskSecret(value: string): string {
   } catch {
     // not a URL
   }
-  return `**** (${value.length} characters)`;
+  return '**** (set)';
 }

@@ -33,6 +33,7 @@ export class PagerDutyOutput extends OutputBase {
     url: property('the Events API v2 URL, only to override the default (EU region, proxy)', {
       value: PAGERDUTY_EVENTS_URL,
       optional: true,
+      url: true,
       inputRestrictions: [' '],
     }),
   };

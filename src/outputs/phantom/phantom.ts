@@ -35,6 +35,7 @@ export class PhantomOutput extends OutputBase {
     // Secret as in StreamAlert: a base URL may carry a tenant path. URLs contain colons.
     url: property('the Splunk SOAR (Phantom) base url for this integration, e.g. https://soar.example.com', {
       secret: true,
+      url: true,
       inputRestrictions: [' '],
     }),
     verify_tls: property("whether to verify the SOAR server's TLS certificate: true, or false only for a self-signed certificate on a network you trust", {

@@ -26,7 +26,7 @@ export class SlackOutput extends OutputBase {
   static override readonly properties = {
     descriptor: descriptorProperty('Slack', 'channel, group, etc'),
     // URLs contain colons, so only spaces are restricted (as in StreamAlert).
-    url: property('the full Slack webhook url, including the secret', { secret: true, inputRestrictions: [' '] }),
+    url: property('the full Slack webhook url, including the secret', { secret: true, url: true, inputRestrictions: [' '] }),
   };
 
   async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
