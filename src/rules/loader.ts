@@ -12,6 +12,8 @@ import { PublisherError } from '../publishers/errors.ts';
 import { RuleLoadError } from './errors.ts';
 import { exitsRefused, refuseExits, registerUserFile } from './exit-guard.ts';
 import { moduleFiles } from '../config/module-files.ts';
+import { nearest } from '../config/nearest.ts';
+import { serviceIds } from '../outputs/registry.ts';
 import { isRule, ruleCount, rulesCreatedSince, type DynamicOutput, type Rule, type RuleContext, type RuleFunction } from './rule.ts';
 
 /** A rule checked against its project, ready to run. */
@@ -199,13 +201,7 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
 
   const outputs = stringList(options.outputs, 'outputs', fail);
   for (const output of outputs) {
-    if (!configured.has(output)) {
-      const service = output.includes(':') ? output.slice(0, output.indexOf(':')) : output;
-      fail(
-        `output '${output}' is not configured in conf/outputs.json (configured: ${[...configured].join(', ') || 'none'}); ` +
-          `add it with 'streamalert output new --service ${service}' or change the rule`,
-      );
-    }
+    if (!configured.has(output)) fail(unconfiguredOutput(output, configured));
   }
 
   const dynamicOutputs = options.dynamicOutputs ?? [];
@@ -263,6 +259,28 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
     ...(mergeWindowMins !== undefined && { mergeWindowMins: mergeWindowMins as number }),
     fn: declared.fn as RuleFunction,
   };
+}
+
+/**
+ * Why a rule's output is not configured, with the advice that fits: the format when it is not
+ * service:descriptor, the nearest service when its service does not exist (no point adding an
+ * output of a service that is not there), else how to add it.
+ */
+function unconfiguredOutput(output: string, configured: ReadonlySet<string>): string {
+  const listed = `configured: ${[...configured].join(', ') || 'none'}`;
+  const colon = output.indexOf(':');
+  if (colon <= 0 || colon === output.length - 1) {
+    const ofService = [...configured].filter((name) => name.startsWith(`${output}:`));
+    const example = ofService.length > 0 ? `did you mean ${ofService.map((name) => `'${name}'`).join(' or ')}?` : `e.g. 'slack:sec-alerts'`;
+    return `output '${output}' is not an output name: outputs are written service:descriptor; ${example} (${listed})`;
+  }
+  const service = output.slice(0, colon);
+  const services = new Set([...serviceIds(), ...[...configured].map((name) => name.slice(0, name.indexOf(':')))]);
+  if (!services.has(service)) {
+    const guess = nearest(service, services);
+    return `output '${output}': unknown service '${service}'; ${guess ? `did you mean '${guess}'?` : `the services are: ${[...services].sort().join(', ')}`} (${listed})`;
+  }
+  return `output '${output}' is not configured in conf/outputs.json (${listed}); add it with 'streamalert output new --service ${service}' or change the rule`;
 }
 
 function stringList(value: unknown, option: string, fail: (message: string) => never): string[] {
