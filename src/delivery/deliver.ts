@@ -32,12 +32,13 @@ export async function deliver(
 }
 
 /**
- * One attempt to one output: the delivery engine's unit of work. Never throws: an output that
+ * One attempt to one output: the delivery engine's unit of work, ended as a `timeout` after
+ * `deadlineMs` if given, its result redacted (`OutputBase.attempt`). Never throws: an output that
  * throws (a bug) comes back as a retryable `internal` result, its secrets scrubbed.
  */
-export async function deliverTo(alert: Alert, output: OutputBase, publish: Publish = defaultPublish): Promise<DispatchResult> {
+export async function deliverTo(alert: Alert, output: OutputBase, publish: Publish = defaultPublish, deadlineMs?: number): Promise<DispatchResult> {
   try {
-    return await output.dispatch(alert, publish(alert, output));
+    return await output.attempt(alert, publish(alert, output), deadlineMs);
   } catch (error) {
     return retry('internal', output.redact(`${output.name} failed unexpectedly: ${describeError(error)}`));
   }

@@ -7,7 +7,7 @@ import type { LoadedOutput } from './configured-outputs.ts';
 import { deadLetterNotice, isDeadLetterNotice } from './dead-letter.ts';
 import { deliverTo, type Publish } from './deliver.ts';
 import type { DeliveryListener, DeliveryOutcome, Outcome } from './events.ts';
-import { budgetSpent, nextAttemptAt, type DeliveryPolicy } from './policy.ts';
+import { attemptDeadlineMs, budgetSpent, leaseMs, nextAttemptAt, type DeliveryPolicy } from './policy.ts';
 
 /** Per output: how deliveries ended in this engine's life. */
 export interface OutputTally {
@@ -107,13 +107,15 @@ export class DeliveryEngine {
 
   /**
    * Delivers until nothing is pending, or until what is pending is not due before `deadline`
-   * (epoch ms); what is left stays pending in the store for a later run.
+   * (epoch ms); what is left stays pending in the store for a later run. It returns at the
+   * deadline even with attempts in flight (`inFlight`): each ends by its own deadline, and
+   * `settle` waits for their results.
    */
   async drain(deadline: number): Promise<void> {
     for (;;) {
       await this.pump();
       if (this.#inFlight.size > 0) {
-        await Promise.race(this.#inFlight);
+        if (!(await this.#oneFinishesBy(deadline))) return;
         continue;
       }
       const next = await this.#store.nextDueAt();
@@ -151,6 +153,22 @@ export class DeliveryEngine {
   async settle(): Promise<void> {
     this.#settling = true;
     while (this.#pumping || this.#inFlight.size > 0) await Promise.allSettled([this.#pumping, ...this.#inFlight]);
+  }
+
+  /** Attempts in flight now, per output: after `drain` returned at its deadline, those it did not wait for. */
+  get inFlight(): ReadonlyMap<string, number> {
+    return this.#inFlightByOutput;
+  }
+
+  /** Waits until an attempt in flight finishes (true) or `deadline` passes (false). */
+  async #oneFinishesBy(deadline: number): Promise<boolean> {
+    const timer = new AbortController();
+    const timeUp = sleep(Math.max(0, deadline - Date.now()), false, { signal: timer.signal }).catch(() => false);
+    try {
+      return await Promise.race([Promise.race(this.#inFlight).then(() => true), timeUp]);
+    } finally {
+      timer.abort();
+    }
   }
 
   #start(delivery: ClaimedDelivery): void {
@@ -220,7 +238,7 @@ export class DeliveryEngine {
   async #dispatch(alert: Alert, name: string): Promise<DispatchResult> {
     const loaded = await this.#load(name);
     if (loaded.kind === 'unavailable') return loaded.result;
-    return deliverTo(alert, loaded.output, this.#options.publish);
+    return deliverTo(alert, loaded.output, this.#options.publish, attemptDeadlineMs(this.#options.policy));
   }
 
   #tell(outcome: DeliveryOutcome): void {
@@ -233,9 +251,12 @@ export class DeliveryEngine {
     }
   }
 
-  /** Long enough for an attempt to finish, short enough that a crashed process's claims come back soon. */
+  /**
+   * Long enough for an attempt to finish, short enough that a crashed process's claims come back
+   * soon: every attempt is cut off at attemptDeadlineMs, which policy.ts keeps below the lease.
+   */
   #leaseMs(): number {
-    return this.#options.policy.timeoutMs * 2 + 5_000;
+    return leaseMs(this.#options.policy);
   }
 
   /** Counts final outcomes; a retry still scheduled only updates the last problem. */

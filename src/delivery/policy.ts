@@ -25,7 +25,7 @@ export const DeliveryPolicySchema = z
     concurrency: z.number().int().min(1).max(10_000).default(64),
     /** Deliveries in flight at once to any one output, so a slow output cannot take every slot. */
     perOutputConcurrency: z.number().int().min(1).max(10_000).default(16),
-    /** Per request to an output. */
+    /** Per request to an output, from sending it to the end of the answer. */
     timeoutMs: z.number().int().min(100).default(10_000),
   })
   .strict();
@@ -34,6 +34,30 @@ export type DeliveryPolicy = z.infer<typeof DeliveryPolicySchema>;
 /** The policy in a project's conf/global.json "delivery" section, defaults filled in (a ConfigError in our words otherwise). */
 export function deliveryPolicyOf(delivery: unknown): DeliveryPolicy {
   return parseConfig(DeliveryPolicySchema, delivery ?? {}, { file: 'conf/global.json', at: ['delivery'] });
+}
+
+/**
+ * How many request timeouts one attempt may take in all. An output may make several requests
+ * in one attempt (SOAR up to three); each has its own `timeoutMs`, and all are aborted when the
+ * attempt's deadline passes.
+ */
+const TIMEOUTS_PER_ATTEMPT = 2;
+
+/** After an attempt's deadline, the time left to record its result before the lease ends. */
+const LEASE_MARGIN_MS = 5_000;
+
+/** How long one attempt to one output may take, all its requests included: 2 x timeoutMs. */
+export function attemptDeadlineMs(policy: Pick<DeliveryPolicy, 'timeoutMs'>): number {
+  return policy.timeoutMs * TIMEOUTS_PER_ATTEMPT;
+}
+
+/**
+ * How long a claim holds a delivery: the attempt's deadline plus a margin to record the result
+ * (2 x timeoutMs + 5 s). The invariant: attempt deadline < lease. An attempt that outlived its
+ * lease would see its delivery claimed again and sent twice.
+ */
+export function leaseMs(policy: Pick<DeliveryPolicy, 'timeoutMs'>): number {
+  return attemptDeadlineMs(policy) + LEASE_MARGIN_MS;
 }
 
 /** The wait before attempt `attempt + 1`, after `attempt` attempts ended in `result`. */

@@ -23,3 +23,17 @@ export class OutputDeclarationError extends Error {
 export class OutputConfigError extends Error {
   override name = 'OutputConfigError';
 }
+
+/**
+ * A deadline passed before the work was done: the abort reason of a Deadline's signal, and what a
+ * `timeout` result says. `scope` is what it bounded: one request, or a whole delivery attempt.
+ */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+  constructor(
+    readonly scope: 'request' | 'attempt',
+    readonly ms: number,
+  ) {
+    super(scope === 'request' ? `did not answer within ${ms} ms` : `did not answer within the attempt's deadline of ${ms} ms`);
+  }
+}

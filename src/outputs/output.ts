@@ -1,10 +1,16 @@
+import { once } from 'node:events';
+import { setImmediate as afterIo } from 'node:timers/promises';
 import type { Alert } from '../alerts/alert.ts';
 import { reveal, type Secret } from '../secrets/secret.ts';
 import type { HttpClient } from './http/client.ts';
 import type { AwsClients } from './aws/clients.ts';
 import type { OutputProperties } from './property.ts';
-import type { DispatchResult } from './result.ts';
-import { scrub } from './http/redact.ts';
+import { retry, type DispatchResult } from './result.ts';
+import { Deadline } from './deadline.ts';
+import { serverText } from './http/redact.ts';
+
+/** The longest result message or reference kept (in the alert store, a summary, a log line). */
+const MAX_RESULT_CHARS = 1_000;
 
 /** What an output is given to talk to the world: shared, long-lived, pooled. */
 export interface OutputContext {
@@ -24,12 +30,21 @@ export interface OutputSettings {
 export type Publication = Readonly<Record<string, unknown>>;
 
 /**
+ * What one attempt is given besides the alert. `signal` aborts when the attempt's deadline
+ * passes (delivery/policy.ts, attemptDeadlineMs): pass it to every request the attempt makes
+ * (`http.send({ signal })`, `aws.call(send, signal)`), so that none outlives the attempt.
+ */
+export interface Attempt {
+  readonly signal?: AbortSignal;
+}
+
+/**
  * The base of every output service (the seed's StreamOutputBase). A service is one subclass:
  * a `service` id, a `displayName`, its `properties` (descriptor first) and `dispatch`, decorated
  * with `@output` to register it.
  *
- * `dispatch` makes one attempt and says how it went. It never sleeps, loops or throws for an
- * expected failure: the delivery engine owns retries.
+ * `dispatch` makes one attempt and says how it went, within the attempt's deadline. It never
+ * sleeps, loops or throws for an expected failure: the delivery engine owns retries.
  *
  * @example
  *   @output
@@ -40,7 +55,7 @@ export type Publication = Readonly<Record<string, unknown>>;
  *       descriptor: descriptorProperty('Microsoft Teams', 'channel, team, etc'),
  *       url: property('the Teams workflow webhook url', { secret: true }),
  *     };
- *     async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> { ... }
+ *     async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> { ... }
  *   }
  */
 export abstract class OutputBase {
@@ -63,7 +78,25 @@ export abstract class OutputBase {
     return `${(this.constructor as typeof OutputBase).service}:${this.descriptor}`;
   }
 
-  abstract dispatch(alert: Alert, publication: Publication): Promise<DispatchResult>;
+  abstract dispatch(alert: Alert, publication: Publication, attempt?: Attempt): Promise<DispatchResult>;
+
+  /**
+   * One attempt as the delivery engine makes it: `dispatch`, ended as a `timeout` when
+   * `deadlineMs` pass even if the output ignores its signal (what it does later is never
+   * recorded, so no attempt outlives its lease), and its result redacted (`redactResult`).
+   *
+   * @example
+   *   const result = await output.attempt(alert, publication, attemptDeadlineMs(policy));
+   */
+  async attempt(alert: Alert, publication: Publication, deadlineMs?: number): Promise<DispatchResult> {
+    if (deadlineMs === undefined) return this.redactResult(await this.dispatch(alert, publication));
+    const deadline = new Deadline(deadlineMs, 'attempt');
+    try {
+      return this.redactResult(await Promise.race([this.dispatch(alert, publication, { signal: deadline.signal }), this.#timedOut(deadline)]));
+    } finally {
+      deadline.clear();
+    }
+  }
 
   /** The plain value of a property, or its declared default. Reveal secrets only at use. */
   protected setting(name: string): string {
@@ -72,9 +105,25 @@ export abstract class OutputBase {
     return (this.constructor as typeof OutputBase).properties[name]?.value ?? '';
   }
 
-  /** `text` with every credential value of this output replaced by [secret]. */
+  /**
+   * `text` fit to keep: every credential value of this output, in any encoding a server may
+   * echo it in, replaced by [secret]; control characters removed; at most 1,000 characters.
+   */
   redact(text: string): string {
-    return scrub(text, this.secretValues());
+    return serverText(text, this.secretValues(), { maxChars: MAX_RESULT_CHARS });
+  }
+
+  /** `result` with its message (or reference) redacted: every attempt's result passes here before it is stored. */
+  redactResult(result: DispatchResult): DispatchResult {
+    if (result.kind !== 'delivered') return { ...result, message: this.redact(result.message) };
+    return result.reference === undefined ? result : { ...result, reference: this.redact(result.reference) };
+  }
+
+  /** A `timeout` once `deadline` has passed; after pending I/O callbacks, so an output that honours its signal answers in its own words. */
+  async #timedOut(deadline: Deadline): Promise<DispatchResult> {
+    await once(deadline.signal, 'abort');
+    await afterIo();
+    return retry('timeout', `${this.name} ${deadline.passed?.message ?? 'ran past its deadline'}`);
   }
 
   /** The plain values of every credential property, to scrub from messages. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the receiver saw of one request. */
@@ -11,11 +11,12 @@ export interface ReceivedRequest {
   json: unknown;
 }
 
-/** How the receiver answers one request: a response, a hang (never answers) or a reset. */
+/** How the receiver answers one request: a response, a hang (never answers), a reset, or an answer of its own (a trickled or huge body). */
 export type Scripted =
   | { status: number; headers?: Record<string, string>; body?: string | object }
   | 'hang'
-  | 'reset';
+  | 'reset'
+  | ((response: ServerResponse) => void);
 
 export type Responder = (request: ReceivedRequest) => Scripted;
 
@@ -49,6 +50,10 @@ export class LoopbackReceiver {
         this.requests.push(received);
         const answer = this.#script.shift() ?? this.#responder(received);
         if (answer === 'hang') return;
+        if (typeof answer === 'function') {
+          answer(res);
+          return;
+        }
         if (answer === 'reset') {
           req.socket.destroy();
           return;

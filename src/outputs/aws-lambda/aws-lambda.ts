@@ -2,7 +2,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
 import { classifyAwsError } from '../aws/classify.ts';
-import type { Publication } from '../output.ts';
+import type { Attempt, Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult } from '../result.ts';
@@ -44,7 +44,7 @@ export class LambdaOutput extends AwsOutput {
     ),
   };
 
-  async dispatch(_alert: Alert, publication: Publication): Promise<DispatchResult> {
+  async dispatch(_alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const configured = this.resource;
     const resource = `Lambda function ${configured}`;
     const target = parseFunctionName(configured);
@@ -60,10 +60,9 @@ export class LambdaOutput extends AwsOutput {
       );
     }
 
+    const invoke = new InvokeCommand({ FunctionName: target.functionName, Qualifier: target.qualifier, InvocationType: 'Event', Payload: payload });
     try {
-      const response = await this.context.aws.lambda(target.region).send(
-        new InvokeCommand({ FunctionName: target.functionName, Qualifier: target.qualifier, InvocationType: 'Event', Payload: payload }),
-      );
+      const response = await this.context.aws.call((abortSignal) => this.context.aws.lambda(target.region).send(invoke, { abortSignal }), attempt.signal);
       return delivered(response.$metadata.requestId ?? `StatusCode ${response.StatusCode}`);
     } catch (error) {
       return classifyAwsError(error, resource);

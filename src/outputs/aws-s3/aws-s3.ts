@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
 import { classifyAwsError } from '../aws/classify.ts';
-import type { Publication } from '../output.ts';
+import type { Attempt, Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
@@ -26,13 +26,12 @@ export class S3Output extends AwsOutput {
     bucket: property('the AWS S3 bucket name to use for this S3 configuration'),
   };
 
-  async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
+  async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const bucket = this.resource;
     const key = alertObjectKey(alert);
+    const put = new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(publication), ContentType: 'application/json' });
     try {
-      await this.context.aws.s3().send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(publication), ContentType: 'application/json' }),
-      );
+      await this.context.aws.call((abortSignal) => this.context.aws.s3().send(put, { abortSignal }), attempt.signal);
     } catch (error) {
       return classifyAwsError(error, `S3 bucket ${bucket}`);
     }

@@ -1,3 +1,5 @@
+import { DeadlineError } from '../errors.ts';
+import { serverText } from '../http/redact.ts';
 import { failed, retry, type Failed, type Retry } from '../result.ts';
 
 /** Error names AWS uses for "slow down"; all are worth a retry. */
@@ -56,15 +58,18 @@ interface AwsErrorShape {
 }
 
 /**
- * Classifies an AWS SDK v3 error: throttling, 5xx and network trouble retry; a missing
- * resource, denied access or an oversized payload fail. `resource` names what was addressed
- * (e.g. "S3 bucket acme-alerts") so the message says which one.
+ * Classifies an AWS SDK v3 error: throttling, 5xx, network trouble and a deadline that passed
+ * (AwsClients.call) retry; a missing resource, denied access or an oversized payload fail.
+ * `resource` names what was addressed (e.g. "S3 bucket acme-alerts") so the message says which
+ * one. The service's message is kept as any server text is (`serverText`): control characters
+ * removed, bounded.
  */
 export function classifyAwsError(error: unknown, resource: string): Retry | Failed {
+  if (error instanceof DeadlineError) return retry('timeout', `${resource} ${error.message}`);
   const shape = (error ?? {}) as AwsErrorShape;
   const name = shape.name ?? shape.code ?? 'UnknownError';
   const status = shape.$metadata?.httpStatusCode;
-  const detail = `${name}${status ? ` (HTTP ${status})` : ''}: ${shape.message ?? 'no message'}`;
+  const detail = `${name}${status ? ` (HTTP ${status})` : ''}: ${serverText(shape.message ?? 'no message', [])}`;
 
   if (name === 'CredentialsProviderError') {
     return failed('auth', `no AWS credentials were found for ${resource}: set them up as the AWS SDK expects (environment, ~/.aws, or an IAM role): ${detail}`);

@@ -1,10 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { Deadline } from '../deadline.ts';
 
 export interface AwsClientOptions {
   /** Default: AWS_REGION, then us-east-1. */
   region?: string;
-  /** Per call: connecting and waiting for the response. */
+  /** Per call: its deadline, from sending it to the end of the answer. */
   timeoutMs?: number;
   /**
    * An endpoint for every service, overriding AWS_ENDPOINT_URL(_<SERVICE>). For tests that stand
@@ -51,6 +52,26 @@ export class AwsClients {
       this.#lambdas.set(region, client);
     }
     return client;
+  }
+
+  /**
+   * Makes one SDK call under an overall deadline: `timeoutMs`, or the attempt's `signal`,
+   * whichever passes first. The SDK's own requestTimeout ends when the response headers arrive,
+   * so a server trickling its body would otherwise hold the call past the delivery's lease. A
+   * deadline that passed is thrown as a DeadlineError, which classifyAwsError reads as a timeout.
+   *
+   * @example
+   *   await aws.call((abortSignal) => aws.s3().send(new PutObjectCommand(input), { abortSignal }), attempt.signal);
+   */
+  async call<T>(send: (abortSignal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const deadline = new Deadline(this.#timeoutMs, 'request', signal);
+    try {
+      return await send(deadline.signal);
+    } catch (error) {
+      throw deadline.passed ?? error;
+    } finally {
+      deadline.clear();
+    }
   }
 
   destroy(): void {

@@ -1,9 +1,10 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Deadline } from '../deadline.ts';
 import { failed, retry, type Failed, type Retry } from '../result.ts';
 import { classifyStatus, type StatusOverrides } from './status.ts';
 import { parseRetryAfter } from './retry-after.ts';
-import { scrub } from './redact.ts';
+import { serverText } from './redact.ts';
 
 export interface HttpRequest {
   method?: 'GET' | 'POST' | 'PUT';
@@ -13,7 +14,7 @@ export interface HttpRequest {
   /** Sent as `application/json` unless a content-type header says otherwise. */
   json?: unknown;
   body?: string;
-  /** Credential values to scrub from any message built from this exchange. */
+  /** Credential values to scrub, in every encoding, from any message built from this exchange (a secret URL also in parts). */
   secrets?: readonly string[];
   /** The output's exceptions to the shared status table. */
   statusOverrides?: StatusOverrides;
@@ -21,11 +22,14 @@ export interface HttpRequest {
   ignoreSuccessBody?: boolean;
   /** Verify the server's TLS certificate (default true). Off only by an explicit user setting. */
   verifyTls?: boolean;
+  /** The attempt's deadline (Attempt.signal): the request is aborted, as a `timeout`, when it passes. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
+  /** At most MAX_BODY_BYTES of the body, as text. */
   body: string;
 }
 
@@ -42,19 +46,26 @@ interface Target {
 }
 
 export interface HttpClientOptions {
-  /** Applies to connecting, to the response headers and to each gap in the body. */
+  /** The deadline of each request, from sending it to the end of its answer's body. */
   timeoutMs?: number;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin?: number;
 }
 
-const MAX_ERROR_SNIPPET_CHARS = 300;
+/**
+ * The most of any response body that is read. Vendors answer in a few hundred bytes; a server
+ * answering with 300 MB (seen: an error page) must not cost the process its memory. The rest
+ * is not read: the connection is closed instead.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_REMEMBERED_URLS = 1000;
 
 /**
- * The HTTP layer every HTTP output shares: one keep-alive undici Pool per origin, a timeout on
- * every request, and one status table. `send` never throws: every outcome is a value, and no
- * message it builds holds a secret.
+ * The HTTP layer every HTTP output shares: one keep-alive undici Pool per origin, an overall
+ * deadline on every request (undici's own timeouts bound only the wait for headers and each gap
+ * in the body, so a server trickling its answer would hold a request for ever), bodies read to
+ * MAX_BODY_BYTES at most, and one status table. `send` never throws: every outcome is a value,
+ * and no message it builds holds a secret or a control character.
  *
  * @example
  *   const outcome = await http.send({ method: 'POST', url, json: payload, secrets: [url] });
@@ -78,20 +89,23 @@ export class HttpClient {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       return { ok: false, result: failed('config', `unsupported URL scheme ${url.protocol} (use https)`) };
     }
+    const deadline = new Deadline(this.timeoutMs, 'request', request.signal);
     let response: HttpResponse;
     try {
-      response = await this.#exchange(target, request);
+      response = await this.#exchange(target, request, deadline.signal);
     } catch (error) {
-      return { ok: false, result: classifyNetworkError(error, target.origin, this.timeoutMs) };
+      const passed = deadline.passed;
+      return { ok: false, result: passed ? retry('timeout', `${target.origin} ${passed.message}`) : classifyNetworkError(error, target.origin, this.timeoutMs) };
+    } finally {
+      deadline.clear();
     }
 
     const verdict = classifyStatus(response.status, request.statusOverrides);
     if (verdict.kind === 'delivered') return { ok: true, response };
 
     // Failure path only: the URL's path and query often are the credential (a webhook).
-    const secrets = [request.url, url.pathname + url.search, ...(request.secrets ?? [])].filter((secret) => secret.length > 1);
-    const snippet = response.body.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_SNIPPET_CHARS);
-    const message = scrub(`${target.origin} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, secrets);
+    const snippet = serverText(response.body, request.secrets ?? [], { exact: [request.url, url.pathname + url.search] });
+    const message = `${target.origin} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`;
     const result =
       verdict.kind === 'retry'
         ? retry(verdict.reason, message, parseRetryAfter(headerValue(response.headers['retry-after'])))
@@ -106,7 +120,7 @@ export class HttpClient {
     await Promise.all(pools.map((pool) => pool.close()));
   }
 
-  async #exchange(target: Target, request: HttpRequest): Promise<HttpResponse> {
+  async #exchange(target: Target, request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     let headers = request.headers;
     let body = request.body;
     if (request.json !== undefined) {
@@ -121,12 +135,15 @@ export class HttpClient {
       body,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
+      signal,
     });
     if (request.ignoreSuccessBody && response.statusCode >= 200 && response.statusCode < 300) {
-      await response.body.dump();
+      // Read to the end (up to the cap) so the connection can be reused. The status is the
+      // answer: a body still trickling at the deadline is cut off, and the request stays a success.
+      await response.body.dump({ limit: MAX_BODY_BYTES });
       return { status: response.statusCode, headers: response.headers, body: '' };
     }
-    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+    return { status: response.statusCode, headers: response.headers, body: await readAtMost(response.body, MAX_BODY_BYTES) };
   }
 
   /** Parses a URL once: outputs send to the same few again and again (a webhook). */
@@ -156,6 +173,22 @@ export class HttpClient {
     }
     return pool;
   }
+}
+
+/**
+ * The first `maxBytes` of a body, as text. Past them it stops reading, which destroys the body
+ * and closes its connection: draining a huge answer would cost more than a new connection.
+ */
+async function readAtMost(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk.subarray(0, maxBytes - size));
+    size += chunk.length;
+    if (size >= maxBytes) break;
+  }
+  // A multi-byte character cut at the limit decodes as U+FFFD, never as an error.
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);

@@ -1,5 +1,5 @@
 import type { Alert } from '../../alerts/alert.ts';
-import { OutputBase, type Publication } from '../output.ts';
+import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult } from '../result.ts';
@@ -38,11 +38,11 @@ export class PagerDutyOutput extends OutputBase {
     }),
   };
 
-  async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
+  async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const routingKey = this.setting('routing_key');
     const url = this.setting('url');
     const event = buildTriggerEvent(alert, publication, routingKey);
-    const outcome = await this.context.http.send({ method: 'POST', url, json: event, secrets: [routingKey] });
+    const outcome = await this.context.http.send({ method: 'POST', url, json: event, secrets: [routingKey], signal: attempt.signal });
     if (outcome.ok) return delivered(readDedupKey(outcome.response) ?? event.dedup_key);
     if (outcome.response?.status === 400) {
       const rejection = describeRejection(outcome.response);

@@ -1,5 +1,5 @@
 import type { Alert, Severity } from '../../alerts/alert.ts';
-import { OutputBase, type Publication } from '../output.ts';
+import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
@@ -46,13 +46,15 @@ export class PhantomOutput extends OutputBase {
     }),
   };
 
-  async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
+  async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     // createOutput has checked the value against `choices`: anything but 'false' verifies.
     const verifyTls = this.setting('verify_tls') !== 'false';
     const soar = new SoarClient(this.context.http, {
       baseUrl: this.setting('url'),
       authToken: this.setting('ph_auth_token'),
       verifyTls,
+      // One deadline for the attempt's requests together (up to three).
+      signal: attempt.signal,
     });
 
     const container = await this.container(soar, alert, publication);

@@ -1,6 +1,6 @@
 import type { HttpClient, HttpOutcome } from '../http/client.ts';
 import { parseJsonObject } from '../http/json.ts';
-import { scrub } from '../http/redact.ts';
+import { serverText } from '../http/redact.ts';
 import { failed, retry, type Failed, type Retry } from '../result.ts';
 
 /** One step of a dispatch: a value to go on with, or the result to return now. */
@@ -17,6 +17,8 @@ export interface SoarConnection {
   baseUrl: string;
   authToken: string;
   verifyTls: boolean;
+  /** The attempt's deadline, shared by every request of the attempt. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,7 +42,8 @@ export class SoarClient {
   constructor(http: HttpClient, connection: SoarConnection) {
     this.#http = http;
     this.#connection = connection;
-    this.#secrets = [connection.authToken, basePath(connection.baseUrl)].filter((secret) => secret.length > 1);
+    // The whole base URL: its path (a tenant) is scrubbed as a whole and in parts.
+    this.#secrets = [connection.authToken, connection.baseUrl];
   }
 
   /**
@@ -79,6 +82,7 @@ export class SoarClient {
       json,
       secrets: this.#secrets,
       verifyTls: this.#connection.verifyTls,
+      signal: this.#connection.signal,
     });
   }
 
@@ -101,7 +105,7 @@ export class SoarClient {
     const id = recordId(body?.id);
     if (id !== undefined) return { ok: true, value: { id, duplicate: false } };
     if (body?.failed === true) {
-      return { ok: false, result: failed('client_error', scrub(`SOAR refused the ${what}: ${String(body.message ?? 'no message')}`, this.#secrets)) };
+      return { ok: false, result: failed('client_error', `SOAR refused the ${what}: ${serverText(String(body.message ?? 'no message'), this.#secrets)}`) };
     }
     return this.#unexpected(`${what} creation`);
   }
@@ -114,12 +118,4 @@ export class SoarClient {
 
 function recordId(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-
-function basePath(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).pathname.replace(/\/+$/, '');
-  } catch {
-    return '';
-  }
 }

@@ -1,5 +1,5 @@
 import type { Alert } from '../../alerts/alert.ts';
-import { OutputBase, type Publication } from '../output.ts';
+import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
@@ -29,10 +29,10 @@ export class SlackOutput extends OutputBase {
     url: property('the full Slack webhook url, including the secret', { secret: true, url: true, inputRestrictions: [' '] }),
   };
 
-  async dispatch(alert: Alert, publication: Publication): Promise<DispatchResult> {
+  async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const url = this.setting('url');
     for (const body of this.bodies(alert, publication)) {
-      const outcome = await this.context.http.send({ method: 'POST', url, body, headers: JSON_CONTENT, ignoreSuccessBody: true });
+      const outcome = await this.context.http.send({ method: 'POST', url, body, headers: JSON_CONTENT, ignoreSuccessBody: true, secrets: [url], signal: attempt.signal });
       // Parts already posted stay posted; a retry re-sends every part (webhooks have no idempotency key).
       if (!outcome.ok) return outcome.result;
     }
