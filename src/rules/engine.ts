@@ -26,8 +26,6 @@ export interface RulesEngineOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
   /** Counters to add to (shared with the classifier stage by the pipeline). */
   readonly stats?: PipelineStats;
-  /** How long the rules may take on one record before the one running is stopped and disabled; default 1,000 ms. */
-  readonly recordBudgetMs?: number;
 }
 
 /** A classified record and where it is in the input: what the engine evaluates. */
@@ -36,8 +34,13 @@ export interface RecordToEvaluate {
   readonly position: RecordPosition;
 }
 
-/** Generous: rules take microseconds a record; a second is a rule that will not return. */
-export const DEFAULT_RECORD_BUDGET_MS = 1_000;
+/**
+ * How long the rules may take on one record before the one running is stopped and disabled.
+ * Generous: rules take microseconds a record; a second is a rule that will not return.
+ */
+const RECORD_BUDGET_MS = 1_000;
+/** A guarded run starts no record after this long, so the watchdog only ever stops a record that ran past its budget. */
+const SLICE_MS = RECORD_BUDGET_MS / 4;
 
 /** Rules the watchdog stopped, disabled for the rest of the process: later engines (serve makes one per request) skip them too. */
 const stoppedRules = new WeakSet<LoadedRule>();
@@ -73,9 +76,6 @@ export class RulesEngine {
   readonly #configured: ReadonlySet<string>;
   readonly #source: AlertSource;
   readonly #onEvent: (event: PipelineEvent) => void;
-  readonly #budgetMs: number;
-  /** A guarded run starts no record after this long, so the watchdog only ever stops a record that ran past its budget. */
-  readonly #sliceMs: number;
   /** Records evaluate() is holding back for the batch collect() is building. */
   #collected: RecordToEvaluate[] | undefined;
 
@@ -92,8 +92,6 @@ export class RulesEngine {
     this.#source = options.source ?? {};
     this.#onEvent = options.onEvent ?? (() => {});
     this.stats = options.stats ?? newStats();
-    this.#budgetMs = options.recordBudgetMs ?? DEFAULT_RECORD_BUDGET_MS;
-    this.#sliceMs = this.#budgetMs / 4;
   }
 
   /**
@@ -141,7 +139,7 @@ export class RulesEngine {
     const allowExits = refuseExits();
     try {
       while (cursor.record < records.length) {
-        const finished = finishesWithin(this.#budgetMs + this.#sliceMs, () => this.#evaluateFrom(cursor, records, alerts));
+        const finished = finishesWithin(RECORD_BUDGET_MS + SLICE_MS, () => this.#evaluateFrom(cursor, records, alerts));
         if (!finished) this.#stop(cursor, records[cursor.record]!.position);
       }
     } finally {
@@ -152,7 +150,7 @@ export class RulesEngine {
 
   /** Evaluates from the cursor on, returning early once the slice is spent so that the next record starts with a fresh budget. */
   #evaluateFrom(cursor: Cursor, records: readonly RecordToEvaluate[], alerts: Alert[]): void {
-    const sliceEnd = performance.now() + this.#sliceMs;
+    const sliceEnd = performance.now() + SLICE_MS;
     for (let first = true; cursor.record < records.length; cursor.record++, cursor.rule = 0, first = false) {
       if (!first && performance.now() > sliceEnd) return;
       const { classified, position } = records[cursor.record]!;
@@ -208,7 +206,7 @@ export class RulesEngine {
       'rule-error',
       rule,
       position,
-      `did not return within ${this.#budgetMs.toLocaleString('en-US')} ms, so it was stopped and is disabled for the rest of the run (a loop that never ends, or a regular expression that backtracks without end?)`,
+      `did not return within ${RECORD_BUDGET_MS.toLocaleString('en-US')} ms, so it was stopped and is disabled for the rest of the run (a loop that never ends, or a regular expression that backtracks without end?)`,
     );
   }
 
