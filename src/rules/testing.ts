@@ -7,6 +7,7 @@ import { embedRecord } from '../classifier/json-path.ts';
 import { cloneJson, isPlainObject } from '../classifier/record.ts';
 import type { Fields, LogSchema } from '../classifier/schema.ts';
 import type { LoadProblem } from '../config/load-problem.ts';
+import { nearest } from '../config/nearest.ts';
 import { configuredOutputs } from '../config/project.ts';
 import { describeEvent } from '../pipeline/events.ts';
 import { publicationFor } from '../publishers/publish.ts';
@@ -78,7 +79,8 @@ const KNOWN_KEYS = new Set([
  * Runs the test events next to the rules (rules/**\/*.json, StreamAlert's format): each event's
  * data is classified among the schemas of its log's source, must classify as `log`, and must
  * fire exactly `trigger_rules` (all rules run on it). Alerts also go through their publishers.
- * With `rule`, only the events in files named after the rule or expecting it to fire run.
+ * With `rule`, only the events expecting it to fire and those of its test files run (`eventsOf`).
+ * An event expecting a rule that does not exist fails saying so, with the nearest rule name.
  * `problems` (from loading) join the report; an event expecting a rule that did not load fails
  * saying so.
  *
@@ -88,11 +90,14 @@ const KNOWN_KEYS = new Set([
  */
 export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[], options: { rule?: string; problems?: readonly LoadProblem[] } = {}): RuleTestReport {
   const { events, malformed } = loadTestEvents(project);
-  const selected = options.rule === undefined ? events : events.filter((event) => basename(event.file, '.json') === options.rule || event.triggerRules.includes(options.rule!));
+  const allProblems = options.problems ?? [];
+  const selected = options.rule === undefined ? events : events.filter(eventsOf(options.rule, rules, allProblems));
   // With a rule, its own problems and those of files that did not load (it may be in one).
-  const problems = (options.problems ?? []).filter((problem) => options.rule === undefined || problem.name === undefined || problem.name === options.rule);
+  const problems = allProblems.filter((problem) => options.rule === undefined || problem.name === undefined || problem.name === options.rule);
   const loaded = new Set(rules.map((rule) => rule.name));
   const disabled = new Set(problems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined && !loaded.has(problem.name) ? [problem.name] : [])));
+  const ruleNames = new Set([...rules.map((rule) => rule.name), ...allProblems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined ? [problem.name] : []))]);
+  const unknownRule = unknownRuleMessage(ruleNames, allProblems);
 
   const configured = new Set(configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
   let errors: string[] = [];
@@ -103,7 +108,10 @@ export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[],
     const source = project.schemas.find((schema) => schema.name === event.log)!.source;
     const classifier = classifiers.get(source) ?? new Classifier(project.schemas, source);
     classifiers.set(source, classifier);
-    for (const name of event.triggerRules) if (disabled.has(name)) errors.push(`rule ${name} did not load (see 'Did not load' below)`);
+    for (const name of event.triggerRules) {
+      if (disabled.has(name)) errors.push(`rule ${name} did not load (see 'Did not load' below)`);
+      else if (!ruleNames.has(name)) errors.push(unknownRule(name));
+    }
     return runEvent(event, classifier, engine, errors);
   });
 
@@ -111,6 +119,28 @@ export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[],
   const untested = options.rule === undefined ? rules.map((rule) => rule.name).filter((name) => !expected.has(name)) : [];
   const passed = outcomes.filter((outcome) => outcome.passed).length;
   return { outcomes, malformed, untested, problems, passed, failed: outcomes.length - passed };
+}
+
+/**
+ * Which events `rules test --rule NAME` runs: those expecting the rule to fire, and every event
+ * of its test files (named after the rule, or beside the file that defines it), so that the
+ * events expecting it not to fire run too.
+ */
+function eventsOf(rule: string, rules: readonly LoadedRule[], problems: readonly LoadProblem[]): (event: TestEvent) => boolean {
+  const ruleFiles = [...rules.filter((loaded) => loaded.name === rule), ...problems.filter((problem) => problem.kind === 'rule' && problem.name === rule)].map((found) => found.file);
+  const testFiles = new Set(ruleFiles.map((file) => file.replace(/\.[mc]?[jt]s$/, '.json')));
+  return (event) => event.triggerRules.includes(rule) || basename(event.file, '.json') === rule || testFiles.has(event.file);
+}
+
+/** What an event's trigger_rules entry that names no rule says: the nearest rule, and a file that did not load and may define it. */
+function unknownRuleMessage(known: ReadonlySet<string>, problems: readonly LoadProblem[]): (name: string) => string {
+  const unloaded = [...new Set(problems.filter((problem) => problem.kind === 'rule' && problem.name === undefined).map((problem) => problem.file))];
+  return (name) => {
+    const guess = nearest(name, known);
+    const hint = guess ? `did you mean '${guess}'?` : `the rules are: ${[...known].join(', ') || 'none'}`;
+    const maybe = unloaded.length > 0 ? ` (unless ${unloaded.join(', ')}, which did not load, defines it)` : '';
+    return `unknown rule '${name}' in trigger_rules; ${hint}${maybe}`;
+  };
 }
 
 function runEvent(event: TestEvent, classifier: Classifier, engine: RulesEngine, errors: string[]): TestOutcome {

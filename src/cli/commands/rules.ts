@@ -11,7 +11,7 @@ export function registerRules(program: Command): void {
   rules
     .command('test')
     .description('run the test events (rules/**/*.json) and check each fires exactly the rules it expects; what does not load fails')
-    .option('--rule <name>', 'only the events in <name>.json files or expecting <name> to fire')
+    .option('--rule <name>', "only the events expecting <name> to fire and those of its test file (<name>.json, or the .json beside the rule's file)")
     .addOption(strictOption())
     .addHelpText('after', '\nExamples:\n  $ streamalert rules test\n  $ streamalert rules test --rule cloudtrail_root_account_usage\n  $ streamalert rules test --strict    # in CI')
     .action(async (options: { rule?: string; strict?: boolean }, command: Command) => {
