@@ -27,10 +27,25 @@ export function buildProgram(): Command {
     .description('StreamAlert for TypeScript: rules over your logs, alerts delivered to Slack, PagerDuty, SOAR, S3, Lambda')
     .option('--project <dir>', 'project folder (default: $STREAMALERT_PROJECT or the current directory)')
     .showHelpAfterError('(add --help for usage)')
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ streamalert init                                 # a working project in this folder
+  $ streamalert rules test                           # every rule's test events
+  $ streamalert run --input samples/*                # records -> rules -> alerts -> outputs, then a summary
+  $ streamalert output new --service slack           # deliver to Slack (prompts; the URL is stored encrypted)
+  $ streamalert --project ~/detections alerts list --status failed
+
+Each command has its own help and examples: streamalert <command> --help`,
+    );
 
   registerInit(program);
-  const output = program.command('output').description('configure and inspect outputs');
+  const output = program
+    .command('output')
+    .description('configure and inspect outputs')
+    .addHelpText('after', '\nExamples:\n  $ streamalert output new --service slack\n  $ streamalert output list\n  $ streamalert output test slack:sec-alerts');
   registerOutputNew(output);
   registerOutputList(output);
   registerOutputGet(output);

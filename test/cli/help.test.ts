@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.ts';
+import { streamalert } from '../support/cli.ts';
+import { isolatedEnv } from '../support/secrets.ts';
 
 /** Every runnable command: the leaves of the command tree. */
 function leafCommands(command: Command, path: string[] = []): { path: string; command: Command }[] {
@@ -25,5 +27,18 @@ describe('the CLI help', () => {
     expect(help).toMatch(/Examples?:\n\s+\$ streamalert /);
     expect(help).toContain('--project <dir>');
     expect(path.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the CLI help, as a user asks for it', () => {
+  it.each([[[]], [['output']], [['rules']], [['alerts']], [['secrets']], [['store']], [['token']]])('streamalert %j --help shows examples of what to type', (group) => {
+    const run = streamalert([...group, '--help'], { env: isolatedEnv() });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`\\nExamples?:\\n(  \\$ streamalert ${['', ...group].join(' ').trim()}.*\\n)+`));
+  });
+
+  it('output test --help warns that a test to a paging service pages whoever is on call', () => {
+    const run = streamalert(['output', 'test', '--help'], { env: isolatedEnv() });
+    expect(run.stdout).toContain('The test alert is a real one: to PagerDuty (or any paging service, such as Opsgenie) it pages\nwhoever is on call.');
   });
 });

@@ -14,7 +14,15 @@ export function registerOutputTest(output: Command): void {
     .command('test')
     .argument('<output>', 'service:descriptor, e.g. slack:sec-alerts')
     .description('send a clearly labelled test alert to one output and print what came back')
-    .addHelpText('after', '\nExample:\n  $ streamalert output test slack:sec-alerts')
+    .addHelpText(
+      'after',
+      `
+The test alert is a real one: to PagerDuty (or any paging service, such as Opsgenie) it pages
+whoever is on call. Tell them first, or test an output routed to a test service.
+
+Example:
+  $ streamalert output test slack:sec-alerts`,
+    )
     .action(async (name: string, _options: unknown, command: Command) => {
       const project = projectOf(command);
       configuredOutputNamed(project, name);

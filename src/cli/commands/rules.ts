@@ -7,7 +7,10 @@ import { projectOf } from '../project.ts';
 
 /** `streamalert rules test [--rule NAME] [--strict]`: runs the test events next to the rules. */
 export function registerRules(program: Command): void {
-  const rules = program.command('rules').description('work with detection rules');
+  const rules = program
+    .command('rules')
+    .description('work with detection rules')
+    .addHelpText('after', '\nExamples:\n  $ streamalert rules test\n  $ streamalert rules test --rule duo_fraud');
   rules
     .command('test')
     .description('run the test events (rules/**/*.json) and check each fires exactly the rules it expects; what does not load fails')

@@ -8,7 +8,10 @@ import { projectOf } from '../project.ts';
 
 /** `streamalert secrets rotate|setup`: manage where output credentials are kept. */
 export function registerSecrets(program: Command): void {
-  const secrets = program.command('secrets').description('manage the encrypted output credentials');
+  const secrets = program
+    .command('secrets')
+    .description('manage the encrypted output credentials')
+    .addHelpText('after', '\nExamples:\n  $ streamalert secrets setup     # AWS backends only: the KMS key (and bucket)\n  $ streamalert secrets rotate');
 
   secrets
     .command('rotate')

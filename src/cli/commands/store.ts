@@ -5,7 +5,10 @@ import { projectOf } from '../project.ts';
 
 /** `streamalert store setup`: creates the alert store where it needs creating (the DynamoDB table). */
 export function registerStore(program: Command): void {
-  const store = program.command('store').description('the alert store (SQLite embedded, DynamoDB on AWS)');
+  const store = program
+    .command('store')
+    .description('the alert store (SQLite embedded, DynamoDB on AWS)')
+    .addHelpText('after', '\nExample:\n  $ streamalert store setup');
   store
     .command('setup')
     .description("create the alert store if it does not exist: the DynamoDB table '<prefix>_streamalert_alerts' with its due index")

@@ -5,7 +5,10 @@ import { projectOf } from '../project.ts';
 
 /** `streamalert token create|list|revoke`: the bearer tokens `serve` accepts, stored hashed. */
 export function registerToken(program: Command): void {
-  const token = program.command('token').description("bearer tokens for 'streamalert serve' (stored hashed in .streamalert/tokens.json)");
+  const token = program
+    .command('token')
+    .description("bearer tokens for 'streamalert serve' (stored hashed in .streamalert/tokens.json)")
+    .addHelpText('after', '\nExamples:\n  $ streamalert token create --name ci\n  $ streamalert token list');
   const tokensOf = (command: Command) => new ServeTokens(projectOf(command).dir);
 
   token
