@@ -8,8 +8,6 @@ export interface OutputDeliveries {
   delivered: number;
   failed: number;
   pending: number;
-  /** Of the pending, attempts still in flight when the wait ended (--max-wait); present only when some are. */
-  inFlight?: number;
   lastProblem?: string;
 }
 
@@ -29,11 +27,7 @@ export async function deliverySummary(session: { engine: DeliveryEngine; store: 
   return Object.fromEntries(
     [...names].sort().map((name) => {
       const tally = session.engine.tallies.get(name);
-      const inFlight = session.engine.inFlight.get(name) ?? 0;
-      return [
-        name,
-        { delivered: tally?.delivered ?? 0, failed: tally?.failed ?? 0, pending: pending[name] ?? 0, ...(inFlight > 0 && { inFlight }), ...(tally?.lastProblem ? { lastProblem: tally.lastProblem } : {}) },
-      ];
+      return [name, { delivered: tally?.delivered ?? 0, failed: tally?.failed ?? 0, pending: pending[name] ?? 0, ...(tally?.lastProblem ? { lastProblem: tally.lastProblem } : {}) }];
     }),
   );
 }
@@ -82,8 +76,6 @@ export function formatDeliveries(deliveries: Record<string, OutputDeliveries>): 
   for (const [name, d] of outputs) {
     const parts = [`${fmt(d.delivered)} delivered`];
     if (d.pending) parts.push(`${fmt(d.pending)} pending (stored; retried by the next run or 'streamalert alerts retry')`);
-    // Attempts cut off by the wait's end finish within their own deadline, and are recorded, before the process exits.
-    if (d.inFlight) parts.push(`${fmt(d.inFlight)} of them still in flight when the wait ended (their results are recorded before exit)`);
     if (d.failed) parts.push(`${fmt(d.failed)} failed (see 'streamalert alerts list --status failed')`);
     lines.push(`  ${name.padEnd(30)} ${parts.join(', ')}`);
     if (d.lastProblem && (d.pending || d.failed)) lines.push(`    last problem: ${d.lastProblem}`);

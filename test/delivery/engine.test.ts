@@ -75,10 +75,7 @@ describe('the delivery engine over the SQLite store', () => {
       other.exec('BEGIN IMMEDIATE');
       return { status: 200, body: 'ok' };
     });
-    const reported = errors.length;
     await engine.drain(Date.now() + 100);
-    // drain returns at its deadline; the attempt goes on until the store gives up waiting for the lock.
-    await waitUntil(() => errors.length > reported);
     other.exec('COMMIT');
     other.close();
     expect(errors.at(-1)).toContain(`slack:sec: attempt for alert ${alert.id} not recorded (the alert store ${join(dir, 'alerts.db')}: database is locked (SQLITE_BUSY)`);
