@@ -1,6 +1,6 @@
 import './builtin.ts';
 
-export { OutputBase, type OutputContext, type OutputSettings, type Publication } from './output.ts';
+export { OutputBase, type Attempt, type OutputContext, type OutputSettings, type Publication } from './output.ts';
 export { AwsOutput } from './aws/aws-output.ts';
 export { property, checkPropertyValue, type OutputProperty, type OutputProperties } from './property.ts';
 export { output, getService, serviceIds, createOutput, descriptorProperty, type OutputClass } from './registry.ts';
