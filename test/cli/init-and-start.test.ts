@@ -43,5 +43,9 @@ describe('npm start', () => {
     expect(run.stdout).toMatch(/file:alerts\s+\d+ delivered/);
     expect(run.stdout).toMatch(/file:pages\s+1 delivered/);
     expect(run.stdout).toContain('What to try next');
+    // Each row's description starts in the same column, the last row's (no --project) included.
+    const rows = run.stdout.slice(run.stdout.indexOf('What to try next:\n')).split('\n').slice(1, 5);
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((row) => /^ {2}npx streamalert \S.*? {2,}(?=\S)/.exec(row)?.[0].length)).size).toBe(1);
   });
 });

@@ -2,9 +2,13 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { resolveProjectDir } from '../../config/project.ts';
+import { columns } from '../format/columns.ts';
 
 /** The project `init` writes: the quickstart example, which `npm start` runs end to end. */
 const TEMPLATE = join(import.meta.dirname, '..', '..', '..', 'examples', 'quickstart');
+
+/** The README of the project written: the example's own speaks of this repository, not of the user's folder. */
+const PROJECT_README = join(import.meta.dirname, '..', 'templates', 'project-readme.md');
 
 /** Files `init` writes besides the template's, for a project that stands on its own. */
 const EXTRA_FILES: Record<string, string> = {
@@ -26,6 +30,7 @@ export function registerInit(program: Command): void {
       const kept: string[] = [];
       const files = [
         ...templateFiles(TEMPLATE).map((path) => ({ path, write: (target: string) => copyFileSync(join(TEMPLATE, path), target) })),
+        { path: 'README.md', write: (target: string) => copyFileSync(PROJECT_README, target) },
         ...Object.entries(EXTRA_FILES).map(([path, text]) => ({ path, write: (target: string) => writeFileSync(target, text) })),
       ];
       for (const { path, write } of files) {
@@ -44,19 +49,22 @@ export function registerInit(program: Command): void {
         console.log(`Kept ${kept.length} existing file${kept.length === 1 ? '' : 's'} unchanged (init never overwrites)${list}`);
       }
       const at = relative(process.cwd(), dir) === '' ? '' : ` --project ${relative(process.cwd(), dir)}`;
-      console.log(`
-Next:
-  streamalert${at} rules test                      run the example rules' test events
-  streamalert${at} run --input samples/*           records -> rules -> alerts -> .streamalert/alerts.jsonl
-  streamalert${at} output new --service slack      add a real output, then name it in a rule's outputs`);
+      console.log('\nNext:');
+      console.log(
+        columns([
+          [`streamalert${at} rules test`, "run the example rules' test events"],
+          [`streamalert${at} run --input samples/*`, 'records -> rules -> alerts -> .streamalert/alerts.jsonl'],
+          [`streamalert${at} output new --service slack`, "add a real output, then name it in a rule's outputs"],
+        ]),
+      );
     });
 }
 
-/** Every file of the template, relative, without its local state (.streamalert/). */
+/** Every file of the template, relative, without its local state (.streamalert/) and its README (the repository's). */
 function templateFiles(root: string, sub = ''): string[] {
   return readdirSync(join(root, sub), { withFileTypes: true }).flatMap((entry) => {
     const path = join(sub, entry.name);
-    if (entry.name === '.streamalert') return [];
+    if (entry.name === '.streamalert' || path === 'README.md') return [];
     return entry.isDirectory() ? templateFiles(root, path) : [path];
   });
 }

@@ -4,7 +4,7 @@ const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
 
 /**
  * A network ACL entry that allows inbound traffic from the whole internet.
- * A beta rule: Slack only, with a short summary, until its false positives are known.
+ * A beta rule: in production Slack only, with a short summary, until its false positives are known.
  */
 export const cloudtrail_network_acl_ingress_anywhere = rule(
   {
