@@ -60,7 +60,7 @@ export async function rulesEngine(event: S3Notification | DirectInvocation): Pro
   const pipeline = new Pipeline({ ...parts, ...('log_type' in event && event.log_type ? { logType: event.log_type } : {}) });
   try {
     for (const input of inputsOf(event, aws)) {
-      for await (const batch of readRecordBatches(await input())) {
+      for await (const batch of readRecordBatches(await input(), current.global.input)) {
         const alerts = pipeline.processBatch(batch);
         if (alerts.length > 0) await store.save(alerts);
       }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { BodyTooLargeError, InvalidBodyError, UnsupportedEncodingError } from './errors.ts';
+import { BodyTooLargeError, ClientGoneError, InvalidBodyError, UnsupportedEncodingError } from './errors.ts';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -20,7 +20,17 @@ export function requestBody(request: IncomingMessage, maxBytes: number): AsyncIt
   if (encoding !== 'identity' && encoding !== 'gzip') throw new UnsupportedEncodingError(encoding);
   const declared = Number(request.headers['content-length']);
   if (declared > maxBytes) throw new BodyTooLargeError(maxBytes);
-  return inflated(limited(request.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, maxBytes), maxBytes);
+  return inflated(limited(received(request), maxBytes), maxBytes);
+}
+
+/** The request's chunks; a client gone before the end of its body is a ClientGoneError (nothing of the request is stored). */
+async function* received(request: IncomingMessage): AsyncGenerator<Buffer> {
+  try {
+    yield* request.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') throw new ClientGoneError({ cause: error });
+    throw error;
+  }
 }
 
 /** The chunks of `source`, throwing once more than `maxBytes` have come. */

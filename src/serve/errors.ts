@@ -36,3 +36,15 @@ export class InvalidBodyError extends RequestError {
     super(400, message, options);
   }
 }
+
+/** The connection closed before the body was complete: the client went, or was cut off (400, though no one is left to hear it: the log is). */
+export class ClientGoneError extends RequestError {
+  override name = 'ClientGoneError';
+  constructor(options?: ErrorOptions) {
+    super(
+      400,
+      'the connection closed before the end of the body (the client went, or took longer than serve.requestTimeoutMs); nothing of this request was stored: send it again',
+      options,
+    );
+  }
+}

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Alert } from '../alerts/alert.ts';
 import { ConfigError } from '../config/errors.ts';
 import type { DeliveryEngine } from '../delivery/engine.ts';
+import type { InputConfig } from '../input/config.ts';
+import { InputError } from '../input/errors.ts';
 import { readRecordBatches } from '../input/reader.ts';
 import type { Logger } from '../observability/log.ts';
 import type { ServeMetrics } from '../observability/metrics.ts';
@@ -24,6 +26,8 @@ export interface RecordsParts {
   readonly metrics: ServeMetrics;
   readonly log: Logger;
   readonly maxBodyBytes: number;
+  /** conf/global.json `input`: the record size limit holds for bodies as for files (gzip bodies are bounded by maxBodyBytes). */
+  readonly input: InputConfig;
 }
 
 /** The 202 answer to `POST /v1/records`: the request's counters, and the input lines that were not JSON. */
@@ -33,18 +37,19 @@ export interface RecordsAnswer {
   classified: number;
   unclassified: number;
   alerts: number;
-  /** Input records that are not valid JSON: skipped, the others processed. */
+  /** Input records rejected (not valid JSON, larger than input.maxRecordBytes, nested too deep): skipped, the others processed. */
   rejected: number;
-  /** Their line numbers in NDJSON bodies (the first 100). */
+  /** Their line numbers in NDJSON bodies (the first 100); `unclassified_reasons` counts them by why. */
   rejected_lines: number[];
   unclassified_reasons: Record<string, number>;
 }
 
 /**
  * `POST /v1/records[?log_type=T]`: a JSON array or NDJSON body (plain or gzip), streamed through
- * the classifier and rules. The alerts are stored once the whole body has been read, so that a
- * refused body (over `serve.maxBodyBytes`) leaves nothing behind and a 202 means nothing can be
- * lost; then the engine is woken to deliver them.
+ * the classifier and rules. The alerts are stored together, in one save, once the whole body has
+ * been read and processed: a request either gets a 202 (its rejected records named) with all of
+ * its alerts stored, or an error with none stored (a body over `serve.maxBodyBytes`, a client
+ * gone mid-body, anything that throws). Then the engine is woken to deliver them.
  *
  * @example
  *   const answer = await acceptRecords(request, new URL(request.url!, 'http://serve'), parts);  // { read: 3, alerts: 1, rejected: 0, ... }
@@ -55,14 +60,19 @@ export async function acceptRecords(request: IncomingMessage, url: URL, parts: R
   const alerts: Alert[] = [];
   const rejectedLines: number[] = [];
   let rejected = 0;
-  for await (const batch of readRecordBatches(requestBody(request, parts.maxBodyBytes))) {
-    for (const item of batch) {
-      if (item.error !== undefined) {
-        rejected++;
-        if (item.line !== undefined && rejectedLines.length < MAX_LISTED_LINES) rejectedLines.push(item.line);
+  try {
+    for await (const batch of readRecordBatches(requestBody(request, parts.maxBodyBytes), { maxRecordBytes: parts.input.maxRecordBytes, source: 'the body' })) {
+      for (const item of batch) {
+        if (item.error !== undefined) {
+          rejected++;
+          if (item.line !== undefined && rejectedLines.length < MAX_LISTED_LINES) rejectedLines.push(item.line);
+        }
       }
+      alerts.push(...run.processBatch(batch));
     }
-    alerts.push(...run.processBatch(batch));
+  } catch (error) {
+    if (error instanceof InputError) throw new RequestError(400, `${error.message}; nothing of this request was stored`, { cause: error });
+    throw error;
   }
   if (alerts.length > 0) {
     await parts.store.save(alerts);

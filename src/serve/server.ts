@@ -31,7 +31,7 @@ export interface RecordServerParts extends Omit<RecordsParts, 'maxBodyBytes'> {
  * requests in progress (503 with Retry-After past it). Every refused request is logged.
  *
  * @example
- *   const server = createRecordServer({ pipeline, store, engine, metrics, log, config, tokens, tokenAlwaysRequired: false });
+ *   const server = createRecordServer({ pipeline, store, engine, metrics, log, config, input, tokens, tokenAlwaysRequired: false });
  *   server.listen(8080, '127.0.0.1');
  */
 export function createRecordServer(parts: RecordServerParts): Server {

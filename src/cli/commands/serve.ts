@@ -56,6 +56,7 @@ Examples:
         metrics,
         log,
         config: project.global.serve,
+        input: project.global.input,
         tokens,
         tokenAlwaysRequired: !local,
       });
