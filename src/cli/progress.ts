@@ -1,11 +1,20 @@
+/** A one-line display on standard error that later lines replace. */
+export interface ProgressLine {
+  /** Whether anything is shown (standard error is a terminal): a caller may skip work done only for the display. */
+  readonly enabled: boolean;
+  update(text: () => string): void;
+  done(): void;
+}
+
 /**
  * A one-line progress display on standard error, redrawn at most every 200 ms, only when
  * standard error is a terminal (logs and CI output stay clean).
  */
-export function progressLine(enabled = process.stderr.isTTY === true): { update(text: () => string): void; done(): void } {
+export function progressLine(enabled = process.stderr.isTTY === true): ProgressLine {
   let last = 0;
   let shown = false;
   return {
+    enabled,
     update(text) {
       if (!enabled) return;
       const now = Date.now();

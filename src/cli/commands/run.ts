@@ -10,6 +10,7 @@ import { detectionFor, strictOption } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { progressBar, progressLine } from '../progress.ts';
 import { projectOf } from '../project.ts';
+import { interruptedMessage, waitForRetries, type RetryWaitEnd } from '../retry-wait.ts';
 import { deliverySummary, formatRunSummary, isComplete, runErrors, type RunSummary } from '../run-summary.ts';
 
 interface RunOptions {
@@ -52,6 +53,7 @@ export function registerRun(program: Command): void {
       const unreadInputs: string[] = [];
       // A store that fails mid-run ends the run with the summary, then the error; what was stored stays stored.
       let storeFailure: StoreError | undefined;
+      let retryWait: RetryWaitEnd = 'drained';
       try {
         try {
           // Pending deliveries of earlier runs (a crash, a deadline) resume alongside the new ones.
@@ -69,7 +71,7 @@ export function registerRun(program: Command): void {
               progress.update(() => `${basename(input)} ${position()}records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
             }
           }
-          await session.engine.drain(started + maxWaitMs);
+          retryWait = await waitForRetries(session, started + maxWaitMs, progress);
         } catch (error) {
           if (!(error instanceof StoreError)) throw error;
           storeFailure = error;
@@ -88,6 +90,7 @@ export function registerRun(program: Command): void {
       console.log(options.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary, options));
       for (const problem of unreadInputs) console.error(`error: ${problem}`);
       if (storeFailure) throw storeFailure;
+      if (retryWait === 'interrupted') throw new CliError(interruptedMessage(summary.deliveries), EXIT.cancelled);
       const failed = !isComplete(summary.deliveries) || unreadInputs.length > 0 || (runErrors(summary).length > 0 && !options.allowErrors);
       if (failed) throw new QuietExit(EXIT.failed);
     });
