@@ -51,8 +51,9 @@ export function openInput(path: string): AsyncIterable<Buffer | string> {
  *   }
  */
 export async function* readRecordBatches(input: AsyncIterable<Buffer | string>, options: ReadOptions = {}): AsyncGenerator<InputRecord[]> {
-  const { maxRecordBytes, maxInflatedBytes } = { ...DEFAULT_LIMITS, ...definedOnly(options) };
-  const limits: SplitLimits = { maxRecordBytes, ...(options.source !== undefined && { source: options.source }) };
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
+  const maxInflatedBytes = options.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes;
+  const limits: SplitLimits = { maxRecordBytes, source: options.source };
   const detector = new FormatDetector(maxRecordBytes);
   let splitter: Splitter | undefined;
   for await (let text of decodeText(input, maxInflatedBytes, options.source)) {
@@ -92,11 +93,6 @@ export async function* readRecords(input: AsyncIterable<Buffer | string>, option
 
 function splitterFor(format: Format, limits: SplitLimits): Splitter {
   return format === 'lines' ? new LineSplitter(limits) : new DocumentSplitter(limits);
-}
-
-/** The options actually given: an explicit `undefined` must not override a default. */
-function definedOnly(options: ReadOptions): Partial<InputConfig> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 /**
