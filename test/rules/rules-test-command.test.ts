@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloudtrailEvent, duoRecord, OUTPUTS, REPO_ROOT, SCHEMAS, tempProject } from '../support/rules-project.ts';
+import { CLI_TIMEOUT_MS } from '../support/timeouts.ts';
 
 /** Runs the real CLI, as a user would: `streamalert rules test --project DIR [args]`. */
 function rulesTest(dir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'streamalert.js'), 'rules', 'test', '--project', dir, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'streamalert.js'), 'rules', 'test', '--project', dir, ...args], { encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -93,6 +94,29 @@ describe('streamalert rules test', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/FAIL {2}#1 {2}null requestParameters\n[\s\S]*error: rule fragile failed on record 1: TypeError: Cannot read properties of null/);
     expect(stdout).toMatch(/FAIL {2}#2 {2}publisher with a bad regex\n[\s\S]*error: publishers of rule bad_publisher for slack:sec-alerts failed: remove_fields: context\.remove_fields has an invalid regular expression '\(unclosed'/);
+  });
+
+  it('fails the events of a rule that never returns or returns no boolean, and finishes', () => {
+    const dir = tempProject({
+      ...SCHEMAS,
+      ...OUTPUTS,
+      'rules/spins.ts':
+        IMPORT +
+        "export const spins = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, () => { for (;;) {} });\n" +
+        "export const no_return = rule({ logs: ['github:audit'], outputs: ['slack:sec-alerts'] }, ((rec) => { rec.action === 'user.promote'; }) as never);\n",
+      'rules/spins.json': [
+        { data: duoRecord(), description: 'fraud', log: 'duo:authentication', trigger_rules: ['spins'] },
+        { data: duoRecord({ result: 'success' }), description: 'success', log: 'duo:authentication', trigger_rules: [] },
+        { data: { action: 'user.promote', actor: 'a', created_at: 1 }, description: 'promotion', log: 'github:audit', trigger_rules: ['no_return'] },
+      ],
+    });
+    const { code, stdout } = rulesTest(dir);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/FAIL {2}#1 {2}fraud\n[\s\S]*error: rule spins failed on record 1: did not return within 1,000 ms, so it was stopped and is disabled for the rest of the run/);
+    // Disabled from then on: it no longer runs, so the next event passes without waiting for it.
+    expect(stdout).toContain('  pass  #2  success');
+    expect(stdout).toMatch(/FAIL {2}#3 {2}promotion\n[\s\S]*error: rule no_return failed on record 3: returned undefined; rules return true or false/);
+    expect(stdout).toContain('Rule tests: 3 events, 1 passed, 2 failed');
   });
 
   it('reports malformed test files and events with the file and the index, and exits 1', () => {
