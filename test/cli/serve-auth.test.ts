@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamalert } from '../support/cli.ts';
+import { streamalert, streamalertAsync } from '../support/cli.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
 import { startServe, type RunningServe } from '../support/serve.ts';
@@ -43,7 +43,7 @@ describe('streamalert serve with tokens', () => {
   });
 
   it('refuses a revoked token from the next request on, without a restart, and keeps accepting the others', async () => {
-    const revoked = streamalert(['--project', dir, 'token', 'revoke', 'ci'], { env });
+    const revoked = await streamalertAsync(['--project', dir, 'token', 'revoke', 'ci'], { env });
     expect(revoked.status, revoked.stderr).toBe(0);
     expect((await post(bearer(ci))).status).toBe(401);
     expect((await post(bearer(other))).status).toBe(202);

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamalert, waitUntil } from '../support/cli.ts';
+import { streamalert, streamalertAsync, waitUntil } from '../support/cli.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
@@ -48,8 +48,9 @@ describe('streamalert serve limits', () => {
   let serve: RunningServe;
   let dir = '';
   let env: NodeJS.ProcessEnv = {};
-  const storedAlerts = () => {
-    const listed = streamalert(['--project', dir, 'alerts', 'list', '--json'], { env });
+  // Asynchronous: a blocked test process would let serve's keep-alive connections expire under it.
+  const storedAlerts = async () => {
+    const listed = await streamalertAsync(['--project', dir, 'alerts', 'list', '--json'], { env });
     expect(listed.status, listed.stderr).toBe(0);
     return (JSON.parse(listed.stdout) as unknown[]).length;
   };
@@ -68,7 +69,7 @@ describe('streamalert serve limits', () => {
     const response = await fetch(`${serve.base}/v1/records?log_type=duo`, { method: 'POST', body: ndjsonOver(11 * MiB) });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: string }).error).toContain(`${10 * MiB} bytes`);
-    expect(storedAlerts()).toBe(0);
+    expect(await storedAlerts()).toBe(0);
     expect(slack.requests).toHaveLength(0);
   });
 
@@ -77,7 +78,7 @@ describe('streamalert serve limits', () => {
     expect(bomb.length).toBeLessThan(MiB);
     const response = await fetch(`${serve.base}/v1/records?log_type=duo`, { method: 'POST', body: bomb, headers: { 'content-encoding': 'gzip' } });
     expect(response.status).toBe(413);
-    expect(storedAlerts()).toBe(0);
+    expect(await storedAlerts()).toBe(0);
   });
 
   it('accepts a gzip body within the limit', async () => {

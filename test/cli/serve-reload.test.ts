@@ -1,7 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamalert, waitUntil } from '../support/cli.ts';
+import { streamalertAsync, waitUntil } from '../support/cli.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
@@ -14,15 +14,15 @@ export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:s
 type Env = ReturnType<typeof isolatedEnv>;
 
 /** A project whose one rule sends to slack:sec-alerts, configured (through the CLI) to post to `url`. */
-function project(env: Env, url: string): string {
+async function project(env: Env, url: string): Promise<string> {
   const dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } } });
-  const configured = configureSlack(dir, env, url);
+  const configured = await configureSlack(dir, env, url);
   expect(configured.status, configured.stderr).toBe(0);
   return dir;
 }
 
 function configureSlack(dir: string, env: Env, url: string, ...flags: string[]) {
-  return streamalert(['--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-', ...flags], { env, input: JSON.stringify({ descriptor: 'sec-alerts', url }) });
+  return streamalertAsync(['--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-', ...flags], { env, input: JSON.stringify({ descriptor: 'sec-alerts', url }) });
 }
 
 /** Posts one record that raises one alert, and waits until serve has nothing pending (delivered or dead-lettered). */
@@ -34,8 +34,8 @@ async function raiseAlert(serve: RunningServe): Promise<void> {
 }
 
 /** The dead letters of the project's store, by output, with their last result. */
-function deadLetters(dir: string, env: Env): { output: string; last_result: string }[] {
-  const listed = streamalert(['--project', dir, 'alerts', 'list', '--status', 'failed', '--json'], { env });
+async function deadLetters(dir: string, env: Env): Promise<{ output: string; last_result: string }[]> {
+  const listed = await streamalertAsync(['--project', dir, 'alerts', 'list', '--status', 'failed', '--json'], { env });
   expect(listed.status, listed.stderr).toBe(0);
   return (JSON.parse(listed.stdout) as { deliveries: { output: string; status: string; last_result: string }[] }[])
     .flatMap((alert) => alert.deliveries)
@@ -54,29 +54,29 @@ describe('serve follows the outputs configuration while it runs', () => {
 
   it('sends to the new URL after output new --update, and dead-letters, with a report, after output delete', async () => {
     const env = isolatedEnv();
-    const dir = project(env, `${a.url}/services/T/B/A`);
+    const dir = await project(env, `${a.url}/services/T/B/A`);
     const serve = await startServe(dir, env);
     await raiseAlert(serve);
     expect(a.requests).toHaveLength(1);
 
-    expect(configureSlack(dir, env, `${b.url}/services/T/B/B`, '--update').status).toBe(0);
+    expect((await configureSlack(dir, env, `${b.url}/services/T/B/B`, '--update')).status).toBe(0);
     await raiseAlert(serve);
     expect(b.requests).toHaveLength(1);
     expect(b.requests[0]!.path).toBe('/services/T/B/B');
     expect(a.requests).toHaveLength(1);
 
-    const deleted = streamalert(['--project', dir, 'output', 'delete', 'slack:sec-alerts', '--force'], { env });
+    const deleted = await streamalertAsync(['--project', dir, 'output', 'delete', 'slack:sec-alerts', '--force'], { env });
     expect(deleted.status, deleted.stderr).toBe(0);
     await raiseAlert(serve);
     expect(b.requests).toHaveLength(1);
     expect(serve.output.stderr).toContain('slack:sec-alerts was deleted from conf/outputs.json while 1 delivery waits for it');
-    expect(deadLetters(dir, env)).toEqual([expect.objectContaining({ output: 'slack:sec-alerts', last_result: expect.stringContaining('config: slack:sec-alerts was deleted from conf/outputs.json') })]);
+    expect(await deadLetters(dir, env)).toEqual([expect.objectContaining({ output: 'slack:sec-alerts', last_result: expect.stringContaining('config: slack:sec-alerts was deleted from conf/outputs.json') })]);
     expect(await serve.stop()).toBe(0);
   });
 
   it('retries, rather than dead-letters, while the master key is missing, and delivers once the key file is restored', async () => {
     const env = isolatedEnv();
-    const dir = project(env, `${a.url}/services/T/B/KEY`);
+    const dir = await project(env, `${a.url}/services/T/B/KEY`);
     const id = readFileSync(join(dir, '.streamalert', 'secrets', 'keyring-id'), 'utf8').trim();
     const keyFile = join(env.XDG_CONFIG_HOME, 'streamalert', 'keys', `${id}.json`);
     renameSync(keyFile, `${keyFile}.backup`);
@@ -90,7 +90,7 @@ describe('serve follows the outputs configuration while it runs', () => {
 
     await raiseAlert(serve);
     expect(a.requests.filter((request) => request.path === '/services/T/B/KEY')).toHaveLength(2);
-    expect(deadLetters(dir, env)).toEqual([]);
+    expect(await deadLetters(dir, env)).toEqual([]);
     expect(await serve.stop()).toBe(0);
   });
 });
