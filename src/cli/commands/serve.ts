@@ -45,7 +45,7 @@ Examples:
       }
       const log = createLogger();
       const detection = await detectionFor(project, options);
-      const session = await openDeliverySession(project);
+      const session = await openDeliverySession(project, { log });
       const metrics = new ServeMetrics(session.store);
       session.engine.listen(metrics.onDelivery);
       session.engine.listen(logDeliveries(log));
