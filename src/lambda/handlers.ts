@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { loadProject, resolveProjectDir, type Project } from '../config/project.ts';
+import { attemptDeadlineMs } from '../delivery/policy.ts';
 import { openDeliverySession } from '../delivery/session.ts';
 import { readRecordBatches } from '../input/reader.ts';
 import { AwsClients } from '../outputs/aws/clients.ts';
@@ -93,14 +94,16 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** Time kept back at the end of an invocation for attempts in flight to finish and be recorded. */
-const SAFETY_MARGIN_MS = 15_000;
+/** Time kept back at the end of an invocation, past the last attempt's deadline, to record results and close. */
+const CLOSE_MARGIN_MS = 5_000;
 
 export async function alertProcessor(_event: unknown, context: InvocationContext): Promise<AlertProcessorResult> {
   const { project: current } = await project();
   const session = await openDeliverySession(current);
   try {
-    await session.engine.drain(Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS));
+    // An attempt started just before the deadline may run its whole attempt deadline: keep that back.
+    const reserveMs = attemptDeadlineMs(current.global.delivery) + CLOSE_MARGIN_MS;
+    await session.engine.drain(Date.now() + Math.max(0, context.getRemainingTimeInMillis() - reserveMs));
     return {
       deliveries: Object.fromEntries([...session.engine.tallies].map(([name, { delivered, failed }]) => [name, { delivered, failed }])),
       pending: await session.store.pendingByOutput(),
