@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, streamalert } from '../support/cli.ts';
 import { isolatedEnv, tempDir } from '../support/secrets.ts';
+import { CLI_TIMEOUT_MS } from '../support/timeouts.ts';
 
 describe('streamalert init', () => {
   it('writes a project that works as it is, with no node_modules of its own', () => {
@@ -37,7 +38,7 @@ describe('streamalert init', () => {
 
 describe('npm start', () => {
   it('runs the quickstart end to end and says what to try next', () => {
-    const run = spawnSync('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, ...isolatedEnv() }, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, ...isolatedEnv() }, encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/classified\s+\d+/);
     expect(run.stdout).toMatch(/file:alerts\s+\d+ delivered/);

@@ -40,14 +40,17 @@ describe.skipIf(!hasTmux)('streamalert output new, at a real terminal', () => {
     expect(term.screen()).not.toContain('has space');
     term.press('C-u');
     term.type(secret);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(term.screen()).not.toContain(secret);
-    expect(term.screen()).not.toContain('hooks.slack.com/services');
     term.press('Enter');
 
     expect(await term.exitCode()).toBe(0);
     expect(term.screen()).toContain('Configured slack:sec-alerts');
     expect(term.screen()).not.toContain(secret);
+    // Not echoed while typed either: the transcript keeps every redraw of the prompt line, so no
+    // pause is needed for an echo to show up before the line is redrawn.
+    const transcript = await term.transcript();
+    expect(transcript).toContain(URL_PROMPT);
+    expect(transcript).not.toContain(secret);
+    expect(transcript).not.toContain('hooks.slack.com/services');
     expect(JSON.parse(readFileSync(join(project.dir, 'conf', 'outputs.json'), 'utf8'))).toEqual({ slack: ['sec-alerts'] });
   });
 

@@ -5,6 +5,7 @@ import { BIN } from '../support/cli.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
 import { hasTmux, Terminal } from '../support/terminal.ts';
+import { CLI_TIMEOUT_MS } from '../support/timeouts.ts';
 
 describe.skipIf(!hasTmux)('streamalert run at a terminal', () => {
   let terminal: Terminal | undefined;
@@ -19,9 +20,9 @@ describe.skipIf(!hasTmux)('streamalert run at a terminal', () => {
     await new Promise((resolve) => out.end(resolve));
 
     terminal = Terminal.start(`node ${BIN} --project ${dir} run --input ${input}`, { cwd: dir, env: isolatedEnv() });
-    const during = await terminal.waitFor(/big\.ndjson \[#*-+\]\s+\d+% records [\d,]+, alerts 0/, 60_000);
+    const during = await terminal.waitFor(/big\.ndjson \[#*-+\]\s+\d+% records [\d,]+, alerts 0/);
     expect(during).not.toContain('Read 400,000');
-    expect(await terminal.exitCode(120_000)).toBe(0);
+    expect(await terminal.exitCode(CLI_TIMEOUT_MS)).toBe(0);
     expect(terminal.screen()).toContain('Read 400,000 input records');
   });
 });

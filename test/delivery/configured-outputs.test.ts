@@ -12,7 +12,7 @@ import { expectNoSecrets } from '../support/no-secrets.ts';
 import { sampleAlert, testContext } from '../support/outputs.ts';
 import { isolatedEnv, knownSecret, makeProject, newMasterKey } from '../support/secrets.ts';
 
-const context = testContext(2000);
+const context = testContext();
 let receiver: LoopbackReceiver;
 beforeAll(async () => {
   receiver = await LoopbackReceiver.start();

@@ -11,6 +11,7 @@ import { LoopbackReceiver } from '../support/receiver.ts';
 import { motoEndpoint, noMoto, uniqueName } from '../support/moto.ts';
 import { RecordingProxy, type ProxiedExchange } from '../support/recording-proxy.ts';
 import { sampleAlert, testContext } from '../support/outputs.ts';
+import { ANSWER_TIMEOUT_MS, HANG_TIMEOUT_MS } from '../support/timeouts.ts';
 import { storedZip } from '../support/zip.ts';
 
 const context = testContext();
@@ -66,7 +67,7 @@ describe.skipIf(noMoto)('aws-lambda output against moto', () => {
 
   beforeAll(async () => {
     proxy = await RecordingProxy.start(motoEndpoint);
-    clients = new AwsClients({ endpoint: proxy.url, timeoutMs: 10_000 });
+    clients = new AwsClients({ endpoint: proxy.url, timeoutMs: ANSWER_TIMEOUT_MS });
     const iam = new IAMClient({});
     const { Role } = await iam.send(
       new CreateRoleCommand({ RoleName: uniqueName('alert-fn'), AssumeRolePolicyDocument: JSON.stringify(lambdaTrustPolicy) }),
@@ -158,20 +159,24 @@ describe.skipIf(noMoto)('aws-lambda output against moto', () => {
 describe('aws-lambda output against a scripted Lambda endpoint', () => {
   let fakeLambda: LoopbackReceiver;
   let clients: AwsClients;
+  /** Only for the requests that hang. */
+  let hangingClients: AwsClients;
   beforeAll(async () => {
     fakeLambda = await LoopbackReceiver.start();
-    clients = new AwsClients({ endpoint: fakeLambda.url, timeoutMs: 500 });
+    clients = new AwsClients({ endpoint: fakeLambda.url, timeoutMs: ANSWER_TIMEOUT_MS });
+    hangingClients = new AwsClients({ endpoint: fakeLambda.url, timeoutMs: HANG_TIMEOUT_MS });
   });
   afterAll(async () => {
     clients.destroy();
+    hangingClients.destroy();
     await fakeLambda.close();
   });
   beforeEach(() => {
     fakeLambda.requests.length = 0;
   });
 
-  const output = (functionName = 'enrich-fn:production'): OutputBase =>
-    createOutput('aws-lambda', { descriptor: 'enrich', values: { function_name: functionName } }, { ...context, aws: clients });
+  const output = (functionName = 'enrich-fn:production', aws = clients): OutputBase =>
+    createOutput('aws-lambda', { descriptor: 'enrich', values: { function_name: functionName } }, { ...context, aws });
 
   it('posts an Event invocation with the qualifier as a query parameter and returns the request id', async () => {
     fakeLambda.script({ status: 202, headers: { 'x-amzn-requestid': '5f6a7b8c-0000-4a1b-9c2d-abcdef012345' } });
@@ -218,7 +223,7 @@ describe('aws-lambda output against a scripted Lambda endpoint', () => {
   it('retries a hang as a timeout and a reset as a connection failure', async () => {
     const alert = sampleAlert();
     fakeLambda.script('hang');
-    const hung = await output().dispatch(alert, toAlertDocument(alert));
+    const hung = await output('enrich-fn:production', hangingClients).dispatch(alert, toAlertDocument(alert));
     expect(hung).toMatchObject({ kind: 'retry', reason: 'timeout' });
     expect(hung.kind === 'retry' && hung.message).toContain('Lambda function enrich-fn:production');
     fakeLambda.script('reset');

@@ -8,6 +8,7 @@ import { createOutput } from '../../src/outputs/registry.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { ANSWER_TIMEOUT_MS, HANG_TIMEOUT_MS } from '../support/timeouts.ts';
 
 const context = testContext();
 
@@ -106,19 +107,23 @@ describe.skipIf(noMoto)('aws-s3 output against moto', () => {
 describe('aws-s3 output against a scripted S3 endpoint', () => {
   let fakeS3: LoopbackReceiver;
   let clients: AwsClients;
+  /** Only for the requests that hang. */
+  let hangingClients: AwsClients;
   beforeAll(async () => {
     fakeS3 = await LoopbackReceiver.start();
-    clients = new AwsClients({ endpoint: fakeS3.url, timeoutMs: 500 });
+    clients = new AwsClients({ endpoint: fakeS3.url, timeoutMs: ANSWER_TIMEOUT_MS });
+    hangingClients = new AwsClients({ endpoint: fakeS3.url, timeoutMs: HANG_TIMEOUT_MS });
   });
   afterAll(async () => {
     clients.destroy();
+    hangingClients.destroy();
     await fakeS3.close();
   });
   beforeEach(() => {
     fakeS3.requests.length = 0;
   });
 
-  const output = () => createOutput('aws-s3', { descriptor: 'audit', values: { bucket: 'acme-alerts' } }, { ...context, aws: clients });
+  const output = (aws = clients) => createOutput('aws-s3', { descriptor: 'audit', values: { bucket: 'acme-alerts' } }, { ...context, aws });
 
   it('PUTs the document path-style to the bucket and key, as JSON', async () => {
     fakeS3.script({ status: 200, headers: { etag: '"9b2cf535f27731c974343645a3985328"' } });
@@ -152,7 +157,7 @@ describe('aws-s3 output against a scripted S3 endpoint', () => {
   it('retries a hang as a timeout and a reset as a connection failure', async () => {
     const alert = sampleAlert();
     fakeS3.script('hang');
-    const hung = await output().dispatch(alert, toAlertDocument(alert));
+    const hung = await output(hangingClients).dispatch(alert, toAlertDocument(alert));
     expect(hung).toMatchObject({ kind: 'retry', reason: 'timeout' });
     expect(hung.kind === 'retry' && hung.message).toContain('S3 bucket acme-alerts');
     fakeS3.script('reset');

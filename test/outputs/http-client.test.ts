@@ -4,6 +4,7 @@ import { parseRetryAfter } from '../../src/outputs/http/retry-after.ts';
 import { classifyStatus } from '../../src/outputs/http/status.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
+import { ANSWER_TIMEOUT_MS, HANG_TIMEOUT_MS } from '../support/timeouts.ts';
 
 describe('the shared status table', () => {
   it.each([
@@ -36,7 +37,8 @@ describe('Retry-After', () => {
 
 describe('HttpClient against a loopback server', () => {
   let server: LoopbackReceiver;
-  const client = new HttpClient({ timeoutMs: 300 });
+  const client = new HttpClient({ timeoutMs: ANSWER_TIMEOUT_MS });
+  const hangingClient = new HttpClient({ timeoutMs: HANG_TIMEOUT_MS });
   const secretPath = '/hooks/T0001/B0001/s3cr3tt0k3nvalue';
 
   beforeAll(async () => {
@@ -44,6 +46,7 @@ describe('HttpClient against a loopback server', () => {
   });
   afterAll(async () => {
     await client.close();
+    await hangingClient.close();
     await server.close();
   });
 
@@ -64,9 +67,9 @@ describe('HttpClient against a loopback server', () => {
 
   it('turns a hang into a timeout retry', async () => {
     server.script('hang');
-    const outcome = await client.send({ method: 'POST', url: server.url + secretPath, json: {} });
+    const outcome = await hangingClient.send({ method: 'POST', url: server.url + secretPath, json: {} });
     expect(outcome).toMatchObject({ ok: false, result: { kind: 'retry', reason: 'timeout' } });
-    if (!outcome.ok) expect(outcome.result.message).toContain('300 ms');
+    if (!outcome.ok) expect(outcome.result.message).toContain(`${HANG_TIMEOUT_MS} ms`);
   });
 
   it('turns a reset connection into a connection retry', async () => {

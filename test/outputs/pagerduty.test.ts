@@ -5,9 +5,10 @@ import { buildTriggerEvent, PAGERDUTY_LIMITS, truncate, type PagerDutyTriggerEve
 import { PAGERDUTY_EVENTS_URL, PagerDutyOutput } from '../../src/outputs/pagerduty/pagerduty.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
-import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
 
 const context = testContext();
+const hanging = hangContext();
 const ROUTING_KEY = 'R0UT1NGK3Y0123456789abcdef012345';
 const ENQUEUE_PATH = '/v2/enqueue';
 
@@ -63,7 +64,8 @@ describe('PagerDuty output against a loopback Events API', () => {
     pagerduty.requests.length = 0;
   });
 
-  const output = () => makeOutput(context, 'pagerduty', { routing_key: new Secret(ROUTING_KEY), url: pagerduty.url + ENQUEUE_PATH }, 'oncall');
+  const output = (outputContext = context) =>
+    makeOutput(outputContext, 'pagerduty', { routing_key: new Secret(ROUTING_KEY), url: pagerduty.url + ENQUEUE_PATH }, 'oncall');
 
   it('posts a documented trigger event and takes the dedup_key PagerDuty answers as reference', async () => {
     pagerduty.script(accepted('answered-by-pagerduty'));
@@ -174,7 +176,7 @@ describe('PagerDuty output against a loopback Events API', () => {
   it('retries a hang as a timeout and a reset as a connection failure', async () => {
     const alert = sampleAlert();
     pagerduty.script('hang');
-    const hung = await output().dispatch(alert, toAlertDocument(alert));
+    const hung = await output(hanging).dispatch(alert, toAlertDocument(alert));
     expect(hung).toMatchObject({ kind: 'retry', reason: 'timeout' });
     pagerduty.script('reset');
     const reset = await output().dispatch(alert, toAlertDocument(alert));

@@ -12,9 +12,10 @@ import { toCef } from '../../src/outputs/phantom/cef.ts';
 import { PhantomOutput } from '../../src/outputs/phantom/phantom.ts';
 import { LoopbackReceiver, type ReceivedRequest, type Scripted } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
-import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
 
 const context = testContext();
+const hanging = hangContext();
 const TOKEN = 'ph4uthT0k3nS3cr3tValue+/=';
 /** SOAR behind a path (a tenant prefix): the path is part of the secret url. */
 const BASE_PATH = '/soar-tenant-7f3c9e';
@@ -71,8 +72,8 @@ describe('Phantom output against a loopback SOAR', () => {
   });
 
   const serve = (routes: Routes) => soar.respond((request) => routes[route(request) as keyof Routes] ?? { status: 599, body: 'unexpected call' });
-  const output = (values: Record<string, string> = {}) =>
-    makeOutput(context, 'phantom', { url: new Secret(soar.url + BASE_PATH), ph_auth_token: new Secret(TOKEN), ...values }, 'soc');
+  const output = (values: Record<string, string> = {}, outputContext = context) =>
+    makeOutput(outputContext, 'phantom', { url: new Secret(soar.url + BASE_PATH), ph_auth_token: new Secret(TOKEN), ...values }, 'soc');
   const calls = () => soar.requests.map(route);
 
   it('creates the rule container when none exists, then the artifact, with the documented fields', async () => {
@@ -208,7 +209,7 @@ describe('Phantom output against a loopback SOAR', () => {
     const alert = sampleAlert();
     serve({ 'GET container': list(5), 'GET artifact': list() });
     soar.script('hang');
-    const hung = await output().dispatch(alert, toAlertDocument(alert));
+    const hung = await output({}, hanging).dispatch(alert, toAlertDocument(alert));
     expect(hung).toMatchObject({ kind: 'retry', reason: 'timeout' });
     soar.script(list(5), list(), 'reset');
     const reset = await output().dispatch(alert, toAlertDocument(alert));

@@ -5,9 +5,10 @@ import { buildSlackMessages as buildBodies, SLACK_LIMITS, type SlackAlertView, t
 import { renderRecord, splitText } from '../../src/outputs/slack/render.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
-import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
 
 const context = testContext();
+const hanging = hangContext();
 
 /** The messages as Slack will read them: every body must be valid JSON. */
 const buildSlackMessages = (view: SlackAlertView): SlackMessage[] => buildBodies(view).map((body) => JSON.parse(body) as SlackMessage);
@@ -73,7 +74,7 @@ describe('Slack output against a loopback webhook', () => {
     slack.requests.length = 0;
   });
 
-  const output = () => makeOutput(context, 'slack', { url: new Secret(slack.url + SECRET_PATH) }, 'sec-alerts');
+  const output = (outputContext = context) => makeOutput(outputContext, 'slack', { url: new Secret(slack.url + SECRET_PATH) }, 'sec-alerts');
 
   it('posts a header naming the rule, the description and the record to the webhook path', async () => {
     slack.script({ status: 200, body: 'ok' });
@@ -123,7 +124,7 @@ describe('Slack output against a loopback webhook', () => {
   it('retries a hang as a timeout and a reset as a connection failure', async () => {
     const alert = sampleAlert();
     slack.script('hang');
-    expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'timeout' });
+    expect(await output(hanging).dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'timeout' });
     slack.script('reset');
     expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'connection' });
   });

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloudtrailEvent, duoRecord, OUTPUTS, REPO_ROOT, SCHEMAS, tempProject } from '../support/rules-project.ts';
+import { CLI_TIMEOUT_MS } from '../support/timeouts.ts';
 
 /** Runs the real CLI, as a user would: `streamalert rules test --project DIR [args]`. */
 function rulesTest(dir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'streamalert.js'), 'rules', 'test', '--project', dir, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'streamalert.js'), 'rules', 'test', '--project', dir, ...args], { encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { CONDITION_TIMEOUT_MS } from './timeouts.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +25,7 @@ export async function setup(project: TestProject): Promise<void> {
       moto!.once('error', reject);
       moto!.once('spawn', resolve);
     });
-    await waitUntilUp(endpoint, 30_000);
+    await waitUntilUp(endpoint, CONDITION_TIMEOUT_MS);
     // Lambda Invoke without Docker: moto runs no function code, it records the invocation.
     await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
     project.provide('motoEndpoint', endpoint);

@@ -5,12 +5,34 @@ import { createOutput } from '../../src/outputs/registry.ts';
 import type { OutputBase } from '../../src/outputs/output.ts';
 import type { Secret } from '../../src/secrets/secret.ts';
 import '../../src/outputs/builtin.ts';
+import { ANSWER_TIMEOUT_MS, HANG_TIMEOUT_MS } from './timeouts.ts';
 
-/** A shared output context for one test file, with a short timeout so hang tests are quick. */
-export function testContext(timeoutMs = 500) {
+/**
+ * A shared output context for one test file, for requests that should be answered: its timeout
+ * is patient, so a loaded machine's slow answer is not taken for a hang.
+ *
+ * @example
+ *   const context = testContext();
+ *   await makeOutput(context, 'slack', { url }).dispatch(alert, document);
+ */
+export function testContext(timeoutMs = ANSWER_TIMEOUT_MS) {
   const context = createOutputContext({ timeoutMs });
   afterAll(() => context.close());
   return context;
+}
+
+/**
+ * A shared output context for one test file with a short timeout, for only the requests a test
+ * expects to hang, so it ends soon: a request that should be answered could time out in it on a
+ * loaded machine.
+ *
+ * @example
+ *   const hanging = hangContext();
+ *   receiver.script('hang');
+ *   await makeOutput(hanging, 'slack', { url }).dispatch(alert, document); // retry: timeout
+ */
+export function hangContext() {
+  return testContext(HANG_TIMEOUT_MS);
 }
 
 /** Builds a configured output of a built-in service, through the registry as production does. */

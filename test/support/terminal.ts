@@ -1,5 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONDITION_TIMEOUT_MS } from './timeouts.ts';
 
 /**
  * A real pseudo-terminal, driven through tmux: starts a command in a detached tmux session,
@@ -9,6 +13,8 @@ import { randomBytes } from 'node:crypto';
 export class Terminal {
   readonly #socket = `sa-test-${randomBytes(4).toString('hex')}`;
   readonly #session = 'main';
+  readonly #dir = mkdtempSync(join(tmpdir(), 'sa-terminal-'));
+  readonly #transcript = join(this.#dir, 'transcript');
 
   private constructor() {}
 
@@ -19,7 +25,11 @@ export class Terminal {
       .flatMap(([key, value]) => (value === undefined ? [] : [`export ${key}=${shellQuote(value)};`]))
       .join(' ');
     const script = `cd ${shellQuote(options.cwd)}; ${exports} ${command}; echo "EXIT=$?"; sleep 600`;
-    terminal.#tmux('new-session', '-d', '-s', terminal.#session, '-x', '220', '-y', '50', script);
+    // pipe-pane in the same tmux command as the session, so the transcript misses nothing.
+    terminal.#tmux(
+      'new-session', '-d', '-s', terminal.#session, '-x', '220', '-y', '50', script,
+      ';', 'pipe-pane', '-t', terminal.#session, `cat >> ${shellQuote(terminal.#transcript)}`,
+    );
     return terminal;
   }
 
@@ -38,8 +48,23 @@ export class Terminal {
     return this.#tmux('capture-pane', '-p', '-S', '-200', '-t', this.#session);
   }
 
+  /**
+   * Every byte the command wrote to the terminal, from its start to its end, waiting for that
+   * end: unlike the screen, it keeps what was redrawn over (a prompt's line as it was typed).
+   */
+  async transcript(timeoutMs = CONDITION_TIMEOUT_MS): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // tmux starts the pipe's `cat` on its own time: no file yet is an empty transcript.
+      const transcript = existsSync(this.#transcript) ? readFileSync(this.#transcript, 'utf8') : '';
+      if (/EXIT=\d+/.test(transcript)) return transcript;
+      if (Date.now() > deadline) throw new Error(`the command never ended; transcript so far:\n${transcript}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Waits until the screen matches, or fails showing what was on it. */
-  async waitFor(pattern: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  async waitFor(pattern: string | RegExp, timeoutMs = CONDITION_TIMEOUT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
@@ -50,7 +75,7 @@ export class Terminal {
   }
 
   /** Waits for the command to end and returns its exit code. */
-  async exitCode(timeoutMs = 15_000): Promise<number> {
+  async exitCode(timeoutMs = CONDITION_TIMEOUT_MS): Promise<number> {
     const screen = await this.waitFor(/EXIT=\d+/, timeoutMs);
     return Number(/EXIT=(\d+)/.exec(screen)![1]);
   }
@@ -61,6 +86,7 @@ export class Terminal {
     } catch {
       // already gone
     }
+    rmSync(this.#dir, { recursive: true, force: true });
   }
 
   #tmux(...args: string[]): string {
