@@ -56,7 +56,8 @@ export function formatRunSummary(summary: RunSummary, options: { allowErrors?: b
   const { input, stats, disabled, deliveries, seconds } = summary;
   const lines = [`Read ${fmt(stats.read)} input record${stats.read === 1 ? '' : 's'} from ${input} in ${seconds.toFixed(1)} s`];
   lines.push(`  classified    ${fmt(stats.classified)}${breakdown(stats.classifiedByLogType)}`);
-  lines.push(`  unclassified  ${fmt(stats.unclassified)}${breakdown(stats.unclassifiedByReason)}`);
+  // Reasons are sentences with their own punctuation: one a line, not nested in parentheses.
+  lines.push(`  unclassified  ${fmt(stats.unclassified)}`, ...sorted(stats.unclassifiedByReason).map(([reason, count]) => `    ${fmt(count).padStart(6)}  ${reason}`));
   if (stats.ruleErrors > 0) lines.push(`  rule errors   ${fmt(stats.ruleErrors)}${breakdown(stats.ruleErrorsByRule)}`);
   if (stats.stoppedRules.length > 0) lines.push(`Stopped (ran past the time budget on a record, see the warnings above; disabled for the rest of the run): ${stats.stoppedRules.map((rule) => `rule ${rule}`).join('; ')}`);
   if (disabled.length > 0) lines.push(`Disabled (did not load, see the warnings above): ${disabled.map((problem) => problem.disables).join('; ')}`);

@@ -1,4 +1,5 @@
 import { isDeeperThan, MAX_RECORD_DEPTH } from './depth.ts';
+import { describeJsonError } from './json-error.ts';
 import { JsonValueScanner } from './json-scanner.ts';
 
 /** Why an input record was rejected, as a run's summary counts them. */
@@ -319,7 +320,7 @@ function toRecord(ordinal: number, json: string, maxRecordBytes: number, where: 
   try {
     value = JSON.parse(json);
   } catch (error) {
-    return { ordinal, error: `${where()} is not valid JSON (${(error as Error).message})`, rejection: REJECTIONS.notJson };
+    return { ordinal, error: `${where()} is not valid JSON (${describeJsonError(error, json)})`, rejection: REJECTIONS.notJson };
   }
   if (isDeeperThan(value, MAX_RECORD_DEPTH)) {
     return { ordinal, error: `${where()} nests objects or lists deeper than ${MAX_RECORD_DEPTH} levels: skipped (no log needs as many)`, rejection: REJECTIONS.tooDeep };

@@ -6,11 +6,15 @@ export interface RecordPosition {
   readonly index: number;
   /** How many records that input record held (1 without json_path). */
   readonly of: number;
+  /** The input it was read from (a file name), when the run reads several. */
+  readonly input?: string | undefined;
 }
 
 /** Something the pipeline counted and the operator should hear about. */
 export type PipelineEvent =
   | { readonly kind: 'unclassified'; readonly position: RecordPosition; readonly reason: string }
+  /** A record the reader could not take (not JSON, too large, too deep); `reason` names its place. */
+  | { readonly kind: 'rejected'; readonly position: RecordPosition; readonly reason: string }
   | { readonly kind: 'rule-error'; readonly rule: string; readonly position: RecordPosition; readonly error: string }
   | { readonly kind: 'dynamic-output-error'; readonly rule: string; readonly position: RecordPosition; readonly error: string };
 
@@ -67,10 +71,11 @@ export function bump(counts: Record<string, number>, key: string, maxKeys = Numb
  * A position as people read it.
  *
  * @example
- *   formatPosition({ ordinal: 12, index: 2, of: 5 })  // 'record 12 (item 3 of 5)'
+ *   formatPosition({ ordinal: 12, index: 2, of: 5, input: 'trail.json' })  // 'record 12 of trail.json (item 3 of 5)'
  */
 export function formatPosition(position: RecordPosition): string {
-  return position.of > 1 ? `record ${position.ordinal} (item ${position.index + 1} of ${position.of})` : `record ${position.ordinal}`;
+  const record = position.input === undefined ? `record ${position.ordinal}` : `record ${position.ordinal} of ${position.input}`;
+  return position.of > 1 ? `${record} (item ${position.index + 1} of ${position.of})` : record;
 }
 
 /** One line describing an event. */
@@ -79,6 +84,8 @@ export function describeEvent(event: PipelineEvent): string {
   switch (event.kind) {
     case 'unclassified':
       return `${where} fits no schema: ${event.reason}`;
+    case 'rejected':
+      return event.reason;
     case 'rule-error':
       return `rule ${event.rule} failed on ${where}: ${event.error}`;
     case 'dynamic-output-error':

@@ -8,7 +8,7 @@ import type { InputRecord } from '../input/reader.ts';
 import { REJECTIONS, type Rejection } from '../input/splitters.ts';
 import { RulesEngine, type AlertSource } from '../rules/engine.ts';
 import type { LoadedRule } from '../rules/loader.ts';
-import { bump, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
+import { bump, formatPosition, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
 import { loadDetection } from './load.ts';
 
 export interface PipelineOptions {
@@ -44,6 +44,8 @@ const NO_ALERTS: readonly Alert[] = Object.freeze([]);
  */
 export class Pipeline {
   readonly stats: PipelineStats = newStats();
+  /** The input being read (a file name), named in the events of its records; set per input by the caller. */
+  input: string | undefined;
   readonly rules: readonly LoadedRule[];
   readonly problems: readonly LoadProblem[];
   readonly classifier: Classifier;
@@ -99,7 +101,8 @@ export class Pipeline {
    */
   process(payload: unknown, ordinal = this.stats.read + 1): readonly Alert[] {
     if (isDeeperThan(payload, MAX_RECORD_DEPTH)) {
-      return this.#unreadable(ordinal, `nests objects or lists deeper than ${MAX_RECORD_DEPTH} levels: skipped`, REJECTIONS.tooDeep);
+      const where = formatPosition({ ordinal, index: 0, of: 1, input: this.input });
+      return this.#unreadable(ordinal, `${where} nests objects or lists deeper than ${MAX_RECORD_DEPTH} levels: skipped`, REJECTIONS.tooDeep);
     }
     return this.#process(payload, ordinal);
   }
@@ -117,13 +120,13 @@ export class Pipeline {
       const only = classified[0]!;
       stats.classified++;
       bump(stats.classifiedByLogType, only.schema.name);
-      return this.engine.evaluate(only, { ordinal, index: only.index, of });
+      return this.engine.evaluate(only, { ordinal, index: only.index, of, input: this.input });
     }
     let alerts: Alert[] | undefined;
     for (const record of classified) {
       stats.classified++;
       bump(stats.classifiedByLogType, record.schema.name);
-      const raised = this.engine.evaluate(record, { ordinal, index: record.index, of });
+      const raised = this.engine.evaluate(record, { ordinal, index: record.index, of, input: this.input });
       if (raised.length > 0) (alerts ??= []).push(...raised);
     }
     return alerts ?? NO_ALERTS;
@@ -133,14 +136,16 @@ export class Pipeline {
     this.stats.read++;
     this.stats.records++;
     this.stats.unreadable++;
-    this.#unclassified(ordinal, 0, 1, error, rejection);
+    this.stats.unclassified++;
+    bump(this.stats.unclassifiedByReason, rejection, MAX_REASONS);
+    this.#onEvent({ kind: 'rejected', position: { ordinal, index: 0, of: 1, input: this.input }, reason: error });
     return NO_ALERTS;
   }
 
-  #unclassified(ordinal: number, index: number, of: number, reason: string, summary = reason): void {
+  #unclassified(ordinal: number, index: number, of: number, reason: string): void {
     this.stats.unclassified++;
-    bump(this.stats.unclassifiedByReason, summary, MAX_REASONS);
-    this.#onEvent({ kind: 'unclassified', position: { ordinal, index, of }, reason });
+    bump(this.stats.unclassifiedByReason, reason, MAX_REASONS);
+    this.#onEvent({ kind: 'unclassified', position: { ordinal, index, of, input: this.input }, reason });
   }
 }
 

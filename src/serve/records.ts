@@ -97,7 +97,7 @@ function pipelineFor(parts: RecordsParts, logType: string | undefined): Pipeline
 function ruleErrorsTo(log: Logger): (event: PipelineEvent) => void {
   let logged = 0;
   return (event) => {
-    if (event.kind === 'unclassified' || logged++ >= MAX_LOGGED_EVENTS) return;
+    if (event.kind === 'unclassified' || event.kind === 'rejected' || logged++ >= MAX_LOGGED_EVENTS) return;
     log.warn({ event: event.kind, rule: event.rule }, describeEvent(event));
   };
 }

@@ -42,7 +42,7 @@ describe('the exit code of run tells the truth', () => {
   it('exits 1 on input records that are not JSON, counting both kinds of error in the last line', async () => {
     const result = await run(project(), [fraud, '{"result": "fraud"', 'not json at all']);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/unclassified\s+2 +\(not valid JSON: 2\)/);
+    expect(result.stdout).toMatch(/unclassified +2\n +2  not valid JSON\n/);
     expect(result.lastLine).toBe('1 rule error, 2 unreadable records: exit 1 (--allow-errors accepts them)');
   });
 
@@ -71,5 +71,18 @@ describe('the exit code of run tells the truth', () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/unclassified\s+1/);
     expect(result.lastLine).toMatch(/file:alerts\s+1 delivered$/);
+  });
+});
+
+describe('what run says about records it could not use', () => {
+  it('names the file of each warning when it reads several, gives JSON errors a column, and lists reasons a line each', async () => {
+    const dir = project();
+    const [first, second] = [join(dir, 'first.ndjson'), join(dir, 'second.ndjson')];
+    writeFileSync(first, `${fraud}\n{"user": "alice", oops}\n`);
+    writeFileSync(second, `${JSON.stringify({ unrelated: true })}\n`);
+    const result = await streamalertAsync(['--project', dir, 'run', '--input', first, second, '--allow-errors'], { env: isolatedEnv() });
+    expect(result.stderr).toContain(`warning: line 2 of ${first} is not valid JSON (Expected double-quoted property name at column 19)\n`);
+    expect(result.stderr).toMatch(new RegExp(`warning: record 1 of ${second} fits no schema: no schema fits; closest is `));
+    expect(result.stdout).toMatch(/ {2}unclassified +2\n +1 {2}no schema fits; closest is [^\n]+\n +1 {2}not valid JSON\n/);
   });
 });

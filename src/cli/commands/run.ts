@@ -60,6 +60,7 @@ export function registerRun(program: Command): void {
           await session.engine.pump();
           for (const input of options.input) {
             const stream = openInput(input);
+            pipeline.input = options.input.length > 1 ? (input === '-' ? 'standard input' : input) : undefined;
             // A file's size gives a bar; standard input only counts.
             const size = input === '-' ? 0 : statSync(input).size;
             const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
