@@ -322,8 +322,14 @@ export class DynamoDbAlertStore extends AlertStore {
     const conditions = ['#output = :alert'];
     const names: Record<string, string> = { '#output': 'output' };
     const values: Record<string, unknown> = { ':alert': ALERT_ITEM };
-    if (filter.rule !== undefined) conditions.push('rule_name = :rule') && (values[':rule'] = filter.rule);
-    if (filter.since !== undefined) conditions.push('created >= :since') && (values[':since'] = new Date(filter.since).toISOString());
+    if (filter.rule !== undefined) {
+      conditions.push('rule_name = :rule');
+      values[':rule'] = filter.rule;
+    }
+    if (filter.since !== undefined) {
+      conditions.push('created >= :since');
+      values[':since'] = new Date(filter.since).toISOString();
+    }
     const ids = (await this.#scan(conditions.join(' AND '), names, values)).map((item) => item.alert_id as string);
     const found = [...(await this.#alerts(ids)).values()].sort((a, b) => b.created.getTime() - a.created.getTime());
     const result: StoredAlert[] = [];

@@ -174,11 +174,8 @@ export class SqliteAlertStore extends AlertStore {
   }
 
   async discard(selector: DiscardSelector): Promise<number> {
-    const where = ["status = 'failed'"];
-    const values: string[] = [];
-    if (selector.alertId !== undefined) where.push('alert_id = ?') && values.push(selector.alertId);
-    if (selector.output !== undefined) where.push('output = ?') && values.push(selector.output);
-    return this.#guard(() => this.#db.prepare(`UPDATE deliveries SET status = 'discarded' WHERE ${where.join(' AND ')}`).run(...values).changes);
+    const where = new Conditions().add("status = 'failed'").addIf(selector.alertId, 'alert_id = ?').addIf(selector.output, 'output = ?');
+    return this.#guard(() => this.#db.prepare(`UPDATE deliveries SET status = 'discarded' ${where.sql}`).run(...where.values).changes);
   }
 
   async backlog(): Promise<Record<string, OutputBacklog>> {
@@ -198,20 +195,15 @@ export class SqliteAlertStore extends AlertStore {
   }
 
   async list(filter: ListFilter = {}): Promise<StoredAlert[]> {
-    const where: string[] = [];
-    const values: (string | number)[] = [];
-    if (filter.rule !== undefined) where.push('rule_name = ?') && values.push(filter.rule);
-    if (filter.since !== undefined) where.push('created >= ?') && values.push(new Date(filter.since).toISOString());
-    if (filter.status !== undefined || filter.output !== undefined) {
-      const match = [...(filter.status ? ['status = ?'] : []), ...(filter.output ? ['output = ?'] : [])];
-      where.push(`id IN (SELECT alert_id FROM deliveries WHERE ${match.join(' AND ')})`);
-      if (filter.status) values.push(filter.status);
-      if (filter.output) values.push(filter.output);
-    }
+    const delivery = new Conditions().addIf(filter.status, 'status = ?').addIf(filter.output, 'output = ?');
+    const where = new Conditions()
+      .addIf(filter.rule, 'rule_name = ?')
+      .addIf(filter.since === undefined ? undefined : new Date(filter.since).toISOString(), 'created >= ?');
+    if (delivery.values.length > 0) where.add(`id IN (SELECT alert_id FROM deliveries ${delivery.sql})`, ...delivery.values);
     return this.#guard(() => {
       const rows = this.#db
-        .prepare(`SELECT id, alert FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created DESC LIMIT ?`)
-        .all(...values, filter.limit ?? 100) as { id: string; alert: string }[];
+        .prepare(`SELECT id, alert FROM alerts ${where.sql} ORDER BY created DESC LIMIT ?`)
+        .all(...where.values, filter.limit ?? 100) as { id: string; alert: string }[];
       return rows.flatMap((row) => {
         const alert = this.#alertOf(row.id, row.alert);
         return alert ? [{ alert, deliveries: this.#deliveriesOf(row.id) }] : [];
@@ -299,5 +291,26 @@ export class SqliteAlertStore extends AlertStore {
       }
       await sleep(Math.random() * pauseMs);
     }
+  }
+}
+
+/** A WHERE clause and its parameters, built together so they cannot drift apart. */
+class Conditions {
+  readonly #clauses: string[] = [];
+  readonly values: (string | number)[] = [];
+
+  add(clause: string, ...values: (string | number)[]): this {
+    this.#clauses.push(clause);
+    this.values.push(...values);
+    return this;
+  }
+
+  /** Adds `clause` (one `?`) for `value`, unless the filter does not set it. */
+  addIf(value: string | number | undefined, clause: string): this {
+    return value === undefined ? this : this.add(clause, value);
+  }
+
+  get sql(): string {
+    return this.#clauses.length > 0 ? `WHERE ${this.#clauses.join(' AND ')}` : '';
   }
 }
