@@ -20,6 +20,38 @@ export interface RunSummary {
   seconds: number;
 }
 
+/**
+ * The summary as `run --json` prints it: snake_case, as every `--json` of the CLI and
+ * StreamAlert's own documents (log types, rules and reasons stay as they are: they are data).
+ */
+export function runSummaryJson({ input, stats, disabled, deliveries, seconds }: RunSummary) {
+  return {
+    input,
+    stats: {
+      read: stats.read,
+      records: stats.records,
+      classified: stats.classified,
+      classified_by_log_type: stats.classifiedByLogType,
+      unclassified: stats.unclassified,
+      unreadable: stats.unreadable,
+      unclassified_by_reason: stats.unclassifiedByReason,
+      alerts: stats.alerts,
+      alerts_by_rule: stats.alertsByRule,
+      rule_errors: stats.ruleErrors,
+      rule_errors_by_rule: stats.ruleErrorsByRule,
+      stopped_rules: stats.stoppedRules,
+    },
+    disabled: disabled.map(({ kind, file, name, message, disables }) => ({ kind, file, name, message, disables })),
+    deliveries: Object.fromEntries(
+      Object.entries(deliveries).map(([output, { delivered, failed, pending, lastProblem }]) => [
+        output,
+        { delivered, failed, pending, ...(lastProblem !== undefined && { last_problem: lastProblem }) },
+      ]),
+    ),
+    seconds,
+  };
+}
+
 /** This session's outcomes per output, with what is still pending in the store. */
 export async function deliverySummary(session: { engine: DeliveryEngine; store: AlertStore }): Promise<Record<string, OutputDeliveries>> {
   const pending = await session.store.pendingByOutput();

@@ -106,8 +106,8 @@ describe('streamalert run on bounded input', () => {
     const before = await storedAlerts(dir, env);
     const run = await streamalertAsync(['--project', dir, 'run', '--json', '--input', path], { env });
     expect(run.stderr).toContain(`warning: line 6 of ${path} nests objects or lists deeper than 64 levels: skipped`);
-    const summary = JSON.parse(run.stdout) as { stats: { read: number; alerts: number; unreadable: number; unclassifiedByReason: Record<string, number> } };
-    expect(summary.stats).toMatchObject({ read: 11, alerts: 10, unreadable: 1, unclassifiedByReason: { 'nested deeper than 64 levels': 1 } });
+    const summary = JSON.parse(run.stdout) as { stats: { read: number; alerts: number; unreadable: number; unclassified_by_reason: Record<string, number> } };
+    expect(summary.stats).toMatchObject({ read: 11, alerts: 10, unreadable: 1, unclassified_by_reason: { 'nested deeper than 64 levels': 1 } });
     expect(run.status).toBe(1);
     expect((await storedAlerts(dir, env)) - before).toBe(10);
   });

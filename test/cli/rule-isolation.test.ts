@@ -126,8 +126,8 @@ export const c_after = rule({ ${DUO} }, () => true);\n`,
     // It fired on alice's record before it looped on bob's; carol's record never reached it.
     const fired = delivered(dir).map((alert) => `${alert.rule_name} ${alert.record.user.name.split('@')[0]}`);
     expect(fired.sort()).toEqual(['a_before alice', 'a_before bob', 'a_before carol', 'b_spins_on_bob alice', 'c_after alice', 'c_after bob', 'c_after carol']);
-    const summary = JSON.parse(run.stdout) as { stats: { ruleErrorsByRule: unknown; stoppedRules: unknown }; deliveries: unknown };
-    expect(summary.stats).toMatchObject({ ruleErrorsByRule: { b_spins_on_bob: 1 }, stoppedRules: ['b_spins_on_bob'] });
+    const summary = JSON.parse(run.stdout) as { stats: { rule_errors_by_rule: unknown; stopped_rules: unknown }; deliveries: unknown };
+    expect(summary.stats).toMatchObject({ rule_errors_by_rule: { b_spins_on_bob: 1 }, stopped_rules: ['b_spins_on_bob'] });
     expect(summary.deliveries).toEqual({ 'file:alerts': { delivered: 7, failed: 0, pending: 0 } });
   });
 

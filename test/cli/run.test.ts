@@ -131,7 +131,7 @@ describe.skipIf(noMoto)('streamalert run, end to end', () => {
     const run = await streamalertAsync(['--project', dir, 'run', '--input', '-', '--log-type', 'cloudtrail', '--json'], { env, input: records });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary.stats).toMatchObject({ classified: 1, unclassified: 1, classifiedByLogType: { 'cloudtrail:events': 1 } });
+    expect(summary.stats).toMatchObject({ classified: 1, unclassified: 1, classified_by_log_type: { 'cloudtrail:events': 1 } });
     expect(summary.deliveries['aws-s3:audit']).toEqual({ delivered: 1, pending: 0, failed: 0 });
   });
 

@@ -11,7 +11,7 @@ import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { progressBar, progressLine } from '../progress.ts';
 import { projectOf } from '../project.ts';
 import { interruptedMessage, waitForRetries, type RetryWaitEnd } from '../retry-wait.ts';
-import { deliverySummary, formatRunSummary, isComplete, runErrors, type RunSummary } from '../run-summary.ts';
+import { deliverySummary, formatRunSummary, runSummaryJson, isComplete, runErrors, type RunSummary } from '../run-summary.ts';
 
 interface RunOptions {
   input: string[];
@@ -88,7 +88,7 @@ export function registerRun(program: Command): void {
         progress.done();
         await session.close();
       }
-      console.log(options.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary, options));
+      console.log(options.json ? JSON.stringify(runSummaryJson(summary), null, 2) : formatRunSummary(summary, options));
       for (const problem of unreadInputs) console.error(`error: ${problem}`);
       if (storeFailure) throw storeFailure;
       if (retryWait === 'interrupted') throw new CliError(interruptedMessage(summary.deliveries), EXIT.cancelled);
