@@ -38,7 +38,7 @@ describe('streamalert run against a server that trickles its answer for ever', (
     const input = join(dir, 'fraud.ndjson');
     writeFileSync(input, JSON.stringify(duoRecord()));
 
-    // act: the child is killed after 60 s (streamalertAsync), a bound only a run that ignores --max-wait reaches
+    // act: the child is killed after CLI_TIMEOUT_MS (streamalertAsync, test/support/timeouts.ts), a bound only a run that ignores --max-wait reaches
     const run = await streamalertAsync(['--project', dir, 'run', '--input', input, '--max-wait', '2'], { env });
 
     // assess
