@@ -96,6 +96,8 @@ describe('one broken rule never costs the other rules their alerts', () => {
   it('serve starts, stores and delivers the good rule’s alerts, having warned about the rest', async () => {
     const dir = brokenProject();
     const serve = await startServe(dir, isolatedEnv());
+    // Warnings go to stderr, the 'listening' line startServe waits for to stdout: either may be read first.
+    await waitUntil(() => warningLines(serve.output.stderr).length >= WARNINGS.length);
     const lines = warningLines(serve.output.stderr);
     WARNINGS.forEach((warning) => expect(lines.some((line) => warning.test(line)), String(warning)).toBe(true));
     const response = await fetch(`${serve.base}/v1/records?log_type=duo`, { method: 'POST', body: JSON.stringify(duoRecord()) });

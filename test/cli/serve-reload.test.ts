@@ -69,7 +69,7 @@ describe('serve follows the outputs configuration while it runs', () => {
     expect(deleted.status, deleted.stderr).toBe(0);
     await raiseAlert(serve);
     expect(b.requests).toHaveLength(1);
-    expect(serve.output.stderr).toContain('slack:sec-alerts was deleted from conf/outputs.json while 1 delivery waits for it');
+    await waitUntil(() => serve.output.stderr.includes('slack:sec-alerts was deleted from conf/outputs.json while 1 delivery waits for it'));
     expect(await deadLetters(dir, env)).toEqual([expect.objectContaining({ output: 'slack:sec-alerts', last_result: expect.stringContaining('config: slack:sec-alerts was deleted from conf/outputs.json') })]);
     expect(await serve.stop()).toBe(0);
   });

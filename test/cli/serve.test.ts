@@ -29,7 +29,10 @@ describe('streamalert serve', () => {
   });
   afterAll(() => slack.close());
 
-  it('warns once, at start, that the API is unauthenticated while no token exists', () => {
+  it('warns once, at start, that the API is unauthenticated while no token exists', async () => {
+    // The warning goes to stderr, the 'listening' line that startServe waits for to stdout: either may come first.
+    await waitUntil(() => serve.output.stderr.includes('the API is unauthenticated'));
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(serve.output.stderr.match(/the API is unauthenticated/g)).toHaveLength(1);
   });
 

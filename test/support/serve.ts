@@ -32,7 +32,8 @@ export async function startServe(dir: string, env: NodeJS.ProcessEnv, args: read
   const output = { stdout: '', stderr: '' };
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': only then has everything the process printed been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   await waitUntil(() => {
     if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${output.stderr}`);
     return /listening on http:\/\/\S+/.test(output.stdout);
