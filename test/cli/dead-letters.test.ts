@@ -25,7 +25,7 @@ describe('a receiver that never recovers', () => {
     const dir = tempProject({
       ...SCHEMAS,
       'rules/duo_fraud.ts': RULE,
-      'conf/global.json': { delivery: { maxAgeMs: 2_000, baseDelayMs: 50, maxDelayMs: 200 }, deadLetterOutput: 'file:dead-letters' },
+      'conf/global.json': { delivery: { maxAgeMs: 4_000, baseDelayMs: 50, maxDelayMs: 200 }, deadLetterOutput: 'file:dead-letters' },
       'conf/outputs.json': { file: ['audit', 'dead-letters'] },
       'conf/output_settings.json': { file: { audit: { path: 'audit.jsonl' }, 'dead-letters': { path: 'dead-letters.jsonl' } } },
     });
@@ -47,7 +47,7 @@ describe('a receiver that never recovers', () => {
     expect(run.status).toBe(1);
     const [id] = /[0-9a-f-]{36}/.exec(run.stderr) ?? [];
     expect(run.stderr).toMatch(
-      new RegExp(`streamalert: dead letter: slack:sec-alerts gave up on alert ${id} \\(rule duo_fraud\\): server_error: .*HTTP 503.*gave up after \\d+ attempts in 2 s \\(delivery\\.maxAgeMs\\)`),
+      new RegExp(`streamalert: dead letter: slack:sec-alerts gave up on alert ${id} \\(rule duo_fraud\\): server_error: .*HTTP 503.*gave up after \\d+ attempts in 4 s \\(delivery\\.maxAgeMs\\)`),
     );
     expect(slack.requests.length).toBeGreaterThan(1);
 
