@@ -68,7 +68,9 @@ describe('a request has one deadline, from sending to the end of the answer', ()
 
   it('keeps a 2xx whose ignored body trickles past the deadline a success: the alert is not sent again', async () => {
     receiver.script(trickle(200));
-    const outcome = await http.send({ method: 'POST', url: `${receiver.url}/hook`, json: { text: 'x' }, ignoreSuccessBody: true });
+    // Patient enough for the headers on a loaded machine; the body trickles on past it.
+    const patient = new HttpClient({ timeoutMs: 5_000 });
+    const outcome = await patient.send({ method: 'POST', url: `${receiver.url}/hook`, json: { text: 'x' }, ignoreSuccessBody: true }).finally(() => patient.close());
     expect(outcome).toMatchObject({ ok: true, response: { status: 200 } });
     expect(receiver.requests).toHaveLength(1);
   });
@@ -91,8 +93,9 @@ describe('an attempt has one deadline for all its requests', () => {
   it('ends a SOAR attempt whose second request hangs, and makes no third', async () => {
     receiver.script({ status: 200, body: { count: 1, data: [{ id: 5 }] } }, 'hang');
     const phantom = makeOutput(patient, 'phantom', { url: new Secret(receiver.url), ph_auth_token: new Secret('tok3n-0f-the-soar-user') });
-    const result = await phantom.attempt(alert, toAlertDocument(alert), 200);
-    expect(result).toMatchObject({ kind: 'retry', reason: 'timeout', message: expect.stringContaining("did not answer within the attempt's deadline of 200 ms") });
+    // Long enough for the first answer on a loaded machine; the second request hangs past it.
+    const result = await phantom.attempt(alert, toAlertDocument(alert), 2_000);
+    expect(result).toMatchObject({ kind: 'retry', reason: 'timeout', message: expect.stringContaining("did not answer within the attempt's deadline of 2000 ms") });
     expect(receiver.requests.map((request) => `${request.method} ${request.path.split('?')[0]}`)).toEqual(['GET /rest/container', 'GET /rest/artifact']);
   });
 
