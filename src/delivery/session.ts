@@ -18,8 +18,6 @@ const DAY_MS = 24 * HOUR_MS;
 export interface DeliverySession {
   store: AlertStore;
   engine: DeliveryEngine;
-  /** Deletes finished alerts older than `store.retentionDays`; returns how many. Done at open and hourly on SQLite. */
-  prune(): Promise<number>;
   /** Waits for attempts in flight, then closes the outputs and the store. */
   close(): Promise<void>;
 }
@@ -63,15 +61,13 @@ export async function openDeliverySession(project: Project, options: SessionOpti
   });
   // With a logger, its caller logs every outcome (logDeliveries); without one, dead letters still get their line.
   if (!options.log) engine.listen(reportDeadLetter);
-  const prune = () => pruneOld(store, project);
   const pruner =
     project.global.store.backend === 'sqlite'
-      ? setInterval(() => prune().catch((error: unknown) => console.error(`streamalert: could not prune old alerts (${(error as Error).message})`)), HOUR_MS).unref()
+      ? setInterval(() => pruneOld(store, project).catch((error: unknown) => console.error(`streamalert: could not prune old alerts (${(error as Error).message})`)), HOUR_MS).unref()
       : undefined;
   return {
     store,
     engine,
-    prune,
     async close() {
       clearInterval(pruner);
       // Every attempt in flight finishes and is recorded before the store closes, whatever
