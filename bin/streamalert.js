@@ -1,16 +1,12 @@
 #!/usr/bin/env node
-// The CLI entry point. tsx compiles the TypeScript sources (and users' rules) on load,
-// so the package runs straight from `npm install` with no build step.
-import { register as registerHooks } from 'node:module';
-import { register } from 'tsx/esm/api';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// Output piped into `head` and closed early is not an error worth a stack trace.
-process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-registerHooks('./self-resolve.js', import.meta.url);
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+// The CLI entry point of the package: the compiled JavaScript in dist/, which `npm install` in a
+// checkout and `npm pack` build (the `prepare` script). In this repository the tests run the
+// sources instead, through bin/streamalert-from-source.js.
+try {
+  const { runCli } = await import('../dist/cli/main.js');
+  await runCli(process.argv);
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('/dist/cli/main.js')) throw error;
+  console.error(`error: streamalert is not built (${new URL('../dist/', import.meta.url).pathname} is missing); run 'npm install' or 'npm run build' in its folder`);
+  process.exitCode = 2;
+}

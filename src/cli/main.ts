@@ -69,6 +69,20 @@ Each command has its own help and examples: streamalert <command> --help`,
   return program;
 }
 
+/**
+ * The process around main(), shared by both entry points (bin/streamalert.js, compiled, and
+ * bin/streamalert-from-source.js): sets the exit code instead of exiting, so output is flushed.
+ */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Output piped into `head` and closed early is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await main(argv);
+}
+
 /** Runs the CLI; returns the exit code (0 ok, 1 the work failed, 2 bad usage or bad config). */
 export async function main(argv: readonly string[]): Promise<number> {
   try {

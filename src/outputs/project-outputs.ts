@@ -1,7 +1,6 @@
 import { join, relative, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/errors.ts';
-import { moduleFiles } from '../config/module-files.ts';
+import { importProjectModule, moduleFiles } from '../config/module-files.ts';
 import { describeError } from '../observability/describe-error.ts';
 import { OutputBase } from './output.ts';
 import { getService, serviceIds } from './registry.ts';
@@ -21,7 +20,7 @@ export async function loadProjectOutputs(projectDir: string, warn: (message: str
     const file = relative(projectDir, path).split(sep).join('/');
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      exports = await importProjectModule(path);
     } catch (error) {
       throw new ConfigError(`${file} could not be loaded (${describeError(error)}); fix the file or move it out of outputs/`, { cause: error });
     }

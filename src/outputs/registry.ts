@@ -13,7 +13,14 @@ const services = new Map<string, OutputClass>();
  * Registers an output class under its `service` id (the seed's `@output` decorator).
  * A second class with the same id is an error at load, not a silent replacement.
  */
-export function output<C extends OutputClass>(cls: C, _context?: ClassDecoratorContext): void {
+export function output<C extends OutputClass>(cls: C, context?: ClassDecoratorContext): void {
+  // As a decorator, register once the class's static fields (service, properties) are defined:
+  // standard decorators run before static initializers.
+  if (context) context.addInitializer(() => register(cls));
+  else register(cls);
+}
+
+function register(cls: OutputClass): void {
   const { service, properties } = cls;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(service)) {
     throw new OutputDeclarationError(`${cls.name} needs a static service id of lowercase letters, digits and dashes (got '${service}')`);

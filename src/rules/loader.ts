@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SEVERITIES, type Severity } from '../alerts/alert.ts';
 import { isPlainObject } from '../classifier/record.ts';
 import type { LogSchema } from '../classifier/schema.ts';
@@ -11,7 +10,7 @@ import { resolvePublishers, type PublisherAssignment } from '../publishers/assig
 import { PublisherError } from '../publishers/errors.ts';
 import { RuleLoadError } from './errors.ts';
 import { exitsRefused, refuseExits, registerUserFile } from './exit-guard.ts';
-import { moduleFiles } from '../config/module-files.ts';
+import { importProjectModule, moduleFiles } from '../config/module-files.ts';
 import { nearest } from '../config/nearest.ts';
 import { serviceIds } from '../outputs/registry.ts';
 import { isRule, ruleCount, rulesCreatedSince, type DynamicOutput, type Rule, type RuleContext, type RuleFunction } from './rule.ts';
@@ -139,7 +138,7 @@ async function importModule(path: string, file: string): Promise<Array<[string, 
   const exitsBefore = exitsRefused();
   const allowExits = refuseExits();
   try {
-    const exports = Object.entries((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    const exports = Object.entries(await importProjectModule(path));
     if (exitsRefused() === exitsBefore) return exports;
     return `${file} could not be loaded (it called process.exit and caught the RuleExitError that stopped it; rule files must not end the process); fix the file`;
   } catch (error) {

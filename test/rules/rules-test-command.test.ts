@@ -6,7 +6,7 @@ import { CLI_TIMEOUT_MS } from '../support/timeouts.ts';
 
 /** Runs the real CLI, as a user would: `streamalert rules test --project DIR [args]`. */
 function rulesTest(dir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'streamalert.js'), 'rules', 'test', '--project', dir, ...args], { encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'streamalert-from-source.js'), 'rules', 'test', '--project', dir, ...args], { encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

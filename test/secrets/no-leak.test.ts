@@ -95,7 +95,7 @@ describe('no credential ever reaches a file or a log line', () => {
     sealed.payload.tag = Buffer.alloc(16).toString('base64');
     writeFileSync(brokenFile, JSON.stringify(sealed));
     const firstDelivery = await dispatch('deliver');
-    const rotation = await run([join(ROOT, 'bin', 'streamalert.js'), '--project', project.dir, 'secrets', 'rotate']);
+    const rotation = await run([join(ROOT, 'bin', 'streamalert-from-source.js'), '--project', project.dir, 'secrets', 'rotate']);
     const secondDelivery = await dispatch('deliver');
 
     // assess: the run did what it should, so the scan is of a real run

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { CLI_TIMEOUT_MS, CONDITION_TIMEOUT_MS } from './timeouts.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'streamalert.js');
+/** The CLI from the sources: tests never run a stale build (the built package is tested by test/cli/package.test.ts). */
+export const BIN = join(ROOT, 'bin', 'streamalert-from-source.js');
 
 export interface CliRun {
   status: number | null;
