@@ -4,6 +4,7 @@ import { formatRuleTestReport, runRuleTests } from '../../rules/testing.ts';
 import { strictOption } from '../detection.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
+import { registerRulesCheck } from './rules-check.ts';
 
 /** `streamalert rules test [--rule NAME] [--strict]`: runs the test events next to the rules. */
 export function registerRules(program: Command): void {
@@ -37,4 +38,5 @@ export function registerRules(program: Command): void {
       ];
       if (verdict.length > 0) throw new CliError(verdict.join('; '), EXIT.failed);
     });
+  registerRulesCheck(rules);
 }
