@@ -20,11 +20,13 @@ import { registerToken } from './commands/token.ts';
 import '../outputs/builtin.ts';
 import { loadProjectOutputs } from '../outputs/project-outputs.ts';
 import { resolveProjectDir } from '../config/project.ts';
+import { packageVersion } from './version.ts';
 
 /** Builds the `streamalert` command tree. Each command lives in its own file under commands/. */
 export function buildProgram(): Command {
   const program = new Command('streamalert')
     .description('StreamAlert for TypeScript: rules over your logs, alerts delivered to Slack, PagerDuty, SOAR, S3, Lambda')
+    .version(packageVersion(), '-V, --version', 'print the version of streamalert')
     .option('--project <dir>', 'project folder (default: $STREAMALERT_PROJECT or the current directory)')
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true })
