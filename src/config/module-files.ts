@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** What a project's code may be written in; tsx compiles TypeScript on load (see importProjectModule). */
@@ -17,6 +17,35 @@ export function moduleFiles(dir: string): string[] {
     else if (MODULE_EXTENSIONS.some((ext) => entry.name.endsWith(ext)) && !/\.d\.[mc]?ts$/.test(entry.name)) found.push(path);
   }
   return found;
+}
+
+/**
+ * Why Node will not load a project's module as an ES module, if that is so: rule, publisher and
+ * output files use `import`/`export`, and Node reads .ts and .js files as CommonJS unless the
+ * nearest package.json says `"type": "module"` (`npm init -y` writes `"commonjs"`), then fails in
+ * confusing ways. One line naming the package.json and the fix; undefined when it says "module".
+ *
+ * @example
+ *   moduleTypeProblem('/srv/secops/rules/duo.ts') // '/srv/secops/package.json says "type": "commonjs", but rule and output files are ES modules: set "type": "module" in it ...'
+ */
+export function moduleTypeProblem(path: string): string | undefined {
+  if (path.endsWith('.mts') || path.endsWith('.mjs')) return undefined;
+  const fix = "set \"type\": \"module\" in it ('streamalert init' does), or name the file .mts";
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      let type: unknown;
+      try {
+        type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type;
+      } catch {
+        return `${manifest} is not valid JSON, and Node reads it to tell an ES module: fix it, with "type": "module" (rule and output files are ES modules)`;
+      }
+      if (type === 'module') return undefined;
+      const says = type === undefined ? 'has no "type"' : `says "type": ${JSON.stringify(type)}`;
+      return `${manifest} ${says}, but rule and output files are ES modules: ${fix}`;
+    }
+    if (dirname(dir) === dir) return `no package.json above it says "type": "module", and rule and output files are ES modules: add one to the project ('streamalert init' writes it), or name the file .mts`;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
-import { importProjectModule, moduleFiles } from '../config/module-files.ts';
+import { importProjectModule, moduleFiles, moduleTypeProblem } from '../config/module-files.ts';
 import { describeError } from '../observability/describe-error.ts';
 import { OutputBase } from './output.ts';
 import { getService, serviceIds } from './registry.ts';
@@ -22,7 +22,8 @@ export async function loadProjectOutputs(projectDir: string, warn: (message: str
     try {
       exports = await importProjectModule(path);
     } catch (error) {
-      throw new ConfigError(`${file} could not be loaded (${describeError(error)}); fix the file or move it out of outputs/`, { cause: error });
+      const notModule = moduleTypeProblem(path);
+      throw new ConfigError(`${file} could not be loaded${notModule ? `: ${notModule}` : ` (${describeError(error)}); fix the file or move it out of outputs/`}`, { cause: error });
     }
     for (const value of new Set(Object.values(exports))) {
       if (isUnregisteredService(value)) {

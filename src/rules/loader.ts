@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { SEVERITIES, type Severity } from '../alerts/alert.ts';
 import { isPlainObject } from '../classifier/record.ts';
 import type { LogSchema } from '../classifier/schema.ts';
@@ -10,7 +9,7 @@ import { resolvePublishers, type PublisherAssignment } from '../publishers/assig
 import { PublisherError } from '../publishers/errors.ts';
 import { RuleLoadError } from './errors.ts';
 import { exitsRefused, refuseExits, registerUserFile } from './exit-guard.ts';
-import { importProjectModule, moduleFiles } from '../config/module-files.ts';
+import { importProjectModule, moduleFiles, moduleTypeProblem } from '../config/module-files.ts';
 import { nearest } from '../config/nearest.ts';
 import { serviceIds } from '../outputs/registry.ts';
 import { isRule, ruleCount, rulesCreatedSince, type DynamicOutput, type Rule, type RuleContext, type RuleFunction } from './rule.ts';
@@ -142,30 +141,13 @@ async function importModule(path: string, file: string): Promise<Array<[string, 
     if (exitsRefused() === exitsBefore) return exports;
     return `${file} could not be loaded (it called process.exit and caught the RuleExitError that stopped it; rule files must not end the process); fix the file`;
   } catch (error) {
+    // Under a CommonJS package.json, Node's own error (a require(esm) cycle) hides the cause.
+    const notModule = moduleTypeProblem(path);
+    if (notModule !== undefined) return `${file} could not be loaded: ${notModule}`;
     // describeError gives one line: a compiler's message spans several, and each problem is reported on one.
-    return `${file} could not be loaded (${describeError(error)}); ${moduleTypeHint(path) ?? 'fix the file'}`;
+    return `${file} could not be loaded (${describeError(error)}); fix the file`;
   } finally {
     allowExits();
-  }
-}
-
-/**
- * Rule files use `import`/`export`; Node reads .ts and .js files as CommonJS unless the nearest
- * package.json says `"type": "module"`, and then fails in confusing ways. Say so plainly.
- */
-function moduleTypeHint(path: string): string | undefined {
-  if (path.endsWith('.mts') || path.endsWith('.mjs')) return undefined;
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module') return undefined;
-      } catch {
-        // an unreadable package.json: fall through to the hint
-      }
-      return `add "type": "module" to ${manifest} (rule files are ES modules), or name the file .mts`;
-    }
-    if (dirname(dir) === dir) return 'add a package.json with "type": "module" to the project (rule files are ES modules), or name the file .mts';
   }
 }
 

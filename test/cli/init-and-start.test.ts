@@ -12,7 +12,7 @@ describe('streamalert init', () => {
     const env = isolatedEnv();
     const init = streamalert(['--project', dir, 'init'], { env });
     expect(init.status, init.stderr).toBe(0);
-    for (const path of ['conf/global.json', 'conf/outputs.json', 'conf/schemas/cloudtrail.json', 'rules/duo/duo_fraud.ts', 'rules/duo/duo_fraud.json', 'package.json', '.gitignore']) {
+    for (const path of ['conf/global.json', 'conf/outputs.json', 'conf/schemas/cloudtrail.json', 'rules/duo/duo_fraud.ts', 'rules/duo/duo_fraud.json', 'package.json', '.gitignore', 'tsconfig.json', 'README.md']) {
       expect(existsSync(join(dir, path)), path).toBe(true);
     }
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
@@ -28,11 +28,13 @@ describe('streamalert init', () => {
 
   it('never overwrites an existing file', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'package.json'), '{"name": "mine"}\n');
+    writeFileSync(join(dir, 'package.json'), '{"name": "mine", "type": "module"}\n');
+    writeFileSync(join(dir, 'tsconfig.json'), '{}\n');
     const init = streamalert(['--project', dir, 'init'], { env: isolatedEnv() });
     expect(init.status, init.stderr).toBe(0);
-    expect(init.stdout).toContain('Kept 1 existing file unchanged (init never overwrites): package.json');
-    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name": "mine"}\n');
+    expect(init.stdout).toContain('Kept 2 existing files unchanged (init never overwrites): tsconfig.json, package.json');
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name": "mine", "type": "module"}\n');
+    expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).toBe('{}\n');
   });
 });
 

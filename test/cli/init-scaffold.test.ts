@@ -10,8 +10,12 @@ describe('the project streamalert init writes speaks to its user', () => {
     const init = streamalert(['--project', dir, 'init'], { env: isolatedEnv() });
     expect(init.status, init.stderr).toBe(0);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-    expect(readme).toMatch(/^# Detection rules for StreamAlert\n\nWritten by `streamalert init`/);
-    expect(readme).toContain('From this folder:\n\n```\nstreamalert rules test ');
+    expect(readme).toMatch(/^# Detection rules for StreamAlert\n\nWritten by `streamalert init`: log schemas, five example rules/);
+    expect(readme).toContain('\nnpx streamalert rules test ');
+    expect(readme).toContain('npx streamalert run --input samples/*');
+    for (const section of ['## What is where', '## Commands', '## Adding a rule', '## Adding an output', '## Type-checking']) expect(readme).toContain(`\n${section}\n`);
+    // The template's parts for the other kind of project, and its markers, are gone.
+    expect(readme).not.toMatch(/<!--|--bare|none yet/);
     expect(readme).not.toMatch(/repository root|npm start|Quickstart project/);
     // The example keeps its own, for readers of the repository.
     expect(readFileSync(join(ROOT, 'examples', 'quickstart', 'README.md'), 'utf8')).toMatch(/^# Quickstart project\n[\s\S]*From the repository root:/);
