@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Project } from '../config/project.ts';
-import { loadDetection, type Detection } from '../pipeline/load.ts';
+import type { Detection } from '../pipeline/load.ts';
 
 /**
  * `--strict` of `run`, `serve` and `rules test`: what does not load refuses to start.
@@ -22,6 +22,7 @@ export function strictOption(): Option {
  *   const pipeline = new Pipeline({ ...detection, outputs: project.outputs });
  */
 export async function detectionFor(project: Project, options: { strict?: boolean }): Promise<Detection> {
+  const { loadDetection } = await import('../pipeline/load.ts');
   const detection = await loadDetection(project, options);
   for (const problem of detection.problems) console.error(`warning: ${problem.message}; disabled until fixed: ${problem.disables}`);
   return detection;

@@ -3,27 +3,37 @@ import { ConfigError } from '../config/errors.ts';
 import { describeError } from '../observability/describe-error.ts';
 import { StoreError } from '../store/errors.ts';
 import { CliError, EXIT, QuietExit } from './errors.ts';
-import { registerAlerts } from './commands/alerts.ts';
-import { registerInit } from './commands/init.ts';
-import { registerOutputDelete } from './commands/output-delete.ts';
-import { registerOutputGet } from './commands/output-get.ts';
-import { registerOutputList } from './commands/output-list.ts';
-import { registerOutputNew } from './commands/output-new.ts';
-import { registerOutputServices } from './commands/output-services.ts';
-import { registerOutputTest } from './commands/output-test.ts';
-import { registerRules } from './commands/rules.ts';
-import { registerRun } from './commands/run.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerSecrets } from './commands/secrets.ts';
-import { registerStore } from './commands/store.ts';
-import { registerToken } from './commands/token.ts';
-import '../outputs/builtin.ts';
-import { loadProjectOutputs } from '../outputs/project-outputs.ts';
-import { resolveProjectDir } from '../config/project.ts';
 import { packageVersion } from './version.ts';
 
-/** Builds the `streamalert` command tree. Each command lives in its own file under commands/. */
-export function buildProgram(): Command {
+interface TopLevelCommand {
+  /** Its line in the overall help (each command's own help has its full description). */
+  summary: string;
+  register: () => Promise<(program: Command) => void>;
+}
+
+/**
+ * The top-level commands, in help order. Only the command being run is loaded (with what it
+ * imports), so `run` never reads the prompt library and `output list` never reads the delivery
+ * engine. The overall help lists the summaries and loads none; `help` and a mistyped command
+ * (which gets "did you mean") load them all.
+ */
+const COMMANDS: Record<string, TopLevelCommand> = {
+  init: { summary: 'write a working project (or with --bare, the empty folders)', register: async () => (await import('./commands/init.ts')).registerInit },
+  output: { summary: 'configure and inspect outputs', register: async () => (await import('./commands/output.ts')).registerOutput },
+  rules: { summary: "test and type-check the detection rules", register: async () => (await import('./commands/rules.ts')).registerRules },
+  run: { summary: 'classify records, run the rules, store and deliver the alerts, then print a summary', register: async () => (await import('./commands/run.ts')).registerRun },
+  serve: { summary: 'accept records over HTTP, store the alerts, deliver them continuously', register: async () => (await import('./commands/serve.ts')).registerServe },
+  alerts: { summary: 'stored alerts and their deliveries: list, show, retry, discard', register: async () => (await import('./commands/alerts.ts')).registerAlerts },
+  secrets: { summary: 'manage the encrypted output credentials', register: async () => (await import('./commands/secrets.ts')).registerSecrets },
+  store: { summary: 'the alert store (SQLite embedded, DynamoDB on AWS)', register: async () => (await import('./commands/store.ts')).registerStore },
+  token: { summary: "bearer tokens for 'streamalert serve'", register: async () => (await import('./commands/token.ts')).registerToken },
+};
+
+/**
+ * Builds the `streamalert` command tree; with argv, only the command argv runs (see COMMANDS).
+ * Each command lives in its own file under commands/.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('streamalert')
     .description('StreamAlert for TypeScript: rules over your logs, alerts delivered to Slack, PagerDuty, SOAR, S3, Lambda')
     .version(packageVersion(), '-V, --version', 'print the version of streamalert')
@@ -43,24 +53,18 @@ Examples:
 Each command has its own help and examples: streamalert <command> --help`,
     );
 
-  registerInit(program);
-  const output = program
-    .command('output')
-    .description('configure and inspect outputs')
-    .addHelpText('after', '\nExamples:\n  $ streamalert output new --service slack\n  $ streamalert output list\n  $ streamalert output test slack:sec-alerts');
-  registerOutputNew(output);
-  registerOutputList(output);
-  registerOutputGet(output);
-  registerOutputDelete(output);
-  registerOutputTest(output);
-  registerOutputServices(output);
-  registerRules(program);
-  registerRun(program);
-  registerServe(program);
-  registerAlerts(program);
-  registerSecrets(program);
-  registerStore(program);
-  registerToken(program);
+  const named = argv && commandOf(argv);
+  if (argv && named === undefined) {
+    // The overall help (or --version): the list of commands is all it shows.
+    for (const [name, { summary }] of Object.entries(COMMANDS)) program.command(name).summary(summary);
+  } else {
+    const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+    const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!.register()));
+    wanted.forEach((name, i) => {
+      registers[i]!(program);
+      program.commands.at(-1)!.summary(COMMANDS[name]!.summary);
+    });
+  }
 
   // Every subcommand reports usage errors through main() rather than exiting itself.
   const exitOverride = (command: Command): void => {
@@ -90,8 +94,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     // A project's own output services register before the command tree lists the services;
     // asking for help or the version, or creating a project, runs none of the project's code.
-    if (readsProject(argv)) await loadProjectOutputs(resolveProjectDir(projectOption(argv)));
-    const program = buildProgram();
+    if (readsProject(argv)) {
+      const [{ loadProjectOutputs }, { resolveProjectDir }] = await Promise.all([import('../outputs/project-outputs.ts'), import('../config/project.ts')]);
+      await loadProjectOutputs(resolveProjectDir(projectOption(argv)));
+    }
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
@@ -127,8 +134,14 @@ function printError(message: string): void {
 function readsProject(argv: readonly string[]): boolean {
   const args = argv.slice(2);
   if (args.some((arg) => HELP_OR_VERSION.has(arg))) return false;
-  const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--project');
+  const command = commandOf(argv);
   return command !== undefined && command !== 'help' && command !== 'init';
+}
+
+/** The top-level command argv names (its first word that is no option), if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--project');
 }
 
 const HELP_OR_VERSION = new Set(['--help', '-h', '--version', '-V']);

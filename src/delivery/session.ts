@@ -35,7 +35,7 @@ export interface SessionOptions {
 export async function openDeliverySession(project: Project, options: SessionOptions = {}): Promise<DeliverySession> {
   const policy = deliveryPolicyOf(project.global.delivery);
   const fallbacks = fallbacksOf(project);
-  const store = openAlertStore(project);
+  const store = await openAlertStore(project);
   try {
     await store.verify();
     // Retention: at start, then hourly while open (serve). Not on DynamoDB, where pruning would

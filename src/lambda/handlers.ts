@@ -57,7 +57,7 @@ export interface RulesEngineResult {
 
 export async function rulesEngine(event: S3Notification | DirectInvocation): Promise<RulesEngineResult> {
   const { project: current, parts, aws } = await project();
-  const store = openAlertStore(current);
+  const store = await openAlertStore(current);
   const pipeline = new Pipeline({ ...parts, ...('log_type' in event && event.log_type ? { logType: event.log_type } : {}) });
   try {
     for (const input of inputsOf(event, aws)) {
@@ -79,7 +79,7 @@ function inputsOf(event: S3Notification | DirectInvocation, aws: AwsClients): ((
   return event.Records.map(({ s3 }) => async () => {
     // S3 notifications URL-encode the key, spaces as '+'.
     const key = decodeURIComponent(s3.object.key.replace(/\+/g, ' '));
-    const object = await aws.s3().send(new GetObjectCommand({ Bucket: s3.bucket.name, Key: key }));
+    const object = await (await aws.s3()).send(new GetObjectCommand({ Bucket: s3.bucket.name, Key: key }));
     return object.Body as Readable;
   });
 }

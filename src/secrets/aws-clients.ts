@@ -27,7 +27,7 @@ export class SecretsAwsClients {
     this.#aws = new AwsClients({ region: options.region, timeoutMs: this.#timeoutMs });
   }
 
-  s3(): S3Client {
+  s3(): Promise<S3Client> {
     return this.#aws.s3();
   }
 

@@ -76,7 +76,7 @@ export class S3KmsCredentialStore implements CredentialStore {
   async delete(key: CredentialKey): Promise<void> {
     const call = this.#call(key, 'delete');
     try {
-      await this.#clients.s3().send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: objectKey(key) }));
+      await (await this.#clients.s3()).send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: objectKey(key) }));
     } catch (error) {
       // No bucket, nothing stored: deleting what is not there is not an error.
       if ((error as { name?: string }).name === 'NoSuchBucket') return;
@@ -89,7 +89,7 @@ export class S3KmsCredentialStore implements CredentialStore {
     let token: string | undefined;
     do {
       try {
-        const page = await this.#clients.s3().send(new ListObjectsV2Command({ Bucket: this.#bucket, ContinuationToken: token }));
+        const page = await (await this.#clients.s3()).send(new ListObjectsV2Command({ Bucket: this.#bucket, ContinuationToken: token }));
         for (const object of page.Contents ?? []) {
           const key = credentialKeyFromPath(object.Key ?? '');
           if (key) keys.push(key);
@@ -137,7 +137,7 @@ export class S3KmsCredentialStore implements CredentialStore {
 
   async #putObject(key: CredentialKey, ciphertext: Uint8Array, call: AwsCallContext): Promise<void> {
     try {
-      await this.#clients.s3().send(
+      await (await this.#clients.s3()).send(
         new PutObjectCommand({
           Bucket: this.#bucket,
           Key: objectKey(key),
@@ -154,7 +154,7 @@ export class S3KmsCredentialStore implements CredentialStore {
 
   async #getObject(key: CredentialKey, call: AwsCallContext): Promise<Uint8Array> {
     try {
-      const object = await this.#clients.s3().send(new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey(key) }));
+      const object = await (await this.#clients.s3()).send(new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey(key) }));
       return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
     } catch (error) {
       throw awsCredentialsError(error, call);

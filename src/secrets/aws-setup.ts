@@ -48,7 +48,7 @@ async function ensureKey(alias: string, prefix: string, clients: SecretsAwsClien
 }
 
 async function ensureBucket(bucket: string, clients: SecretsAwsClients): Promise<string> {
-  const s3 = clients.s3();
+  const s3 = await clients.s3();
   const call = { key: undefined, origin: 's3', action: 'store', resource: `S3 bucket ${bucket}`, alias: '', bucket } as const;
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));

@@ -1,16 +1,18 @@
 import { join } from 'node:path';
 import type { Project } from '../config/project.ts';
 import type { AlertStore } from './alert-store.ts';
-import { DynamoDbAlertStore } from './dynamodb.ts';
-import { SqliteAlertStore } from './sqlite.ts';
 
 /**
  * The project's alert store, per `store.backend` in conf/global.json: SQLite at
- * .streamalert/alerts.db (embedded), or the DynamoDB table `<prefix>_streamalert_alerts`.
+ * .streamalert/alerts.db (embedded), or the DynamoDB table `<prefix>_streamalert_alerts`. Only the
+ * chosen backend's module (and its driver: better-sqlite3 or the AWS SDK) is loaded.
  */
-export function openAlertStore(project: Project): AlertStore {
+export async function openAlertStore(project: Project): Promise<AlertStore> {
   const { prefix, region } = project.global.account;
-  return project.global.store.backend === 'dynamodb'
-    ? new DynamoDbAlertStore(`${prefix}_streamalert_alerts`, region)
-    : new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'));
+  if (project.global.store.backend === 'dynamodb') {
+    const { DynamoDbAlertStore } = await import('./dynamodb.ts');
+    return new DynamoDbAlertStore(`${prefix}_streamalert_alerts`, region);
+  }
+  const { SqliteAlertStore } = await import('./sqlite.ts');
+  return new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'));
 }

@@ -11,9 +11,9 @@ function leafCommands(command: Command, path: string[] = []): { path: string; co
   return children.flatMap((child) => leafCommands(child, [...path, child.name()]));
 }
 
-describe('the CLI help', () => {
-  const commands = leafCommands(buildProgram());
+const commands = leafCommands(await buildProgram());
 
+describe('the CLI help', () => {
   it('covers the commands of the design', () => {
     expect(commands.map((c) => c.path)).toEqual(
       expect.arrayContaining(['init', 'output new', 'output list', 'output get', 'output delete', 'output test', 'output services', 'rules test', 'run', 'secrets rotate', 'serve', 'token create', 'token list', 'token revoke']),

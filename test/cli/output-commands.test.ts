@@ -103,7 +103,7 @@ describe.skipIf(noMoto)('streamalert output test against moto S3', () => {
 
   it('puts the test alert in the bucket and prints its s3:// reference', async () => {
     const bucket = uniqueName('cli-test');
-    await aws.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await (await aws.s3()).send(new CreateBucketCommand({ Bucket: bucket }));
     const project = makeProject();
     const env = isolatedEnv();
     configure(project.dir, env, 'aws-s3', { descriptor: 'audit', bucket });
@@ -111,9 +111,9 @@ describe.skipIf(noMoto)('streamalert output test against moto S3', () => {
     const run = streamalert(['--project', project.dir, 'output', 'test', 'aws-s3:audit'], { env });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`aws-s3:audit: delivered \\(reference: s3://${bucket}/alerts/dt=\\d{4}-\\d{2}-\\d{2}-\\d{2}/streamalert_output_test_`));
-    const listed = await aws.s3().send(new ListObjectsV2Command({ Bucket: bucket }));
+    const listed = await (await aws.s3()).send(new ListObjectsV2Command({ Bucket: bucket }));
     expect(listed.Contents).toHaveLength(1);
-    const object = await aws.s3().send(new GetObjectCommand({ Bucket: bucket, Key: listed.Contents![0]!.Key! }));
+    const object = await (await aws.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: listed.Contents![0]!.Key! }));
     expect(JSON.parse(await object.Body!.transformToString())).toMatchObject({ rule_name: 'streamalert_output_test', outputs: ['aws-s3:audit'] });
   });
 

@@ -49,7 +49,7 @@ describe.skipIf(noMoto)('streamalert run, end to end', () => {
     pagerduty = await LoopbackReceiver.start();
     pagerduty.respond((request) => ({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: (request.json as { dedup_key: string }).dedup_key } }));
     bucket = uniqueName('run-audit');
-    await aws.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await (await aws.s3()).send(new CreateBucketCommand({ Bucket: bucket }));
     dir = tempProject({ ...SCHEMAS, ...RULES, 'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } } });
     configure(dir, env, 'slack', { descriptor: 'sec-alerts', url: slack.url + slackPath });
     configure(dir, env, 'pagerduty', { descriptor: 'oncall', routing_key: routingKey, url: `${pagerduty.url}/v2/enqueue` });
@@ -91,11 +91,11 @@ describe.skipIf(noMoto)('streamalert run, end to end', () => {
     expect(event).toMatchObject({ routing_key: routingKey, event_action: 'trigger', payload: { severity: 'error' } });
     expect(event.payload.custom_details).toMatchObject({ user: { name: 'alice@example.com' } });
 
-    const listed = await aws.s3().send(new ListObjectsV2Command({ Bucket: bucket }));
+    const listed = await (await aws.s3()).send(new ListObjectsV2Command({ Bucket: bucket }));
     const keys = (listed.Contents ?? []).map((object) => object.Key!);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^alerts\/dt=\d{4}-\d{2}-\d{2}-\d{2}\/root_login_[0-9a-f-]{36}\.json$/);
-    const stored = JSON.parse(await (await aws.s3().send(new GetObjectCommand({ Bucket: bucket, Key: keys[0] }))).Body!.transformToString());
+    const stored = JSON.parse(await (await (await aws.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: keys[0] }))).Body!.transformToString());
     expect(stored).toMatchObject({ rule_name: 'root_login', outputs: ['aws-s3:audit'], record: { eventName: 'ConsoleLogin' } });
     expect(stored.id).toBe(keys[0]!.slice(-41, -5));
 

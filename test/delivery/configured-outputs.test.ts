@@ -82,7 +82,7 @@ describe('loadConfiguredOutputs', () => {
   it.skipIf(noMoto)('does not ask the credential store for outputs without secrets (AWS resources come from outputs.json)', async () => {
     const bucket = uniqueName('alerts');
     const { project } = await prepare({ 'aws-s3': { audit: bucket } });
-    await context.aws.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await (await context.aws.s3()).send(new CreateBucketCommand({ Bucket: bucket }));
     const untouchable: CredentialStore = {
       get: () => Promise.reject(new Error('the store was asked')),
       put: () => Promise.reject(new Error('unexpected')),
@@ -94,6 +94,6 @@ describe('loadConfiguredOutputs', () => {
     expect(report!.result.kind).toBe('delivered');
     const reference = (report!.result as { reference?: string }).reference!;
     const key = reference.slice(`s3://${bucket}/`.length);
-    await expect(context.aws.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }))).resolves.toBeTruthy();
+    await expect((await context.aws.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: key }))).resolves.toBeTruthy();
   });
 });

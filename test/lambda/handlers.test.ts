@@ -55,9 +55,9 @@ describe.skipIf(noMoto)('the Lambda handlers, against moto', () => {
   it('rulesEngine stores the alerts of a CloudTrail file named by an S3 notification, and of direct records', async () => {
     const bucket = uniqueName('cloudtrail');
     const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/28/trail file.json.gz';
-    await aws.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await (await aws.s3()).send(new CreateBucketCommand({ Bucket: bucket }));
     const file = { Records: [cloudtrailEvent(), cloudtrailEvent({ userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/alice' } })] };
-    await aws.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(JSON.stringify(file)) }));
+    await (await aws.s3()).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(JSON.stringify(file)) }));
 
     const notified = await rulesEngine({ Records: [{ s3: { bucket: { name: bucket }, object: { key: key.replace(/ /g, '+') } } }] });
     expect(notified).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 1 });

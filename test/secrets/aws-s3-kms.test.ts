@@ -54,7 +54,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 async function objectBytes(bucket: string, key: string): Promise<Uint8Array> {
-  const object = await clients.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const object = await (await clients.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return object.Body!.transformToByteArray();
 }
 
@@ -93,7 +93,7 @@ describe.skipIf(noMoto)('aws-s3-kms backend against moto', () => {
     await store.put(SLACK, { url });
     const body = Buffer.from(await objectBytes(names.bucket, 'slack/sec-alerts'));
     expect(body.includes(Buffer.from(url))).toBe(false);
-    const head = await clients.s3().send(new HeadObjectCommand({ Bucket: names.bucket, Key: 'slack/sec-alerts' }));
+    const head = await (await clients.s3()).send(new HeadObjectCommand({ Bucket: names.bucket, Key: 'slack/sec-alerts' }));
     expect(head.ServerSideEncryption).toBe('AES256');
     expect((await store.get(SLACK)).url!.reveal()).toBe(url);
   });
@@ -113,7 +113,7 @@ describe.skipIf(noMoto)('aws-s3-kms backend against moto', () => {
   it('refuses a ciphertext copied to another descriptor', async () => {
     const { names, store } = await prepare();
     await store.put(SLACK, { url: 'v' });
-    await clients.s3().send(new CopyObjectCommand({ Bucket: names.bucket, Key: 'slack/beta-rules', CopySource: `${names.bucket}/slack/sec-alerts` }));
+    await (await clients.s3()).send(new CopyObjectCommand({ Bucket: names.bucket, Key: 'slack/beta-rules', CopySource: `${names.bucket}/slack/sec-alerts` }));
     const error = await rejection(store.get(OTHER));
     expect(error).toBeInstanceOf(TamperedSecretError);
     expect(error.message).toContain('slack:beta-rules');
@@ -125,7 +125,7 @@ describe.skipIf(noMoto)('aws-s3-kms backend against moto', () => {
     await store.put(SLACK, { url: 'v' });
     const blob = Buffer.from(await objectBytes(names.bucket, 'slack/sec-alerts'));
     blob[blob.length - 1] = blob[blob.length - 1]! ^ 0x01;
-    await clients.s3().send(new PutObjectCommand({ Bucket: names.bucket, Key: 'slack/sec-alerts', Body: blob }));
+    await (await clients.s3()).send(new PutObjectCommand({ Bucket: names.bucket, Key: 'slack/sec-alerts', Body: blob }));
     await expect(store.get(SLACK)).rejects.toBeInstanceOf(TamperedSecretError);
   });
 

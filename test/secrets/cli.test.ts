@@ -52,7 +52,7 @@ describe('streamalert secrets', () => {
     expect(first.stdout).toMatch(new RegExp(`KMS key alias/${prefix}_streamalert_secrets: created`));
     expect(first.stdout).toContain(`S3 bucket ${prefix}.streamalert.secrets: created`);
     await expect(clients.kms().send(new DescribeKeyCommand({ KeyId: `alias/${prefix}_streamalert_secrets` }))).resolves.toBeTruthy();
-    await expect(clients.s3().send(new HeadBucketCommand({ Bucket: `${prefix}.streamalert.secrets` }))).resolves.toBeTruthy();
+    await expect((await clients.s3()).send(new HeadBucketCommand({ Bucket: `${prefix}.streamalert.secrets` }))).resolves.toBeTruthy();
     const second = streamalert(['--project', project.dir, 'secrets', 'setup'], isolatedEnv(awsEnv));
     expect(second.stdout).toContain(': exists');
     expect(second.stdout).not.toContain('created');

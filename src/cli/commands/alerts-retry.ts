@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openDeliverySession } from '../../delivery/session.ts';
 import { detectionFor } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
 import { projectOf } from '../project.ts';
@@ -18,6 +17,7 @@ export function registerAlertsRetry(alerts: Command): void {
       const maxWaitMs = Number(options.maxWait) * 1000;
       if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new CliError(`--max-wait takes a number of seconds (got '${options.maxWait}')`);
       const project = projectOf(command);
+      const { openDeliverySession } = await import('../../delivery/session.ts');
       // Publishers are found by name: load the rules that register them (saying what did not load).
       await detectionFor(project, {});
       const session = await openDeliverySession(project);

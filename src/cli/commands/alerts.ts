@@ -21,7 +21,7 @@ export function registerAlerts(program: Command): void {
 
 /** Runs `work` on the project's alert store, checked and closed afterwards. */
 export async function withAlertStore<T>(command: Command, work: (store: AlertStore) => Promise<T>): Promise<T> {
-  const store = openAlertStore(projectOf(command));
+  const store = await openAlertStore(projectOf(command));
   try {
     await store.verify();
     return await work(store);

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { removeOutputConfig } from '../../config/output-config.ts';
-import { loadDetection } from '../../pipeline/load.ts';
-import { credentialStoreOf } from '../credentials.ts';
 import { CliError } from '../errors.ts';
 import { configuredOutputNamed } from '../output-name.ts';
 import { projectOf } from '../project.ts';
@@ -19,6 +17,7 @@ export function registerOutputDelete(output: Command): void {
     .addHelpText('after', '\nExamples:\n  $ streamalert output delete slack:beta-rules\n  $ streamalert output delete slack:beta-rules --force')
     .action(async (name: string, options: { force?: boolean }, command: Command) => {
       const project = projectOf(command);
+      const [{ loadDetection }, { credentialStoreOf }] = await Promise.all([import('../../pipeline/load.ts'), import('../credentials.ts')]);
       const { cls, descriptor } = configuredOutputNamed(project, name);
       const output = `${cls.service}:${descriptor}`;
       if (project.global.deadLetterOutput === output) {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { propertyRole } from '../../config/output-config.ts';
-import { credentialStoreOf } from '../credentials.ts';
 import { configuredOutputNamed } from '../output-name.ts';
 import { projectOf } from '../project.ts';
 import { storedOutput } from '../stored-output.ts';
@@ -14,6 +13,7 @@ export function registerOutputGet(output: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ streamalert output get slack:sec-alerts')
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      const { credentialStoreOf } = await import('../credentials.ts');
       const project = projectOf(command);
       const { cls, descriptor } = configuredOutputNamed(project, name);
       const { values, secretsProblem } = await storedOutput(project, credentialStoreOf(project), cls, descriptor);

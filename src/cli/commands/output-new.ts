@@ -6,7 +6,6 @@ import { checkPropertyValue, type OutputProperty } from '../../outputs/property.
 import { getService, serviceIds, type OutputClass } from '../../outputs/registry.ts';
 import { MasterKeyError } from '../../secrets/errors.ts';
 import type { CredentialStore } from '../../secrets/store.ts';
-import { credentialStoreOf } from '../credentials.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
 import { isPromptCancelled, promptProperty } from '../prompts.ts';
@@ -40,6 +39,7 @@ Examples:
       // The output being added may be the deadLetterOutput global.json already names.
       const project = projectOf(command, { checkDeadLetterOutput: false });
       const cls = getService(options.service);
+      const { credentialStoreOf } = await import('../credentials.ts');
       const credentials = credentialStoreOf(project);
       const values = options.fromFile !== undefined ? await valuesFromFile(project, credentials, cls, options) : await valuesFromPrompts(project, credentials, cls, options);
 

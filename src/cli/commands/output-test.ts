@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { createAlert } from '../../alerts/alert.ts';
-import { deliverToLoaded, loadConfiguredOutputs } from '../../delivery/configured-outputs.ts';
 import { createOutputContext } from '../../outputs/context.ts';
 import type { DispatchResult } from '../../outputs/result.ts';
-import { credentialStoreOf } from '../credentials.ts';
 import { EXIT, QuietExit } from '../errors.ts';
 import { configuredOutputNamed } from '../output-name.ts';
 import { projectOf } from '../project.ts';
@@ -24,6 +22,7 @@ Example:
   $ streamalert output test slack:sec-alerts`,
     )
     .action(async (name: string, _options: unknown, command: Command) => {
+      const [{ deliverToLoaded, loadConfiguredOutputs }, { credentialStoreOf }] = await Promise.all([import('../../delivery/configured-outputs.ts'), import('../credentials.ts')]);
       const project = projectOf(command);
       configuredOutputNamed(project, name);
       const alert = testAlert(name);

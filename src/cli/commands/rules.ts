@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadDetection } from '../../pipeline/load.ts';
-import { formatRuleTestReport, runRuleTests } from '../../rules/testing.ts';
 import { strictOption } from '../detection.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
@@ -20,6 +18,7 @@ export function registerRules(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ streamalert rules test\n  $ streamalert rules test --rule cloudtrail_root_account_usage\n  $ streamalert rules test --strict    # in CI')
     .action(async (options: { rule?: string; strict?: boolean }, command: Command) => {
       const project = projectOf(command);
+      const [{ loadDetection }, { formatRuleTestReport, runRuleTests }] = await Promise.all([import('../../pipeline/load.ts'), import('../../rules/testing.ts')]);
       const { schemas, rules: loaded, problems } = await loadDetection(project, { strict: options.strict });
       const names = new Set([...loaded.map((rule) => rule.name), ...problems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined ? [problem.name] : []))]);
       if (options.rule !== undefined && !names.has(options.rule)) {

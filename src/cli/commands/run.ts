@@ -2,9 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../input/errors.ts';
-import { openInput, readRecordBatches, type InputRecord, type ReadOptions } from '../../input/reader.ts';
-import { Pipeline } from '../../pipeline/pipeline.ts';
-import { openDeliverySession } from '../../delivery/session.ts';
+import type { InputRecord } from '../../input/reader.ts';
 import { StoreError } from '../../store/errors.ts';
 import { detectionFor, strictOption } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
@@ -45,6 +43,11 @@ export function registerRun(program: Command): void {
       const maxWaitMs = Number(options.maxWait) * 1000;
       if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new CliError(`--max-wait takes a number of seconds (got '${options.maxWait}')`);
 
+      const [{ openInput, readRecordBatches }, { Pipeline }, { openDeliverySession }] = await Promise.all([
+        import('../../input/reader.ts'),
+        import('../../pipeline/pipeline.ts'),
+        import('../../delivery/session.ts'),
+      ]);
       const detection = await detectionFor(project, options);
       const pipeline = new Pipeline({ ...detection, outputs: project.outputs, ...(options.logType !== undefined && { logType: options.logType }) });
       const session = await openDeliverySession(project);
@@ -64,7 +67,7 @@ export function registerRun(program: Command): void {
             // A file's size gives a bar; standard input only counts.
             const size = input === '-' ? 0 : statSync(input).size;
             const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
-            for await (const batch of batchesOf(stream, { ...project.global.input, source: input === '-' ? 'standard input' : input }, unreadInputs)) {
+            for await (const batch of batchesOf(readRecordBatches(stream, { ...project.global.input, source: input === '-' ? 'standard input' : input }), unreadInputs)) {
               const alerts = pipeline.processBatch(batch);
               // Stored before any output is tried: from here on a crash loses nothing.
               if (alerts.length > 0) await session.store.save(alerts);
@@ -98,13 +101,13 @@ export function registerRun(program: Command): void {
 }
 
 /**
- * The record batches of one input. An input that cannot be read on (a truncated gzip file,
+ * The record batches of one input (from readRecordBatches). An input that cannot be read on (a truncated gzip file,
  * binary data) ends with its InputError's line in `unread`, not with the run: the records
  * before the break are stored and delivered, the summary is printed, and the run exits 1.
  */
-async function* batchesOf(stream: AsyncIterable<Buffer | string>, options: ReadOptions, unread: string[]): AsyncGenerator<InputRecord[]> {
+async function* batchesOf(batches: AsyncIterable<InputRecord[]>, unread: string[]): AsyncGenerator<InputRecord[]> {
   try {
-    yield* readRecordBatches(stream, options);
+    yield* batches;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     unread.push(error.message);

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { SecretsAwsClients } from '../../secrets/aws-clients.ts';
-import { setupAwsSecrets } from '../../secrets/aws-setup.ts';
-import { createCredentialStore } from '../../secrets/create.ts';
 import { MasterKeyError, outputName } from '../../secrets/errors.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
@@ -18,6 +15,7 @@ export function registerSecrets(program: Command): void {
     .description('re-encrypt every stored secret under a new master key (local) or the current KMS key (AWS)')
     .addHelpText('after', '\nSafe to interrupt and run again: every secret stays readable throughout.\n\nExample:\n  $ streamalert secrets rotate')
     .action(async (_options: unknown, command: Command) => {
+      const { createCredentialStore } = await import('../../secrets/create.ts');
       const store = createCredentialStore(projectOf(command));
       try {
         const report = await store.rotate({ onRotated: (key) => console.log(`  re-encrypted ${outputName(key)}`) });
@@ -47,6 +45,7 @@ export function registerSecrets(program: Command): void {
         console.log('The local backend needs no setup: its master key is created the first time a secret is stored.');
         return;
       }
+      const [{ SecretsAwsClients }, { setupAwsSecrets }] = await Promise.all([import('../../secrets/aws-clients.ts'), import('../../secrets/aws-setup.ts')]);
       const clients = new SecretsAwsClients({ region: global.account.region });
       try {
         for (const line of await setupAwsSecrets(backend, global.account.prefix, clients)) console.log(line);

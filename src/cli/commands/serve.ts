@@ -1,11 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { createLogger, logDeliveries } from '../../observability/log.ts';
-import { ServeMetrics } from '../../observability/metrics.ts';
-import { isLoopback } from '../../serve/auth.ts';
-import { createRecordServer } from '../../serve/server.ts';
-import { ServeTokens } from '../../serve/tokens.ts';
-import { openDeliverySession } from '../../delivery/session.ts';
 import { detectionFor, strictOption } from '../detection.ts';
 import { CliError } from '../errors.ts';
 import { projectOf } from '../project.ts';
@@ -35,6 +29,14 @@ Examples:
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port takes a port number (got '${options.port}')`);
       const project = projectOf(command);
+      const [{ createLogger, logDeliveries }, { ServeMetrics }, { isLoopback }, { createRecordServer }, { ServeTokens }, { openDeliverySession }] = await Promise.all([
+        import('../../observability/log.ts'),
+        import('../../observability/metrics.ts'),
+        import('../../serve/auth.ts'),
+        import('../../serve/server.ts'),
+        import('../../serve/tokens.ts'),
+        import('../../delivery/session.ts'),
+      ]);
       const tokens = new ServeTokens(project.dir);
       const local = isLoopback(options.host);
       if (!local && !tokens.any()) {

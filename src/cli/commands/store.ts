@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { DynamoDbAlertStore } from '../../store/dynamodb.ts';
 import { openAlertStore } from '../../store/open.ts';
 import { projectOf } from '../project.ts';
 
@@ -14,12 +13,15 @@ export function registerStore(program: Command): void {
     .description("create the alert store if it does not exist: the DynamoDB table '<prefix>_streamalert_alerts' with its due index")
     .addHelpText('after', '\nExample:\n  $ streamalert store setup')
     .action(async (_options: unknown, command: Command) => {
-      const alerts = openAlertStore(projectOf(command));
+      const project = projectOf(command);
+      if (project.global.store.backend !== 'dynamodb') {
+        console.log('The SQLite alert store (.streamalert/alerts.db) is created on first use: nothing to set up.');
+        return;
+      }
+      const { DynamoDbAlertStore } = await import('../../store/dynamodb.ts');
+      const alerts = await openAlertStore(project);
       try {
-        if (!(alerts instanceof DynamoDbAlertStore)) {
-          console.log('The SQLite alert store (.streamalert/alerts.db) is created on first use: nothing to set up.');
-          return;
-        }
+        if (!(alerts instanceof DynamoDbAlertStore)) throw new Error(`store.backend 'dynamodb' opened ${alerts.location}`);
         const outcome = await alerts.ensureTable();
         console.log(outcome === 'created' ? `Created the DynamoDB table ${alerts.location}.` : `The DynamoDB table ${alerts.location} already exists.`);
       } finally {

@@ -1,4 +1,3 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
 import { classifyAwsError } from '../aws/classify.ts';
@@ -19,8 +18,6 @@ import { parseFunctionName } from './function-name.ts';
  * - https://aws.amazon.com/blogs/compute/more-room-to-build-serverless-services-now-support-payloads-up-to-1-mb
  */
 export const LAMBDA_ASYNC_PAYLOAD_MAX_BYTES = 1_048_576;
-
-const count = new Intl.NumberFormat('en-US');
 
 /**
  * AWS Lambda: an asynchronous (`Event`) Invoke whose payload is the alert document.
@@ -56,13 +53,15 @@ export class LambdaOutput extends AwsOutput {
     if (payload.byteLength > LAMBDA_ASYNC_PAYLOAD_MAX_BYTES) {
       return failed(
         'too_large',
-        `the alert document is ${count.format(payload.byteLength)} bytes, over the ${count.format(LAMBDA_ASYNC_PAYLOAD_MAX_BYTES)}-byte (1 MB) limit of asynchronous invocations of ${resource}; trim the record with a publisher, or store alerts in S3 (aws-s3) and let the function read them there`,
+        `the alert document is ${payload.byteLength.toLocaleString('en-US')} bytes, over the ${LAMBDA_ASYNC_PAYLOAD_MAX_BYTES.toLocaleString('en-US')}-byte (1 MB) limit of asynchronous invocations of ${resource}; trim the record with a publisher, or store alerts in S3 (aws-s3) and let the function read them there`,
       );
     }
 
-    const invoke = new InvokeCommand({ FunctionName: target.functionName, Qualifier: target.qualifier, InvocationType: 'Event', Payload: payload });
     try {
-      const response = await this.context.aws.call((abortSignal) => this.context.aws.lambda(target.region).send(invoke, { abortSignal }), attempt.signal);
+      const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+      const invoke = new InvokeCommand({ FunctionName: target.functionName, Qualifier: target.qualifier, InvocationType: 'Event', Payload: payload });
+      const lambda = await this.context.aws.lambda(target.region);
+      const response = await this.context.aws.call((abortSignal) => lambda.send(invoke, { abortSignal }), attempt.signal);
       return delivered(response.$metadata.requestId ?? `StatusCode ${response.StatusCode}`);
     } catch (error) {
       return classifyAwsError(error, resource);

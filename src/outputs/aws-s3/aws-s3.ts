@@ -1,4 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
 import { classifyAwsError } from '../aws/classify.ts';
@@ -29,9 +28,11 @@ export class S3Output extends AwsOutput {
   async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const bucket = this.resource;
     const key = alertObjectKey(alert);
-    const put = new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(publication), ContentType: 'application/json' });
     try {
-      await this.context.aws.call((abortSignal) => this.context.aws.s3().send(put, { abortSignal }), attempt.signal);
+      const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+      const put = new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(publication), ContentType: 'application/json' });
+      const s3 = await this.context.aws.s3();
+      await this.context.aws.call((abortSignal) => s3.send(put, { abortSignal }), attempt.signal);
     } catch (error) {
       return classifyAwsError(error, `S3 bucket ${bucket}`);
     }

@@ -1,5 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { Deadline } from '../deadline.ts';
 
 export interface AwsClientOptions {
@@ -15,7 +15,8 @@ export interface AwsClientOptions {
 }
 
 /**
- * Lazily built, shared AWS SDK v3 clients. They use the SDK's standard configuration (the
+ * Lazily built, shared AWS SDK v3 clients; each SDK package is imported on first use, so commands
+ * that call no AWS service never load it (about 60 ms each). They use the SDK's standard configuration (the
  * credential chain, AWS_REGION, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), with two
  * choices of ours: one attempt per call, because the delivery engine owns retries; and, with a
  * custom S3 endpoint (moto, MinIO), path-style addressing and checksums only when required.
@@ -34,7 +35,8 @@ export class AwsClients {
     this.#endpoint = options.endpoint;
   }
 
-  s3(): S3Client {
+  async s3(): Promise<S3Client> {
+    const { S3Client } = await import('@aws-sdk/client-s3');
     const customEndpoint = Boolean(this.#endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
     this.#s3 ??= new S3Client({
       ...this.#common(this.region),
@@ -45,9 +47,10 @@ export class AwsClients {
   }
 
   /** The Lambda client for `region` (default: this client set's region). */
-  lambda(region: string = this.region): LambdaClient {
+  async lambda(region: string = this.region): Promise<LambdaClient> {
     let client = this.#lambdas.get(region);
     if (!client) {
+      const { LambdaClient } = await import('@aws-sdk/client-lambda');
       client = new LambdaClient(this.#common(region));
       this.#lambdas.set(region, client);
     }
@@ -61,7 +64,8 @@ export class AwsClients {
    * deadline that passed is thrown as a DeadlineError, which classifyAwsError reads as a timeout.
    *
    * @example
-   *   await aws.call((abortSignal) => aws.s3().send(new PutObjectCommand(input), { abortSignal }), attempt.signal);
+   *   const s3 = await aws.s3();
+   *   await aws.call((abortSignal) => s3.send(new PutObjectCommand(input), { abortSignal }), attempt.signal);
    */
   async call<T>(send: (abortSignal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const deadline = new Deadline(this.#timeoutMs, 'request', signal);

@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Deadline } from '../deadline.ts';
 import { failed, retry, type Failed, type Retry } from '../result.ts';
@@ -59,6 +59,9 @@ export interface HttpClientOptions {
  */
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_REMEMBERED_URLS = 1000;
+
+/** undici, imported with the first request: commands that send nothing never load it. */
+let undici: typeof import('undici') | undefined;
 
 /**
  * The HTTP layer every HTTP output shares: one keep-alive undici Pool per origin, an overall
@@ -127,7 +130,8 @@ export class HttpClient {
       body = JSON.stringify(request.json);
       headers = { 'content-type': 'application/json', ...headers };
     }
-    const pool = this.#pool(target.origin, request.verifyTls ?? true);
+    undici ??= await import('undici');
+    const pool = this.#pool(undici, target.origin, request.verifyTls ?? true);
     const response = await pool.request({
       method: request.method ?? (body === undefined ? 'GET' : 'POST'),
       path: target.path,
@@ -161,7 +165,7 @@ export class HttpClient {
     return target;
   }
 
-  #pool(origin: string, verifyTls: boolean): Pool {
+  #pool({ Pool }: typeof import('undici'), origin: string, verifyTls: boolean): Pool {
     const key = verifyTls ? origin : `${origin} (unverified TLS)`;
     let pool = this.#pools.get(key);
     if (!pool) {
