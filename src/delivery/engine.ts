@@ -88,6 +88,9 @@ export class DeliveryEngine {
 
   /** Claims due deliveries in batches and starts an attempt for each, while slots are free. */
   async #claimAndStart(): Promise<void> {
+    // Attempts ending together (their results recorded in one group commit) each ask for a
+    // pump: let them all free their slots first, and claim for them in one transaction.
+    await new Promise((resolve) => setImmediate(resolve));
     do {
       this.#pumpAgain = false;
       if (Date.now() >= this.#claimsUntil) break;

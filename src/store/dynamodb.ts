@@ -51,6 +51,9 @@ const FAILED = 'failed';
 const DUE_INDEX = 'due';
 /** Attempts kept in a delivery item's history (an item holds at most 400 KB). */
 const MAX_HISTORY = 100;
+/** A claim reads at most this many pages of due deliveries, each of at least MIN_CLAIM_PAGE items (read capacity is paid per page). */
+const MAX_CLAIM_PAGES = 4;
+const MIN_CLAIM_PAGE = 25;
 
 interface DeliveryItem extends StoredDelivery {
   queue?: string;
@@ -177,25 +180,10 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { now, limit, leaseMs } = request;
-    const skip = saturatedOutputs(request);
-    const query = this.#queueQuery(PENDING, now);
-    const { Items = [] } = await this.#documents.send(
-      new QueryCommand({
-        ...query,
-        Limit: limit,
-        ...(skip.length > 0 && {
-          FilterExpression: `NOT (#output IN (${skip.map((_, i) => `:skip${i}`).join(', ')}))`,
-          ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#output': 'output' },
-          ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...Object.fromEntries(skip.map((output, i) => [`:skip${i}`, output])) },
-        }),
-      }),
-    );
-    const taken = new Map<string, number>();
+    const { now, leaseMs } = request;
+    const Items = await this.#dueCandidates(request);
     const claimed: DeliveryItem[] = [];
-    for (const item of Items as DeliveryItem[]) {
-      const count = taken.get(item.output) ?? 0;
-      if (count >= roomFor(request, item.output)) continue;
+    for (const item of Items) {
       try {
         await this.#documents.send(
           new UpdateCommand({
@@ -207,7 +195,6 @@ export class DynamoDbAlertStore extends AlertStore {
             ExpressionAttributeValues: { ':lease': now + leaseMs, ':pending': 'pending', ':seen': item.next_attempt_at },
           }),
         );
-        taken.set(item.output, count + 1);
         claimed.push(item);
       } catch (error) {
         // Another worker claimed it first.
@@ -220,6 +207,45 @@ export class DynamoDbAlertStore extends AlertStore {
       if (!alert) return [];
       return [{ alert, output: item.output, attempts: item.attempts, queuedAt: item.queued_at ?? alert.created.getTime(), leaseUntil: now + leaseMs }];
     });
+  }
+
+  /**
+   * Due deliveries, earliest first, up to each output's room (saturated outputs filtered out by
+   * the query). A Query's Limit counts the items read before the filter, and a page may hold
+   * only a busy output's backlog: read on, a bounded number of pages, until `limit` candidates
+   * are found.
+   */
+  async #dueCandidates(request: ClaimRequest): Promise<DeliveryItem[]> {
+    const { now, limit } = request;
+    const skip = saturatedOutputs(request);
+    const query = this.#queueQuery(PENDING, now);
+    const candidates: DeliveryItem[] = [];
+    /** Candidates taken per output so far, each output up to its room. */
+    const room = new Map<string, number>();
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_CLAIM_PAGES && candidates.length < limit; page++) {
+      const { Items = [], LastEvaluatedKey } = await this.#documents.send(
+        new QueryCommand({
+          ...query,
+          Limit: Math.max(limit, MIN_CLAIM_PAGE),
+          ...(startKey && { ExclusiveStartKey: startKey }),
+          ...(skip.length > 0 && {
+            FilterExpression: `NOT (#output IN (${skip.map((_, i) => `:skip${i}`).join(', ')}))`,
+            ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#output': 'output' },
+            ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...Object.fromEntries(skip.map((output, i) => [`:skip${i}`, output])) },
+          }),
+        }),
+      );
+      for (const item of Items as DeliveryItem[]) {
+        const count = room.get(item.output) ?? 0;
+        if (count >= roomFor(request, item.output) || candidates.length >= limit) continue;
+        room.set(item.output, count + 1);
+        candidates.push(item);
+      }
+      if (!LastEvaluatedKey) break;
+      startKey = LastEvaluatedKey;
+    }
+    return candidates;
   }
 
   async record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {

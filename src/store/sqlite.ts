@@ -5,7 +5,6 @@ import {
   AlertStore,
   describeStoredResult,
   roomFor,
-  saturatedOutputs,
   statusAfter,
   toDeliveryState,
   type AlertDetail,
@@ -25,7 +24,15 @@ import { closedStoreError, isBusy, sqliteStoreError } from './sqlite-errors.ts';
 import { LOCK_WAIT_MS, openDatabase } from './sqlite-file.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
 
-type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; alert: string };
+type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; next_attempt_at: number };
+
+/** An attempt's result waiting for the next group commit, and the caller waiting for it. */
+interface QueuedRecord {
+  readonly claim: ClaimedDelivery;
+  readonly attempt: AttemptRecord;
+  readonly resolve: (recorded: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /** How the SQLite store waits for other processes and reports what it skips. */
 export interface SqliteStoreOptions {
@@ -54,6 +61,8 @@ export class SqliteAlertStore extends AlertStore {
   readonly #warn: (message: string) => void;
   /** Corrupt alerts already reported by this process: each is reported once. */
   readonly #reported = new Set<string>();
+  /** Results waiting for the next group commit (see record). */
+  readonly #toRecord: QueuedRecord[] = [];
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
@@ -71,13 +80,19 @@ export class SqliteAlertStore extends AlertStore {
         "INSERT OR IGNORE INTO deliveries (alert_id, output, status, attempts, next_attempt_at, queued_at) VALUES (?, ?, 'pending', 0, ?, ?)",
       ),
       lease: this.#db.prepare('UPDATE deliveries SET next_attempt_at = ? WHERE alert_id = ? AND output = ?'),
+      alertText: this.#db.prepare('SELECT alert FROM alerts WHERE id = ?'),
+      // The next output, in name order, with a pending delivery (one step in deliveries_output_due).
+      nextOutput: this.#db.prepare("SELECT MIN(output) AS output FROM deliveries WHERE status = 'pending' AND output > ?"),
+      dueFor: this.#db.prepare(
+        `SELECT alert_id, output, attempts, queued_at, next_attempt_at FROM deliveries
+         WHERE status = 'pending' AND output = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+      ),
       record: this.#db.prepare(
         `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_result = ?
          WHERE alert_id = ? AND output = ? AND status = 'pending' AND next_attempt_at = ?`,
       ),
       history: this.#db.prepare('INSERT INTO attempts (alert_id, output, at, duration_ms, result) VALUES (?, ?, ?, ?, ?)'),
       nextDue: this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'"),
-      anyDue: this.#db.prepare("SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? LIMIT 1"),
       quarantine: this.#db.prepare("UPDATE deliveries SET status = 'failed', last_result = ? WHERE alert_id = ? AND status = 'pending'"),
     };
   }
@@ -105,48 +120,78 @@ export class SqliteAlertStore extends AlertStore {
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { now, limit, leaseMs } = request;
-    const skip = saturatedOutputs(request);
-    const query = `SELECT d.alert_id, d.output, d.attempts, d.queued_at, a.alert FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-       WHERE d.status = 'pending' AND d.next_attempt_at <= ?${skip.length ? ` AND d.output NOT IN (${skip.map(() => '?').join(', ')})` : ''}
-       ORDER BY d.next_attempt_at LIMIT ?`;
+    const { now, leaseMs } = request;
     return this.#guard(() => {
-      // Nothing due (the common case while another process works): no write lock taken.
-      if (this.#statements.anyDue.get(now) === undefined) return [];
-      const due = this.#db.prepare(query);
+      // Nothing due for an output with room (the common case while another process works, or
+      // while this one's outputs are at their limits): no write lock taken.
+      if (this.#candidates(request).length === 0) return [];
+      const { alertText, lease } = this.#statements;
       return this.#db
-        .transaction(() => {
-          const taken = new Map<string, number>();
-          const claimed: ClaimedDelivery[] = [];
-          for (const row of due.all(now, ...skip, limit) as ClaimRow[]) {
-            const count = taken.get(row.output) ?? 0;
-            if (count >= roomFor(request, row.output)) continue;
-            const alert = this.#alertOf(row.alert_id, row.alert);
-            if (!alert) continue;
-            taken.set(row.output, count + 1);
-            this.#statements.lease.run(now + leaseMs, row.alert_id, row.output);
-            claimed.push({ alert, output: row.output, attempts: row.attempts, queuedAt: row.queued_at, leaseUntil: now + leaseMs });
-          }
-          return claimed;
-        })
+        .transaction(() =>
+          // Keys first, the alert's text only for the deliveries taken.
+          this.#candidates(request).flatMap((row): ClaimedDelivery[] => {
+            const text = (alertText.get(row.alert_id) as { alert: string } | undefined)?.alert;
+            const alert = text === undefined ? undefined : this.#alertOf(row.alert_id, text);
+            if (!alert) return [];
+            lease.run(now + leaseMs, row.alert_id, row.output);
+            return [{ alert, output: row.output, attempts: row.attempts, queuedAt: row.queued_at, leaseUntil: now + leaseMs }];
+          }),
+        )
         .immediate();
     });
   }
 
-  async record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
+  /**
+   * What a claim takes: output by output (walking the outputs with pending deliveries in the
+   * index), each output's earliest due deliveries up to its room, then the earliest `limit` of
+   * all. An output at its limit costs one index step, however many of its deliveries are due.
+   */
+  #candidates(request: ClaimRequest): ClaimRow[] {
+    const { nextOutput, dueFor } = this.#statements;
+    const rows: ClaimRow[] = [];
+    for (let output = (nextOutput.get('') as { output: string | null }).output; output !== null; output = (nextOutput.get(output) as { output: string | null }).output) {
+      const room = Math.min(roomFor(request, output), request.limit);
+      if (room > 0) rows.push(...(dueFor.all(output, request.now, room) as ClaimRow[]));
+    }
+    return rows.length <= request.limit ? rows : rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at).slice(0, request.limit);
+  }
+
+  /**
+   * Records the attempt in the next group commit: every result recorded in the same turn of the
+   * event loop (attempts ending together) is written in one transaction, and each call returns
+   * once that transaction is committed. One commit writes its pages to the WAL once, not once
+   * per attempt: this is most of what a durable delivery costs.
+   */
+  record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.#toRecord.push({ claim, attempt, resolve, reject });
+      if (this.#toRecord.length === 1) setImmediate(() => void this.#recordQueued());
+    });
+  }
+
+  async #recordQueued(): Promise<void> {
+    const batch = this.#toRecord.splice(0);
     const { record, history } = this.#statements;
-    const described = describeStoredResult(attempt.result);
-    const status = statusAfter(attempt.result, attempt.nextAttemptAt);
-    return this.#guard(() =>
-      this.#db
-        .transaction(() => {
-          const changed = record.run(status, claim.attempts + 1, attempt.nextAttemptAt ?? 0, described, claim.alert.id, claim.output, claim.leaseUntil).changes;
-          if (changed === 0) return false;
-          history.run(claim.alert.id, claim.output, attempt.at, attempt.durationMs, described);
-          return true;
-        })
-        .immediate(),
-    );
+    try {
+      const recorded = await this.#guard(() =>
+        this.#db
+          .transaction(() =>
+            batch.map(({ claim, attempt }) => {
+              const described = describeStoredResult(attempt.result);
+              const status = statusAfter(attempt.result, attempt.nextAttemptAt);
+              const changed = record.run(status, claim.attempts + 1, attempt.nextAttemptAt ?? 0, described, claim.alert.id, claim.output, claim.leaseUntil).changes;
+              // A lost lease records nothing: another worker holds the delivery now.
+              if (changed === 0) return false;
+              history.run(claim.alert.id, claim.output, attempt.at, attempt.durationMs, described);
+              return true;
+            }),
+          )
+          .immediate(),
+      );
+      batch.forEach(({ resolve }, index) => resolve(recorded[index]!));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   async nextDueAt(): Promise<number | undefined> {

@@ -130,6 +130,47 @@ describe.each(backends)('the %s alert store', (_name, openStore, skip) => {
     store.close();
   });
 
+  it('records results that arrive together each against its own claim: a lost lease among them records nothing, the others are all kept', async () => {
+    const { store } = await openStore();
+    const alerts = Array.from({ length: 5 }, (_, i) => sampleAlert({ outputs: ['a:1', 'b:1'], created: new Date(T0 + i) }));
+    await store.save(alerts);
+    const claimed = await claim(store, T0 + 10, { limit: 100 });
+    expect(claimed).toHaveLength(10);
+    // Once the leases end, another worker claims one b:1 again: its first holder's result is stale.
+    const [current] = await claim(store, T0 + 30_010, { limit: 1, inFlight: new Map([['a:1', 100]]) });
+    expect(current?.output).toBe('b:1');
+    const stale = claimed.find((c) => c.alert.id === current!.alert.id && c.output === 'b:1')!;
+
+    const results = await Promise.all(
+      claimed.map((c) => store.record(c, { result: c.output === 'a:1' ? delivered('ts-1') : failed('auth', 'denied'), at: T0 + 20, durationMs: 3 })),
+    );
+    expect(results).toEqual(claimed.map((c) => c !== stale));
+    for (const alert of alerts) {
+      const detail = (await store.get(alert.id))!;
+      const stillPending = alert.id === stale.alert.id;
+      expect(detail.deliveries.map((d) => [d.output, d.status])).toEqual([
+        ['a:1', 'delivered'],
+        ['b:1', stillPending ? 'pending' : 'failed'],
+      ]);
+      expect(detail.history).toHaveLength(stillPending ? 1 : 2);
+    }
+    store.close();
+  });
+
+  it('claims for the outputs with room however many deliveries of a busy output are due, earliest first, up to the limit', async () => {
+    const { store } = await openStore();
+    const busy = Array.from({ length: 30 }, (_, i) => sampleAlert({ outputs: ['busy:1'], created: new Date(T0 + i) }));
+    const others = ['x:1', 'y:1', 'z:1'].map((output, i) => sampleAlert({ outputs: [output], created: new Date(T0 + 100 + i) }));
+    await store.save([...busy, ...others]);
+
+    const claimed = await claim(store, T0 + 1_000, { limit: 2, perOutput: 4, inFlight: new Map([['busy:1', 4]]) });
+    expect(claimed.map((c) => c.output)).toEqual(['x:1', 'y:1']);
+    const rest = await claim(store, T0 + 1_000, { limit: 10, perOutput: 4, inFlight: new Map([['busy:1', 1]]) });
+    expect(rest.map((c) => c.output).sort()).toEqual(['busy:1', 'busy:1', 'busy:1', 'z:1']);
+    expect(rest.filter((c) => c.output === 'busy:1').map((c) => c.alert.id).sort()).toEqual(busy.slice(0, 3).map((a) => a.id).sort());
+    store.close();
+  });
+
   it('adds a fallback delivery once, due now, with its own budget', async () => {
     const { store } = await openStore();
     const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
@@ -252,6 +293,25 @@ describe('the SQLite alert store file', () => {
     const store = new SqliteAlertStore(join(dir, 'alerts.db'));
     store.close();
     expect(statSync(join(dir, 'alerts.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it('upgrades a version 2 database (no index of due deliveries by output) in place', async () => {
+    const path = join(tempDir(), 'alerts.db');
+    const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
+    const before = new SqliteAlertStore(path);
+    await before.save([alert]);
+    before.close();
+    const v2 = new Database(path);
+    v2.exec('DROP INDEX deliveries_output_due; PRAGMA user_version = 2;');
+    v2.close();
+
+    const store = new SqliteAlertStore(path);
+    expect((await claim(store, T0)).map((c) => c.alert.id)).toEqual([alert.id]);
+    store.close();
+    const upgraded = new Database(path, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
+    expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_output_due'").all()).toHaveLength(1);
+    upgraded.close();
   });
 
   it('upgrades a first-release database in place, keeping its alerts and deliveries', async () => {
