@@ -69,6 +69,27 @@ describe('typeCheckProject', () => {
     expect(problems.map((problem) => `${problem.file}:${problem.line} TS${problem.code}`)).toEqual(['lib/duo.ts:1 TS2367', 'publishers/tidy.ts:2 TS2339']);
   });
 
+  it('checks an output service of the project, @output decorator and all, against OutputBase', async () => {
+    const service = (returns: string) => `import { OutputBase, output, descriptorProperty, delivered, type Alert, type DispatchResult } from 'streamalert';
+
+@output
+export class PagerOutput extends OutputBase {
+  static override readonly service = 'pager';
+  static override readonly displayName = 'Pager';
+  static override readonly properties = { descriptor: descriptorProperty('Pager', 'team') };
+
+  async dispatch(alert: Alert): Promise<DispatchResult> {
+    return ${returns};
+  }
+}
+`;
+    const fine = tempProject({ 'rules/.gitkeep': '', 'outputs/pager.ts': service('alert.ruleName === "" ? delivered() : delivered()') });
+    const wrong = tempProject({ 'rules/.gitkeep': '', 'outputs/pager.ts': service("'sent'") });
+
+    expect((await typeCheckProject(fine)).problems).toEqual([]);
+    expect((await typeCheckProject(wrong)).problems.map((problem) => `${problem.file}:${problem.line}:${problem.column} TS${problem.code}`)).toEqual(['outputs/pager.ts:10:5 TS2322']);
+  });
+
   it('reports nothing from node_modules, only the project file that uses it', async () => {
     const dir = tempProject({
       'node_modules/sloppy/package.json': { name: 'sloppy', type: 'module', exports: './index.ts' },
