@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from './zod.ts';
 import type { OutputClass } from '../outputs/registry.ts';
 import type { CredentialStore } from '../secrets/store.ts';
 import { writeFileAtomic } from './atomic.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { DeliveryPolicySchema } from '../delivery/policy.ts';
 import { InputConfigSchema } from '../input/config.ts';
 import { serviceIds } from '../outputs/registry.ts';

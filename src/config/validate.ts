@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { ConfigError } from './errors.ts';
 import { nearest } from './nearest.ts';
 

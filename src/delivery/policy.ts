@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../config/zod.ts';
 import { parseConfig } from '../config/validate.ts';
 import type { Retry } from '../outputs/result.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../config/zod.ts';
 
 const MiB = 1024 * 1024;
 

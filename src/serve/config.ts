@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../config/zod.ts';
 
 /**
  * `serve` in conf/global.json: the limits that make `streamalert serve` safe to expose, and

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../config/zod.ts';
 import { writeFileAtomic } from '../config/atomic.ts';
 import { ConfigError } from '../config/errors.ts';
 
