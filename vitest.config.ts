@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { TEST_TIMEOUT_MS } from './test/support/timeouts.ts';
 
 export default defineConfig({
+  // Rules of temporary projects import 'streamalert' (a node_modules link to this checkout): in
+  // tests that load them in-process that must be these sources, the copy the test itself uses,
+  // not the compiled dist/ the package exports.
+  resolve: { alias: [{ find: /^streamalert$/, replacement: join(import.meta.dirname, 'src', 'index.ts') }] },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],

@@ -129,19 +129,25 @@ function printError(message: string): void {
 
 /**
  * Whether the command in argv reads the project's configuration, and so needs its output services
- * (conf/outputs.json may name them): every command but help, --version and init.
+ * (conf/outputs.json may name them): every command but help, --version, init and `rules check`
+ * (which reports an output file that does not compile as file:line:col instead).
  */
 function readsProject(argv: readonly string[]): boolean {
   const args = argv.slice(2);
   if (args.some((arg) => HELP_OR_VERSION.has(arg))) return false;
-  const command = commandOf(argv);
-  return command !== undefined && command !== 'help' && command !== 'init';
+  const [command, subcommand] = commandWords(argv);
+  return command !== undefined && command !== 'help' && command !== 'init' && !(command === 'rules' && subcommand === 'check');
 }
 
 /** The top-level command argv names (its first word that is no option), if any. */
 function commandOf(argv: readonly string[]): string | undefined {
+  return commandWords(argv)[0];
+}
+
+/** The words of argv that are neither options nor the --project value: the command and its subcommand first. */
+function commandWords(argv: readonly string[]): string[] {
   const args = argv.slice(2);
-  return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--project');
+  return args.filter((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--project');
 }
 
 const HELP_OR_VERSION = new Set(['--help', '-h', '--version', '-V']);

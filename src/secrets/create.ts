@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import type { Project } from '../config/project.ts';
-import { SecretsAwsClients } from './aws-clients.ts';
-import { S3KmsCredentialStore } from './aws-s3-kms.ts';
-import { SsmCredentialStore } from './aws-ssm.ts';
 import { keySourceFor } from './key-location.ts';
 import { LocalCredentialStore } from './local.ts';
-import type { CredentialStore } from './store.ts';
+import type { CredentialKey, CredentialStore, RotateOptions, RotationReport } from './store.ts';
+import type { Secret } from './secret.ts';
 
 export interface CredentialStoreOptions {
   /** Where STREAMALERT_MASTER_KEY, STREAMALERT_KEY_FILE, XDG_CONFIG_HOME and HOME are read. Default: process.env. */
@@ -39,8 +37,57 @@ export function createCredentialStore(project: Pick<Project, 'dir' | 'global'>, 
       return new LocalCredentialStore({ dir, keys: keySourceFor(project.dir, dir, options.env ?? process.env, notice) });
     }
     case 'aws-s3-kms':
-      return new S3KmsCredentialStore(prefix, new SecretsAwsClients({ region, timeoutMs: options.timeoutMs }));
+      return new LoadedOnFirstUse(async () => {
+        const [{ S3KmsCredentialStore }, { SecretsAwsClients }] = await Promise.all([import('./aws-s3-kms.ts'), import('./aws-clients.ts')]);
+        return new S3KmsCredentialStore(prefix, new SecretsAwsClients({ region, timeoutMs: options.timeoutMs }));
+      });
     case 'aws-ssm':
-      return new SsmCredentialStore(prefix, new SecretsAwsClients({ region, timeoutMs: options.timeoutMs }));
+      return new LoadedOnFirstUse(async () => {
+        const [{ SsmCredentialStore }, { SecretsAwsClients }] = await Promise.all([import('./aws-ssm.ts'), import('./aws-clients.ts')]);
+        return new SsmCredentialStore(prefix, new SecretsAwsClients({ region, timeoutMs: options.timeoutMs }));
+      });
+  }
+}
+
+/**
+ * An AWS backend, loaded with its SDK clients at its first call: a command that reads no secret
+ * (a run whose outputs have none) never loads the AWS SDK.
+ */
+class LoadedOnFirstUse implements CredentialStore {
+  readonly #load: () => Promise<CredentialStore>;
+  #store: Promise<CredentialStore> | undefined;
+  #loaded: CredentialStore | undefined;
+
+  constructor(load: () => Promise<CredentialStore>) {
+    this.#load = load;
+  }
+
+  put(key: CredentialKey, values: Readonly<Record<string, string>>): Promise<void> {
+    return this.#backend().then((store) => store.put(key, values));
+  }
+
+  get(key: CredentialKey): Promise<Record<string, Secret>> {
+    return this.#backend().then((store) => store.get(key));
+  }
+
+  delete(key: CredentialKey): Promise<void> {
+    return this.#backend().then((store) => store.delete(key));
+  }
+
+  list(): Promise<CredentialKey[]> {
+    return this.#backend().then((store) => store.list());
+  }
+
+  rotate(options?: RotateOptions): Promise<RotationReport> {
+    return this.#backend().then((store) => store.rotate(options));
+  }
+
+  close(): void {
+    this.#loaded?.close?.();
+  }
+
+  #backend(): Promise<CredentialStore> {
+    this.#store ??= this.#load().then((store) => (this.#loaded = store));
+    return this.#store;
   }
 }
