@@ -34,6 +34,8 @@ export const GlobalConfigSchema = z.strictObject({
       backend: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
       /** Days an alert is kept once every output has it. */
       retentionDays: z.number().int().min(1).default(30),
+      /** SQLite only: 'full' syncs every commit to disk, so a power cut loses no committed alert either (docs/delivery.md). */
+      synchronous: z.enum(['normal', 'full']).default('normal'),
     })
     .prefault({}),
   delivery: DeliveryPolicySchema.prefault({}),

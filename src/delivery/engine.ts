@@ -103,7 +103,7 @@ export class DeliveryEngine {
         limit: free,
         leaseMs: this.#leaseMs(),
         perOutput: perOutputConcurrency,
-        inFlight: this.#inFlightByOutput,
+        inFlight: this.#claimableInFlight(perOutputConcurrency),
       });
       for (const delivery of claimed) this.#start(delivery);
       // A full batch, or one cut short by an output at its limit, may leave more to claim.
@@ -165,6 +165,20 @@ export class DeliveryEngine {
   async settle(): Promise<void> {
     this.#settling = true;
     while (this.#pumping || this.#inFlight.size > 0) await Promise.allSettled([this.#pumping, ...this.#inFlight]);
+  }
+
+  /**
+   * Attempts in flight per output as the claim should count them. The same batching per output:
+   * an output with attempts in flight and less than a quarter of its slots free is reported full,
+   * so a claim waits until a few of its slots are free (one transaction for them) instead of
+   * claiming one delivery per attempt that ends. It never starves: as its attempts end, its room
+   * grows past the quarter.
+   */
+  #claimableInFlight(perOutput: number): ReadonlyMap<string, number> {
+    const quarter = Math.ceil(perOutput / 4);
+    const counted = new Map<string, number>();
+    for (const [output, inFlight] of this.#inFlightByOutput) counted.set(output, perOutput - inFlight < quarter ? perOutput : inFlight);
+    return counted;
   }
 
   #start(delivery: ClaimedDelivery): void {

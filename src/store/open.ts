@@ -14,5 +14,5 @@ export async function openAlertStore(project: Project): Promise<AlertStore> {
     return new DynamoDbAlertStore(`${prefix}_streamalert_alerts`, region);
   }
   const { SqliteAlertStore } = await import('./sqlite.ts');
-  return new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'));
+  return new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'), { synchronous: project.global.store.synchronous });
 }

@@ -21,7 +21,7 @@ import {
 } from './alert-store.ts';
 import { StoreError } from './errors.ts';
 import { closedStoreError, isBusy, sqliteStoreError } from './sqlite-errors.ts';
-import { LOCK_WAIT_MS, openDatabase } from './sqlite-file.ts';
+import { LOCK_WAIT_MS, openDatabase, type Synchronous } from './sqlite-file.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
 
 type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; next_attempt_at: number };
@@ -40,13 +40,16 @@ export interface SqliteStoreOptions {
   lockWaitMs?: number;
   /** Hears about rows the store skips (a corrupt alert); default: a `streamalert:` line on standard error. */
   warn?: (message: string) => void;
+  /** conf/global.json `store.synchronous` (default `normal`): see Synchronous. */
+  synchronous?: Synchronous;
 }
 
 /**
- * The embedded alert store: SQLite (better-sqlite3) in WAL mode. Every write is one
- * transaction, committed before the call returns, so a process that crashes loses nothing it
- * was told was saved. (synchronous=NORMAL: durable across process crashes; an OS crash or
- * power loss may undo the last transactions, which WAL keeps consistent.) Several processes
+ * The embedded alert store: SQLite (better-sqlite3) in WAL mode. Every write is committed
+ * before the call returns (results that arrive together share one commit), so a process that
+ * crashes loses nothing it was told was saved. (synchronous=NORMAL by default: durable across
+ * process crashes; an OS crash or power loss may undo the commits since the WAL was last synced,
+ * and WAL keeps the file consistent; `synchronous: 'full'` syncs every commit.) Several processes
  * may share the file: each write transaction takes the write lock up front (BEGIN IMMEDIATE),
  * waiting its turn, and every failure is a StoreError naming the file and the fix.
  *
@@ -70,7 +73,7 @@ export class SqliteAlertStore extends AlertStore {
     this.#lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
     this.#warn = options.warn ?? ((message) => console.error(`streamalert: ${message}`));
     try {
-      this.#db = openDatabase(path, this.#lockWaitMs);
+      this.#db = openDatabase(path, this.#lockWaitMs, options.synchronous);
     } catch (error) {
       throw sqliteStoreError(path, error, this.#lockWaitMs);
     }
@@ -288,6 +291,11 @@ export class SqliteAlertStore extends AlertStore {
         })
         .immediate(),
     );
+  }
+
+  /** How durable each commit is, as SQLite has it for this connection (PRAGMA synchronous). */
+  get synchronous(): Synchronous {
+    return this.#db.pragma('synchronous', { simple: true }) === 2 ? 'full' : 'normal';
   }
 
   close(): void {

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/config/project.ts';
 import { StoreError } from '../../src/store/errors.ts';
+import { openAlertStore } from '../../src/store/open.ts';
 import { sqliteStoreError } from '../../src/store/sqlite-errors.ts';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
 import { streamalert } from '../support/cli.ts';
@@ -94,5 +96,26 @@ describe('SQLite errors as store errors', () => {
   it('leaves an error that is not SQLite\'s as it is', () => {
     const bug = new TypeError('x is undefined');
     expect(sqliteStoreError('/p/alerts.db', bug, 30_000)).toBe(bug);
+  });
+});
+
+describe('store.synchronous', () => {
+  it('syncs every commit with "full" and leaves the default "normal" (WAL synced at checkpoints)', async () => {
+    const normal = await openAlertStore(loadProject(tempProject({})));
+    const full = await openAlertStore(loadProject(tempProject({ 'conf/global.json': { store: { synchronous: 'full' } } })));
+    try {
+      expect((normal as SqliteAlertStore).synchronous).toBe('normal');
+      expect((full as SqliteAlertStore).synchronous).toBe('full');
+      await full.save([sampleAlert({ outputs: ['slack:sec'] })]);
+      expect(await full.pendingByOutput()).toEqual({ 'slack:sec': 1 });
+    } finally {
+      normal.close();
+      full.close();
+    }
+  });
+
+  it('refuses a value other than "normal" or "full", naming the key', () => {
+    const dir = tempProject({ 'conf/global.json': { store: { synchronous: 'off' } } });
+    expect(() => loadProject(dir)).toThrow("conf/global.json: store.synchronous must be one of 'normal', 'full' (got 'off')");
   });
 });
