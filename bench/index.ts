@@ -1,8 +1,14 @@
 // `npm run bench`: every benchmark, each printing rates measured in this one run and their ratio.
-// Sizes: BENCH_ALERTS (Slack delivery, default 20,000), BENCH_RECORDS (classify, default 100,000).
+// Sizes: BENCH_ALERTS (Slack delivery, default 20,000), BENCH_RECORDS (classify, default 100,000),
+// BENCH_DURABLE_RECORDS (durable run, default 20,000), BENCH_SERVE_ALERTS (durable serve, default 5,000).
 import { printClassifyBench, runClassifyBench } from './classify.ts';
+import { printDurableRunBench, printDurableServeBench, runDurableRunBench, runDurableServeBench } from './durable.ts';
 import { printSlackBench, runSlackBench } from './slack.ts';
 
 printSlackBench(await runSlackBench(Number(process.env.BENCH_ALERTS ?? 20_000)));
 console.log();
 printClassifyBench(await runClassifyBench(Number(process.env.BENCH_RECORDS ?? 100_000)));
+console.log();
+printDurableRunBench(await runDurableRunBench(Number(process.env.BENCH_DURABLE_RECORDS ?? 20_000)));
+console.log();
+printDurableServeBench(await runDurableServeBench(Number(process.env.BENCH_SERVE_ALERTS ?? 5_000)));
