@@ -17,6 +17,13 @@ export const CONDITION_TIMEOUT_MS = 60_000;
 export const CLI_TIMEOUT_MS = 120_000;
 
 /**
+ * For `npm install` of the packed package in a fresh folder (test/cli/package.test.ts): a real
+ * install from the npm registry, in which better-sqlite3 compiles from source: about a minute on
+ * a quiet 2-core machine, several while the rest of the suite runs.
+ */
+export const PACKAGE_INSTALL_TIMEOUT_MS = 900_000;
+
+/**
  * For a whole test or hook (vitest.config.ts): only a backstop above the waits it makes, which
  * fail first and say what never happened. A test may run several CLI subprocesses in a row.
  */
