@@ -1,10 +1,14 @@
 // `npm run bench`: every benchmark, each printing rates measured in this one run and their ratio.
 // Sizes: BENCH_ALERTS (Slack delivery, default 20,000), BENCH_RECORDS (classify, default 100,000),
-// BENCH_DURABLE_RECORDS (durable run, default 20,000), BENCH_SERVE_ALERTS (durable serve, default 5,000).
+// BENCH_DURABLE_RECORDS (durable run, default 20,000), BENCH_SERVE_ALERTS (durable serve, default 5,000),
+// BENCH_CLI_RUNS (CLI start, default 15 starts of each command).
 import { printClassifyBench, runClassifyBench } from './classify.ts';
+import { printCliStartBench, runCliStartBench } from './cli-start.ts';
 import { printDurableRunBench, printDurableServeBench, runDurableRunBench, runDurableServeBench } from './durable.ts';
 import { printSlackBench, runSlackBench } from './slack.ts';
 
+printCliStartBench(runCliStartBench(Number(process.env.BENCH_CLI_RUNS ?? 15)));
+console.log();
 printSlackBench(await runSlackBench(Number(process.env.BENCH_ALERTS ?? 20_000)));
 console.log();
 printClassifyBench(await runClassifyBench(Number(process.env.BENCH_RECORDS ?? 100_000)));
