@@ -47,8 +47,9 @@ export interface DurableServeResult {
  */
 export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<DurableRunResult> {
   const receiver = await startReceiver();
-  const bench = makeProject(receiver.origin);
+  let bench: BenchProject | undefined;
   try {
+    bench = makeProject(receiver.origin);
     const input = join(bench.dir, 'records.ndjson');
     writeFileSync(input, Array.from({ length: records }, (_, i) => JSON.stringify(benchRecord(i))).join('\n') + '\n');
     const bodies = Array.from({ length: records }, (_, i) => slackBody(i));
@@ -79,7 +80,7 @@ export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<
     const bareLoopPerSecond = records / median(bareSeconds);
     return { records, rounds, runPerSecond, runWallPerSecond: records / median(wallSeconds), bareLoopPerSecond, ratio: runPerSecond / bareLoopPerSecond };
   } finally {
-    bench.remove();
+    bench?.remove();
     receiver.stop();
   }
 }
@@ -92,9 +93,11 @@ export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<
  */
 export async function runDurableServeBench(alerts = 5_000, offeredPerSecond = 1_000, recordsPerPost = 10): Promise<DurableServeResult> {
   const receiver = await startReceiver();
-  const bench = makeProject(receiver.origin);
-  const serve = await startServe(bench);
+  let bench: BenchProject | undefined;
+  let serve: RunningServe | undefined;
   try {
+    bench = makeProject(receiver.origin);
+    serve = await startServe(bench);
     const pool = new Pool(serve.base, { connections: 8 });
     const sentAt = new Map<string, number>();
     const posts = Math.ceil(alerts / recordsPerPost);
@@ -133,8 +136,8 @@ export async function runDurableServeBench(alerts = 5_000, offeredPerSecond = 1_
     const at = (fraction: number) => latencies[Math.min(latencies.length - 1, Math.floor(fraction * latencies.length))]!;
     return { alerts, offeredPerSecond, recordsPerPost, achievedPerSecond: alerts / ((last - start) / 1000), p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1)! };
   } finally {
-    await serve.stop();
-    bench.remove();
+    await serve?.stop();
+    bench?.remove();
     receiver.stop();
   }
 }
@@ -170,7 +173,10 @@ export const bench_every_login = rule({ logs: ['bench:events'], outputs: ['slack
     input: JSON.stringify({ descriptor: 'bench', url: origin + WEBHOOK_PATH }),
     encoding: 'utf8',
   });
-  if (configured.status !== 0) throw new Error(`output new failed: ${configured.stderr}`);
+  if (configured.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`output new failed: ${configured.stderr}`);
+  }
   return { dir, env, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
