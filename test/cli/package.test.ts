@@ -3,9 +3,9 @@
 // registry, the only network used). The steps are read from README.md, so the test fails when
 // the README drifts from what works; each step's command is matched to what it must do below.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, type CliRun } from '../support/cli.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
@@ -52,10 +52,23 @@ const succeeds = (run: CliRun) => expect(run.status, run.stdout + run.stderr).to
 
 /** What each step of the README must do, by its command as the README writes it. */
 const STEPS: Record<string, Step> = {
-  'mkdir detections && cd detections': { check: (run, { cwd }) => (succeeds(run), expect(cwd).toMatch(/\/detections$/)) },
-  'npm init -y': { check: (run, { cwd }) => (succeeds(run), expect(existsSync(join(cwd, 'package.json'))).toBe(true)) },
+  'mkdir detections && cd detections': {
+    check: (run, { cwd }) => {
+      succeeds(run);
+      expect(cwd).toMatch(/\/detections$/);
+    },
+  },
+  'npm init -y': {
+    check: (run, { cwd }) => {
+      succeeds(run);
+      expect(existsSync(join(cwd, 'package.json'))).toBe(true);
+    },
+  },
   'npm pkg set allowScripts.better-sqlite3=true allowScripts.esbuild=false --json': {
-    check: (run, { cwd }) => (succeeds(run), expect(readJson(join(cwd, 'package.json')).allowScripts).toEqual({ 'better-sqlite3': true, esbuild: false })),
+    check: (run, { cwd }) => {
+      succeeds(run);
+      expect(readJson(join(cwd, 'package.json')).allowScripts).toEqual({ 'better-sqlite3': true, esbuild: false });
+    },
   },
   'npm install ~/streamalert-*.tgz': {
     deadlineMs: PACKAGE_INSTALL_TIMEOUT_MS,
@@ -75,8 +88,18 @@ const STEPS: Record<string, Step> = {
       for (const path of ['conf/global.json', 'rules', 'samples', 'tsconfig.json']) expect(existsSync(join(cwd, path)), path).toBe(true);
     },
   },
-  'npx streamalert rules check': { check: (run) => (succeeds(run), expect(run.stdout).toMatch(/\d+ files? checked, no problems/)) },
-  'npx streamalert rules test': { check: (run) => (succeeds(run), expect(run.stdout).toMatch(/Rule tests: (\d+) events, \1 passed, 0 failed/)) },
+  'npx streamalert rules check': {
+    check: (run) => {
+      succeeds(run);
+      expect(run.stdout).toMatch(/\d+ files? checked, no problems/);
+    },
+  },
+  'npx streamalert rules test': {
+    check: (run) => {
+      succeeds(run);
+      expect(run.stdout).toMatch(/Rule tests: (\d+) events, \1 passed, 0 failed/);
+    },
+  },
   'npx streamalert run --input samples/*': {
     check: (run) => {
       succeeds(run);
@@ -138,6 +161,18 @@ async function runStep(command: string, session: Session, deadlineMs: number): P
   return { status, stdout, stderr };
 }
 
+/**
+ * A copy of this checkout as it is (uncommitted work included) to pack: packing rebuilds dist/,
+ * which other tests run meanwhile (test/cli/lazy-loading.test.ts). It shares node_modules.
+ */
+function checkoutCopy(workspace: string): string {
+  const copy = join(workspace, 'checkout');
+  const local = new Set(['.git', 'node_modules', 'dist', 'coverage', '.streamalert']);
+  cpSync(ROOT, copy, { recursive: true, filter: (source) => !local.has(basename(source)) });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
@@ -164,7 +199,7 @@ describe.skipIf(!hasTmux)(`the packed package, installed and used as README.md's
     const home = join(workspace, 'home');
     mkdirSync(home);
     // The README packs into the home folder; the user's own home stays out of the test.
-    const packed = spawnSync('npm', ['pack', '--pack-destination', home], { cwd: ROOT, encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
+    const packed = spawnSync('npm', ['pack', '--pack-destination', home], { cwd: checkoutCopy(workspace), encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
     expect(packed.status, packed.stderr).toBe(0);
     expect(packed.stdout.trim().split('\n').at(-1)).toBe(`streamalert-${version}.tgz`);
     const env: NodeJS.ProcessEnv = {
