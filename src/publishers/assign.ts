@@ -49,9 +49,11 @@ function resolveList(list: readonly unknown[], where: string): string[] {
   return list.map((item, index) => resolveRef(item, `${where}[${index}]`));
 }
 
+/** The registered name of a publisher or of a name for it (a StreamAlert module path resolves to ours). */
 function resolveRef(ref: unknown, where: string): string {
   const name = isPublisher(ref) ? ref.name : ref;
   if (typeof name !== 'string') throw new PublisherError(`${where}: expected a publisher or a publisher name, got ${JSON.stringify(ref) ?? String(ref)}`);
-  if (!findPublisher(name)) throw new PublisherError(`${where}: no publisher named '${name}' (registered: ${publisherNames().join(', ')}); register it with publisher('${name}', fn)`);
-  return name;
+  const found = findPublisher(name);
+  if (!found) throw new PublisherError(`${where}: no publisher named '${name}' (registered: ${publisherNames().join(', ')}); register it with publisher('${name}', fn)`);
+  return found.name;
 }

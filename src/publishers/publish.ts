@@ -7,17 +7,19 @@ import { PublisherError } from './errors.ts';
 import { findPublisher } from './publisher.ts';
 
 /**
- * The document `output` (`service:descriptor`) receives for an alert: StreamAlert's alert
- * document, passed through the publishers the rule assigned to that output, in order. Each
- * publisher gets its own copy, so none can change the alert or another's input.
+ * The document `output` (`service:descriptor`) receives for an alert, composed as StreamAlert
+ * composes it (streamalert/shared/publisher.py, CompositePublisher): with no publishers assigned,
+ * the alert document (the `default` publisher); else the publishers the rule assigned to that
+ * output, in order, the first given `{}` and each the previous one's result. Each publisher gets
+ * its own copy, so none can change the alert or another's input.
  *
  * @example
- *   publicationFor(alert, 'slack:sec-alerts')  // { '@slack.text': ..., '@slack.blocks': [...], ... }
+ *   publicationFor(alert, 'slack:sec-alerts')  // { '@slack.text': ..., '@slack.attachments': [...], ... }
  */
 export function publicationFor(alert: Alert, output: string): Publication {
   const names = alert.publishers[output];
-  let publication: Record<string, unknown> = cloneJson(toAlertDocument(alert));
-  if (!Array.isArray(names)) return publication;
+  if (!Array.isArray(names) || names.length === 0) return cloneJson(toAlertDocument(alert));
+  let publication: Record<string, unknown> = {};
   for (const name of names) {
     const found = typeof name === 'string' ? findPublisher(name) : undefined;
     // Publishers are checked when rules load; one missing here means the alert was stored by a
