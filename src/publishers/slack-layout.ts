@@ -111,7 +111,8 @@ export const slackAttachStringTemplate = publisher(
     const template = contextString(alert, 'slack_message_template', '[MISSING TEMPLATE]');
     const previous = publication['@slack._previous_publication'];
     const args = '@slack._previous_publication' in publication ? (isPlainObject(previous) ? previous : {}) : publication;
-    attachments(publication).push({ color: COLOR.template, text: htmlEscape(pythonFormat(template, args)) });
+    const text = htmlEscape(pythonFormat(template, args));
+    attachments(publication).push({ color: COLOR.template, text });
     return publication;
   },
   { aliases: [`${LAYOUT}.AttachStringTemplate`] },
