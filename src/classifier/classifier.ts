@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/errors.ts';
-import { isDeeperThan, MAX_RECORD_DEPTH } from '../input/depth.ts';
-import { applyWrites, describe, fitEnvelope, fitObject, type Mismatch, type Writes } from './coerce.ts';
+import { addDefaults, applyWrites, describe, fitObject, type Mismatch, type Writes } from './coerce.ts';
+import { extract } from './extract.ts';
 import { logPatternMismatch } from './log-patterns.ts';
 import { cloneJson, ENVELOPE_KEY, isPlainObject } from './record.ts';
 import type { LogSchema } from './schema.ts';
@@ -67,7 +67,7 @@ export class Classifier {
   constructor(schemas: readonly LogSchema[], logType?: string) {
     this.candidates = selectSchemas(schemas, logType);
     if (this.candidates.length === 0) throw new ConfigError('no log schemas in conf/schemas: add one (see docs/schemas.md) so records can be classified');
-    this.#simple = this.candidates.map((schema) => !schema.jsonPath && !schema.envelope && schema.jsonRegexKey === undefined && !schema.logPatterns);
+    this.#simple = this.candidates.map((schema) => schema.parser === 'json' && !schema.jsonPath && !schema.envelope && schema.jsonRegexKey === undefined && !schema.logPatterns);
   }
 
   classify(payload: unknown): Classification {
@@ -85,24 +85,33 @@ export class Classifier {
     return { classified: NONE, unclassified: [{ record: payload, index: 0, reason: this.#explain(payload) }] };
   }
 
-  /** Fits one record; on success applies the conversions, defaults and envelope. */
+  /**
+   * Fits one record; on success applies the conversions, then the envelope and the defaults of
+   * absent optional keys. In StreamAlert's order: log_patterns see the converted record before
+   * any default is added. A record that fails them is put back as it was, for the next schema.
+   */
   #fit(schema: LogSchema, record: unknown, envelope: JsonObject | undefined, explain: boolean): Mismatch | undefined {
     const writes = this.#writes;
     writes.length = 0;
     const mismatch = fitObject(record, schema.fields, writes, '', explain);
     if (mismatch !== undefined) return mismatch;
+    const undo = schema.logPatterns ? previousValues(writes) : undefined;
     applyWrites(writes);
     writes.length = 0;
-    const target = record as JsonObject;
-    if (schema.logPatterns) {
-      const reason = logPatternMismatch(schema.logPatterns, target, envelope);
-      if (reason !== undefined) return { reason, problems: 1 };
+    if (undo) {
+      const reason = logPatternMismatch(schema.logPatterns!, record, envelope);
+      if (reason !== undefined) {
+        applyWrites(undo);
+        return { reason, problems: 1 };
+      }
     }
+    const target = record as JsonObject;
     if (envelope && Object.keys(envelope).length > 0) target[ENVELOPE_KEY] = { ...envelope };
+    if (schema.fields.optional.length > 0) addDefaults(target, schema.fields);
     return undefined;
   }
 
-  /** Extracts and fits the records of a schema with json_path, json_regex_key, envelope_keys or log_patterns. */
+  /** Extracts and fits the records of a schema with another parser, json_path, json_regex_key, envelope_keys or log_patterns. */
   #parse(schema: LogSchema, payload: unknown): { valid: ClassifiedRecord[]; invalid: UnclassifiedRecord[] } | undefined {
     const extracted = extract(schema, payload, false);
     if (typeof extracted === 'string') return undefined;
@@ -123,7 +132,7 @@ export class Classifier {
 
   /** Why a payload fits none of the candidates: the reason of the closest one. */
   #explain(payload: unknown): string {
-    if (!isPlainObject(payload) && this.candidates.every((schema) => !schema.jsonPath)) return `expected a JSON object, got ${describe(payload)}`;
+    if (!isPlainObject(payload) && this.candidates.every((schema) => schema.parser === 'json' && !schema.jsonPath)) return `expected a JSON object, got ${describe(payload)}`;
     let best: { schema: LogSchema; mismatch: Mismatch } | undefined;
     for (const schema of this.candidates) {
       const mismatch = this.#explainOne(schema, payload);
@@ -144,61 +153,14 @@ export class Classifier {
   }
 }
 
-interface Extracted {
-  /** The records to fit; undefined where an embedded JSON string could not be parsed. */
-  records: unknown[];
-  /** The records as found in the payload, for reporting. */
-  raw: unknown[];
-  /** Why a record could not be extracted, by index (embedded JSON that does not parse). */
-  reasons: (string | undefined)[];
-  envelope?: JsonObject;
-}
 
-/** The envelope and the records of a payload for one schema, or why there are none. */
-function extract(schema: LogSchema, payload: unknown, explain: boolean): Extracted | string {
-  let envelope: JsonObject | undefined;
-  if (schema.envelope) {
-    const result = fitEnvelope(payload, schema.envelope, explain);
-    if ('reason' in result) return `envelope: ${result.reason}`;
-    envelope = result.envelope;
+/** Writes that put back what `writes` will overwrite, last first (a key written twice gets its first value back). */
+function previousValues(writes: Writes): Writes {
+  const undo: Writes = [];
+  for (let i = writes.length - 3; i >= 0; i -= 3) {
+    const target = writes[i] as JsonObject;
+    const key = writes[i + 1] as string;
+    undo.push(target, key, target[key]);
   }
-  const withEnvelope = (extracted: Omit<Extracted, 'envelope'>): Extracted => (envelope ? { ...extracted, envelope } : extracted);
-
-  if (schema.jsonPath) {
-    const found = schema.jsonPath.extract(payload);
-    if (found.length === 0) return `json_path '${schema.jsonPath.expression}' found no records`;
-    if (!schema.embeddedJson) return withEnvelope({ records: found, raw: found, reasons: [] });
-    const reasons: (string | undefined)[] = [];
-    const records = found.map((text, index) => {
-      const parsed = parseEmbedded(text);
-      if (typeof parsed !== 'string') return parsed;
-      reasons[index] = parsed;
-      return undefined;
-    });
-    return withEnvelope({ records, raw: found, reasons });
-  }
-  if (schema.jsonRegexKey !== undefined) {
-    const key = schema.jsonRegexKey;
-    const text = isPlainObject(payload) ? payload[key] : undefined;
-    if (typeof text !== 'string' || text === '') return `json_regex_key '${key}' is missing or not text`;
-    // StreamAlert's pattern: the outermost {...} or [...] blob in the text.
-    const blob = /(\{.+[:,].+\}|\[.+[,:].+\])/s.exec(text)?.[1];
-    const parsed = blob === undefined ? `json_regex_key '${key}' holds no JSON` : parseEmbedded(blob);
-    if (typeof parsed === 'string') return parsed;
-    return withEnvelope({ records: [parsed], raw: [payload], reasons: [] });
-  }
-  return withEnvelope({ records: [payload], raw: [payload], reasons: [] });
-}
-
-/** The record in a JSON string found in the payload, or why there is none; held to the reader's depth bound, as any record. */
-function parseEmbedded(text: unknown): JsonObject | string {
-  if (typeof text !== 'string') return `embedded JSON: expected text, got ${describe(text)}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return `embedded JSON is not valid (${(error as Error).message})`;
-  }
-  if (!isPlainObject(parsed)) return `embedded JSON is not an object (${describe(parsed)})`;
-  return isDeeperThan(parsed, MAX_RECORD_DEPTH) ? `embedded JSON nests objects or lists deeper than ${MAX_RECORD_DEPTH} levels` : parsed;
+  return undo;
 }

@@ -1,15 +1,20 @@
+import { pythonStr } from './python-str.ts';
 import { isPlainObject } from './record.ts';
 import type { FieldType, Fields } from './schema.ts';
 
 /**
  * Fitting a record to a schema, with StreamAlert's type coercion (its parsers.py `_key_check`
  * and `_convert_type`):
- * - keys: exactly the schema's, optional top-level keys may be absent (they get a default);
- *   a nested schema checks nested keys the same way; `{}` and `[]` accept any object or list.
+ * - keys: exactly the schema's, optional top-level keys may be absent (they get a default,
+ *   added by addDefaults after log_patterns are checked, as StreamAlert adds them); a nested
+ *   schema checks nested keys the same way, with no optional keys, and an optional key with a
+ *   nested schema must be present (StreamAlert checks the absent key as `{}`, which fails).
+ * - `{}` lets any value through, unconverted (StreamAlert's nested check of an empty schema
+ *   passes everything); `[]` takes a list.
  * - types: `"5"` fits an integer (becomes 5), `5.7` becomes 5, `"1.5"` fits a float,
  *   `"true"` (any case) is true for a boolean and any other value false, a string field turns
- *   numbers to text and objects to JSON.
- * - empty values (null, "", 0, false, [], {}) fit any scalar, `{}` or `[]` type and are left as
+ *   other values into text as Python's str() writes them (`True`, `{'a': 1}`).
+ * - empty values (null, "", 0, false, [], {}) fit any scalar or `[]` type and are left as
  *   they are (StreamAlert skips "falsy" values); a nested schema still needs its keys.
  *
  * Changes are collected as writes and applied only when the whole record fits, so a schema
@@ -61,7 +66,7 @@ export function fitObject(value: unknown, fields: Fields, writes: Writes, path: 
     const item = value[key];
     // Most values already have their declared type: settle those without a call.
     const kind = field.type.kind;
-    if (kind === 'string' ? typeof item === 'string' : kind === 'object' ? isPlainObject(item) || item === null : kind === 'boolean' && typeof item === 'boolean') continue;
+    if (kind === 'string' ? typeof item === 'string' : kind === 'object' || (kind === 'boolean' && typeof item === 'boolean')) continue;
     const problem = fitValue(value, key, item, field.type, writes, path, explain);
     if (problem !== undefined) {
       if (!explain) return NO_FIT;
@@ -71,14 +76,23 @@ export function fitObject(value: unknown, fields: Fields, writes: Writes, path: 
   const missing =
     requiredPresent === fields.requiredCount ? undefined : [...byName].filter(([key, field]) => !field.optional && !(key in value)).map(([key]) => key);
   if (missing && !explain) return NO_FIT;
+  const absentNested = fields.optional.filter(([key, type]) => type.kind === 'nested' && !(key in value));
+  if (absentNested.length > 0 && !explain) return NO_FIT;
+  if (absentNested.length > 0) {
+    const keys = absentNested.map(([key]) => key);
+    (typeProblems ??= []).push({ reason: `${path}${listKeys(keys)} missing: an optional key with a nested schema must be present (StreamAlert checks an absent one as {})`, problems: keys.length });
+  }
   if (unexpected || missing || typeProblems) return explainMismatch(path, missing, unexpected, typeProblems);
+  return undefined;
+}
 
+/** Adds each absent optional key with its default, as StreamAlert's `_add_optional_keys`. */
+export function addDefaults(record: Record<string, unknown>, fields: Fields): void {
   const optional = fields.optional;
   for (let i = 0; i < optional.length; i++) {
     const [key, type] = optional[i]!;
-    if (!(key in value)) queue(writes, value, key, defaultValue(type));
+    if (!(key in record)) record[key] = defaultValue(type);
   }
-  return undefined;
 }
 
 /**
@@ -99,7 +113,7 @@ export function fitEnvelope(payload: unknown, fields: Fields, explain: boolean):
       if (problem === undefined) continue;
       if (!explain) return NO_FIT;
       (typeProblems ??= []).push(problem);
-    } else if (field.optional) {
+    } else if (field.optional && field.type.kind !== 'nested') {
       envelope[key] = defaultValue(field.type);
     } else {
       if (!explain) return NO_FIT;
@@ -123,7 +137,7 @@ function fitValue(
   switch (type.kind) {
     case 'string':
       if (typeof value === 'string' || isEmpty(value)) return undefined;
-      queue(writes, parent, key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+      queue(writes, parent, key, pythonStr(value));
       return undefined;
     case 'integer': {
       if ((typeof value === 'number' && Number.isInteger(value)) || isEmpty(value)) return undefined;
@@ -144,7 +158,7 @@ function fitValue(
       queue(writes, parent, key, typeof value === 'string' && value.toLowerCase() === 'true');
       return undefined;
     case 'object':
-      return isPlainObject(value) || isEmpty(value) ? undefined : typeMismatch(path, key, 'an object', value, explain);
+      return undefined;
     case 'list':
       return Array.isArray(value) || isEmpty(value) ? undefined : typeMismatch(path, key, 'a list', value, explain);
     case 'nested':
@@ -170,7 +184,11 @@ export function defaultValue(type: FieldType): unknown {
   }
 }
 
-/** Python's falsy values, which StreamAlert leaves unconverted. */
+/** Python's falsy values (None, False, 0, '', [], {}), which StreamAlert leaves unconverted. */
+export function isPythonFalsy(value: unknown): boolean {
+  return isEmpty(value);
+}
+
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === 0 || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
@@ -189,11 +207,14 @@ function toInteger(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Python's float(): decimal or exponent text, inf and nan, true as 1. */
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const PYTHON_FLOAT = new RegExp(String.raw`^\s*[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?\s*$`);
+
+/** Python's float(): decimal or exponent text (with single underscores between digits), inf and nan, true as 1. */
 function toFloat(value: unknown): number | undefined {
   if (value === true) return 1;
   if (typeof value !== 'string') return undefined;
-  if (/^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
+  if (PYTHON_FLOAT.test(value)) return Number(value.replace(/_/g, ''));
   const special = /^\s*([+-]?)(inf|infinity|nan)\s*$/i.exec(value);
   if (!special) return undefined;
   if (special[2]!.toLowerCase() === 'nan') return Number.NaN;

@@ -36,8 +36,12 @@ export interface LogSchema {
   readonly source: string;
   /** Where it was declared, relative to the project, for messages. */
   readonly file: string;
-  readonly parser: 'json';
+  readonly parser: ParserName;
   readonly fields: Fields;
+  /** The csv parser's dialect (parser "csv"). */
+  readonly csv?: CsvDialect;
+  /** The kv parser's delimiter and separator (parser "kv"). */
+  readonly kv?: KvOptions;
   readonly definition: SchemaDefinition;
   readonly envelope?: Fields;
   readonly envelopeDefinition?: SchemaDefinition;
@@ -47,8 +51,25 @@ export interface LogSchema {
   /** The record is a JSON blob inside this key's string value. */
   readonly jsonRegexKey?: string;
   readonly logPatterns?: LogPatterns;
-  /** Lower is tried first; schemas without one come after, in file order. */
-  readonly priority: number;
+  /** configuration.priority as StreamAlert reads it (int()), or undefined: see sortByPriority. */
+  readonly priority: number | undefined;
+}
+
+/** StreamAlert's four parsers (its parsers.py registers json, csv, kv and syslog). */
+export const PARSERS = ['json', 'csv', 'kv', 'syslog'] as const;
+export type ParserName = (typeof PARSERS)[number];
+
+/** Python csv.reader's delimiter, quotechar and escapechar, as StreamAlert passes them. */
+export interface CsvDialect {
+  readonly delimiter: string;
+  readonly quote: string;
+  readonly escape: string | undefined;
+}
+
+/** The kv parser: fields split on `delimiter`, each field's key and value on the first `separator`. */
+export interface KvOptions {
+  readonly delimiter: string;
+  readonly separator: string;
 }
 
 const SCALARS = {
@@ -60,7 +81,13 @@ const SCALARS = {
 const ANY_OBJECT: FieldType = { kind: 'object' };
 const ANY_LIST: FieldType = { kind: 'list' };
 
+// Every setting StreamAlert's classifier reads (parsers.py, shared/config.py). As in StreamAlert, a
+// setting of another parser is accepted and has no effect (delimiter on a json log type).
 const CONFIGURATION_KEYS = new Set([
+  'delimiter',
+  'separator',
+  'quotechar',
+  'escapechar',
   'json_path',
   'json_regex_key',
   'embedded_json',
@@ -152,12 +179,64 @@ function compileSchemaFile(raw: unknown, file: string): SchemaLoad {
   return { schemas, problems };
 }
 
-/** Stable sort: explicit priorities first (lowest first), then the rest in declaration order. */
+/**
+ * The order schemas are tried in, as StreamAlert's SchemaSorter gives it: a stable sort on the
+ * priority, where a schema without one (or with -1) takes the highest priority declared before
+ * it (-1 if none). So an unprioritised schema stays behind the prioritised ones before it, and
+ * ahead of any later ones with a higher number: `[a (none), b (0), c (none), d (5)]` -> a, b, c, d.
+ *
+ * @example
+ *   sortByPriority(schemas).map((s) => s.name)
+ */
 export function sortByPriority(schemas: readonly LogSchema[]): LogSchema[] {
+  let highest = -1;
   return schemas
-    .map((schema, order) => ({ schema, order }))
-    .sort((a, b) => a.schema.priority - b.schema.priority || a.order - b.order)
+    .map((schema, order) => {
+      const declared = schema.priority ?? -1;
+      highest = Math.max(highest, declared);
+      return { schema, order, key: declared === -1 ? highest : declared };
+    })
+    .sort((a, b) => a.key - b.key || a.order - b.order)
     .map(({ schema }) => schema);
+}
+
+/** configuration.priority read as Python's int() reads it: a number (truncated) or whole-number text. */
+function readPriority(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === 'boolean') return Number(value);
+  if (typeof value === 'string' && /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(value)) return Number(value.replace(/_/g, ''));
+  throw new SchemaError(`${where}: configuration.priority must be a whole number, 0 tried first (got ${JSON.stringify(value)})`);
+}
+
+/** One character, as Python's csv module requires of a delimiter, quotechar or escapechar. */
+function oneCharacter(configuration: Record<string, unknown>, key: string, fallback: string | undefined, where: string): string | undefined {
+  const value = configuration[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || [...value].length !== 1) {
+    throw new SchemaError(`${where}: configuration.${key} must be one character, e.g. "${fallback ?? '\\'}" (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+function csvDialect(configuration: Record<string, unknown>, where: string): CsvDialect {
+  const delimiter = oneCharacter(configuration, 'delimiter', ',', where)!;
+  const quote = oneCharacter(configuration, 'quotechar', '"', where)!;
+  const escape = oneCharacter(configuration, 'escapechar', undefined, where);
+  if (quote === delimiter || escape === delimiter || escape === quote) {
+    throw new SchemaError(`${where}: configuration.delimiter, quotechar and escapechar must be different characters`);
+  }
+  if (/[\r\n]/.test(delimiter + quote + (escape ?? ''))) throw new SchemaError(`${where}: a line break cannot be the csv delimiter, quotechar or escapechar`);
+  return { delimiter, quote, escape };
+}
+
+function kvOptions(configuration: Record<string, unknown>, where: string): KvOptions {
+  const text = (key: string, fallback: string): string => {
+    const value = configuration[key] ?? fallback;
+    if (typeof value !== 'string' || value === '') throw new SchemaError(`${where}: configuration.${key} must be text, e.g. "${fallback}" (got ${JSON.stringify(value)})`);
+    return value;
+  };
+  return { delimiter: text('delimiter', ' '), separator: text('separator', '=') };
 }
 
 function compileEntry(name: string, entry: unknown, file: string): LogSchema {
@@ -167,10 +246,9 @@ function compileEntry(name: string, entry: unknown, file: string): LogSchema {
   for (const key of Object.keys(entry)) {
     if (!ENTRY_KEYS.has(key)) throw new SchemaError(`${where}: unknown key '${key}' (expected schema, parser, configuration)`);
   }
-  if (entry.parser === undefined) throw new SchemaError(`${where}: missing "parser" (use "json")`);
-  if (entry.parser !== 'json') {
-    throw new SchemaError(`${where}: parser '${String(entry.parser)}' is not supported; only "json" logs are classified (remove this log type or convert the logs to JSON)`);
-  }
+  if (entry.parser === undefined) throw new SchemaError(`${where}: missing "parser" (one of ${PARSERS.join(', ')})`);
+  const parser = entry.parser as ParserName;
+  if (!PARSERS.includes(parser)) throw new SchemaError(`${where}: parser '${String(entry.parser)}' is not one of StreamAlert's parsers (${PARSERS.join(', ')})`);
   if (!isPlainObject(entry.schema)) throw new SchemaError(`${where}: "schema" must be an object of field names to types`);
   const configuration = entry.configuration ?? {};
   if (!isPlainObject(configuration)) throw new SchemaError(`${where}: "configuration" must be an object`);
@@ -206,12 +284,9 @@ function compileEntry(name: string, entry: unknown, file: string): LogSchema {
   if (jsonRegexKey !== undefined && (typeof jsonRegexKey !== 'string' || jsonRegexKey === '')) {
     throw new SchemaError(`${where}: configuration.json_regex_key must be the name of the key holding the JSON text`);
   }
-  if (jsonRegexKey !== undefined && jsonPath) throw new SchemaError(`${where}: use either configuration.json_path or configuration.json_regex_key, not both`);
   const embeddedJson = configuration.embedded_json ?? false;
   if (typeof embeddedJson !== 'boolean') throw new SchemaError(`${where}: configuration.embedded_json must be true or false`);
-  if (embeddedJson && !jsonPath) throw new SchemaError(`${where}: configuration.embedded_json needs configuration.json_path`);
-  const priority = configuration.priority ?? Number.POSITIVE_INFINITY;
-  if (typeof priority !== 'number' || !(priority >= 0)) throw new SchemaError(`${where}: configuration.priority must be a number from 0 (tried first)`);
+  const priority = readPriority(configuration.priority, where);
 
   let logPatterns: LogPatterns | undefined;
   if (configuration.log_patterns !== undefined) {
@@ -226,13 +301,16 @@ function compileEntry(name: string, entry: unknown, file: string): LogSchema {
     name,
     source: name.split(':')[0]!,
     file,
-    parser: 'json',
+    parser,
     fields,
+    ...(parser === 'csv' && { csv: csvDialect(configuration, where) }),
+    ...(parser === 'kv' && { kv: kvOptions(configuration, where) }),
     definition: entry.schema,
     ...(envelope && { envelope, envelopeDefinition }),
-    ...(jsonPath && { jsonPath }),
-    embeddedJson,
-    ...(jsonRegexKey !== undefined && { jsonRegexKey }),
+    // StreamAlert reads json_path for json and csv only, and tries json_path before json_regex_key.
+    ...(jsonPath && (parser === 'json' || parser === 'csv') && { jsonPath }),
+    embeddedJson: parser === 'json' && embeddedJson && jsonPath !== undefined,
+    ...(jsonRegexKey !== undefined && parser === 'json' && !jsonPath && { jsonRegexKey }),
     ...(logPatterns && { logPatterns }),
     priority,
   };
@@ -256,10 +334,8 @@ function compileType(value: unknown, where: string): FieldType {
     if (Object.hasOwn(SCALARS, value)) return SCALARS[value as keyof typeof SCALARS];
     throw new SchemaError(`${where}: unknown type '${value}' (use "string", "integer", "float", "boolean", {} or [])`);
   }
-  if (Array.isArray(value)) {
-    if (value.length > 0) throw new SchemaError(`${where}: list element types are not checked; declare the list as []`);
-    return ANY_LIST;
-  }
+  // StreamAlert checks that the value is a list and nothing more, so ["string"] means [] there too.
+  if (Array.isArray(value)) return ANY_LIST;
   if (isPlainObject(value)) {
     if (Object.keys(value).length === 0) return ANY_OBJECT;
     return { kind: 'nested', fields: compileFields(value, where) };

@@ -105,10 +105,10 @@ describe('classifying realistic logs', () => {
   });
 
   it('reports each record of a file that does not fit, and classifies the others', () => {
-    const bad = cloudtrailEvent({ userIdentity: 'root' });
+    const bad = cloudtrailEvent({ resources: 'root' });
     const { classified, unclassified } = classifier.classify({ Records: [cloudtrailEvent(), bad, cloudtrailEvent()] });
     expect(classified.map((item) => item.index)).toEqual([0, 2]);
-    expect(unclassified).toEqual([{ record: bad, index: 1, reason: 'cloudtrail:events: userIdentity: expected an object, got a string "root"' }]);
+    expect(unclassified).toEqual([{ record: bad, index: 1, reason: 'cloudtrail:events: resources: expected a list, got a string "root"' }]);
   });
 });
 
@@ -152,7 +152,10 @@ describe("type coercion, as StreamAlert's parsers", () => {
     ['"false" as a boolean', { b: 'false' }, { b: false }],
     ['any other text as a boolean is false', { b: 'yes' }, { b: false }],
     ['a number as a string', { s: 12 }, { s: '12' }],
-    ['an object as a string (JSON)', { s: { a: 1 } }, { s: '{"a":1}' }],
+    ["an object as a string, as Python's str() writes it", { s: { a: 1, ok: true, none: null } }, { s: "{'a': 1, 'ok': True, 'none': None}" }],
+    ["true as a string, as Python's str() writes it", { s: true }, { s: 'True' }],
+    ['a list for {} (StreamAlert lets any value through {})', { o: [1] }, { o: [1] }],
+    ['text for {}, unconverted', { o: 'x' }, { o: 'x' }],
     ['nested integer text', { n: { inner: '7' } }, { n: { inner: 7 } }],
   ])('converts %s', (_name, fields, expected) => {
     const result = fit(fields);
@@ -176,8 +179,6 @@ describe("type coercion, as StreamAlert's parsers", () => {
     ['decimal text as an integer', { i: '5.5' }, 'i: expected an integer, got a string "5.5"'],
     ['an object as an integer', { i: { v: 1 } }, 'i: expected an integer, got an object'],
     ['text that is not a float', { f: 'fast' }, 'f: expected a float, got a string "fast"'],
-    ['a list for {}', { o: [1] }, 'o: expected an object, got a list'],
-    ['text for {}', { o: 'x' }, 'o: expected an object, got a string "x"'],
     ['text for []', { l: 'x' }, 'l: expected a list, got a string "x"'],
     ['null for a nested schema', { n: null }, 'n: expected an object, got null'],
     ['an extra nested key', { n: { inner: 1, outer: 2 } }, "n: unexpected key 'outer'"],
@@ -257,7 +258,7 @@ describe('envelopes, embedded JSON and log patterns', () => {
     expect(control.classified).toHaveLength(1);
     const data = classifier.classify(subscription(['x'], 'DATA_MESSAGE'));
     expect(data.classified).toEqual([]);
-    expect(data.unclassified[0]!.reason).toBe("cloudwatch:control_message: log_patterns: messageType 'DATA_MESSAGE' matches none of CONTROL_MESSAGE");
+    expect(data.unclassified[0]!.reason).toBe("cloudwatch:control_message: log_patterns: streamalert:envelope_keys.messageType 'DATA_MESSAGE' matches none of CONTROL_MESSAGE");
   });
 
   it('requires the envelope keys but allows other keys beside them', () => {

@@ -99,12 +99,24 @@ describe('loading schema files', () => {
     expect(loadSchemas(empty)).toEqual({ schemas: [], problems: [] });
   });
 
-  it('tries schemas with a priority first, lowest first, then the others in file order', () => {
+  it("orders by priority as StreamAlert's SchemaSorter: a schema without one takes the highest priority declared before it", () => {
+    const x = { x: 'string' };
     const dir = schemaFolder({
-      'a.json': { 'a:late': { parser: 'json', schema: { x: 'string' } }, 'a:second': { parser: 'json', schema: { x: 'string' }, configuration: { priority: 1 } } },
-      'b.json': { 'b:first': { parser: 'json', schema: { x: 'string' }, configuration: { priority: 0 } } },
+      'a.json': {
+        'a:none-first': { parser: 'json', schema: x },
+        'a:five': { parser: 'json', schema: x, configuration: { priority: 5 } },
+        'a:none-after-five': { parser: 'json', schema: x },
+        'a:one': { parser: 'json', schema: x, configuration: { priority: '1' } },
+      },
+      'b.json': { 'b:zero': { parser: 'json', schema: x, configuration: { priority: 0 } }, 'b:unset': { parser: 'json', schema: x, configuration: { priority: -1 } } },
     });
-    expect(loadSchemas(dir).schemas.map((schema) => schema.name)).toEqual(['b:first', 'a:second', 'a:late']);
+    // Keys: -1, 5, 5, 1, 0, 5 (-1 means unset, so the highest so far).
+    expect(loadSchemas(dir).schemas.map((schema) => schema.name)).toEqual(['a:none-first', 'b:zero', 'a:one', 'a:five', 'a:none-after-five', 'b:unset']);
+  });
+
+  it('refuses a priority that is not a whole number', () => {
+    const { problems } = loadSchemas(schemaFolder({ 'p.json': { 'p:q': { parser: 'json', schema: { x: 'string' }, configuration: { priority: 'first' } } } }));
+    expect(problems[0]!.message).toBe('conf/schemas/p.json: p:q: configuration.priority must be a whole number, 0 tried first (got "first")');
   });
 
   it('compiles nested schemas level by level', () => {
@@ -124,15 +136,17 @@ describe('schema problems name the file, the log type and the key, and disable o
     ['an unknown type', { 'duo:auth': { parser: 'json', schema: { timestamp: 'int' } } }, /conf\/schemas\/bad\.json: duo:auth: schema\.timestamp: unknown type 'int'/],
     ['an unknown nested type', { 'gh:audit': { parser: 'json', schema: { data: { org: { id: 'long' } } } } }, /gh:audit: schema\.data\.org\.id: unknown type 'long'/],
     ['a number as a type', { 'x:y': { parser: 'json', schema: { n: 5 } } }, /x:y: schema\.n: unknown type 5/],
-    ['a typed list', { 'x:y': { parser: 'json', schema: { tags: ['string'] } } }, /schema\.tags: list element types are not checked; declare the list as \[\]/],
-    ['a missing parser', { 'x:y': { schema: { a: 'string' } } }, /x:y: missing "parser" \(use "json"\)/],
-    ['a parser other than json', { 'x:y': { parser: 'csv', schema: { a: 'string' } } }, /x:y: parser 'csv' is not supported/],
+    ['a missing parser', { 'x:y': { schema: { a: 'string' } } }, /x:y: missing "parser" \(one of json, csv, kv, syslog\)/],
+    ['a parser StreamAlert does not have', { 'x:y': { parser: 'xml', schema: { a: 'string' } } }, /x:y: parser 'xml' is not one of StreamAlert's parsers \(json, csv, kv, syslog\)/],
+    ['a csv delimiter of two characters', { 'x:y': { parser: 'csv', schema: { a: 'string' }, configuration: { delimiter: '||' } } }, /x:y: configuration\.delimiter must be one character, e\.g\. ","/],
+    ['a csv quotechar that is the delimiter', { 'x:y': { parser: 'csv', schema: { a: 'string' }, configuration: { quotechar: ',' } } }, /x:y: configuration\.delimiter, quotechar and escapechar must be different characters/],
+    ['an empty kv separator', { 'x:y': { parser: 'kv', schema: { a: 'string' }, configuration: { separator: '' } } }, /x:y: configuration\.separator must be text, e\.g\. "="/],
     ['a missing schema', { 'x:y': { parser: 'json' } }, /x:y: "schema" must be an object/],
     ['an unknown entry key', { 'x:y': { parser: 'json', schema: {}, config: {} } }, /x:y: unknown key 'config'/],
     ['an unknown configuration key', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { optional_top_level_key: ['a'] } } }, /x:y: configuration\.optional_top_level_key is not a known setting/],
     ['an optional key not in the schema', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { optional_top_level_keys: ['b'] } } }, /x:y: schema: optional key 'b' is not declared in the schema/],
     ['an unsupported json_path', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { json_path: 'Records[?x > `1`]' } } }, /x:y: configuration\.json_path 'Records\[\?x > `1`\]' is not supported/],
-    ['embedded_json without json_path', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { embedded_json: true } } }, /x:y: configuration\.embedded_json needs configuration\.json_path/],
+    ['embedded_json that is not a boolean', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { embedded_json: 'yes' } } }, /x:y: configuration\.embedded_json must be true or false/],
     ['malformed log_patterns', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { log_patterns: { a: 5 } } } }, /x:y: configuration\.log_patterns: a: expected a pattern or a list of patterns/],
     ['a bad envelope type', { 'x:y': { parser: 'json', schema: { a: 'string' }, configuration: { envelope_keys: { owner: 'text' } } } }, /x:y: configuration\.envelope_keys\.owner: unknown type 'text'/],
   ];
@@ -146,8 +160,8 @@ describe('schema problems name the file, the log type and the key, and disable o
     expect(problems[0]!.message).toMatch(message);
   });
 
-  it("an unsupported parser disables that log type only; the file's others load", () => {
-    const dir = schemaFolder({ 'mixed.json': { 'app:csv': { parser: 'csv', schema: { a: 'string' } }, 'app:json': { parser: 'json', schema: { a: 'string' } } } });
+  it("a bad csv setting disables that log type only; the file's others load", () => {
+    const dir = schemaFolder({ 'mixed.json': { 'app:csv': { parser: 'csv', schema: { a: 'string' }, configuration: { escapechar: '' } }, 'app:json': { parser: 'json', schema: { a: 'string' } } } });
     const { schemas, problems } = loadSchemas(dir);
     expect(schemas.map((schema) => schema.name)).toEqual(['app:json']);
     expect(problems).toEqual([
@@ -155,7 +169,7 @@ describe('schema problems name the file, the log type and the key, and disable o
         kind: 'log-type',
         file: 'conf/schemas/mixed.json',
         name: 'app:csv',
-        message: `conf/schemas/mixed.json: app:csv: parser 'csv' is not supported; only "json" logs are classified (remove this log type or convert the logs to JSON)`,
+        message: 'conf/schemas/mixed.json: app:csv: configuration.escapechar must be one character, e.g. "\\" (got "")',
         disables: 'log type app:csv',
       },
     ]);
@@ -176,10 +190,10 @@ describe('schema problems name the file, the log type and the key, and disable o
   });
 
   it('parseSchemaFile, for one file, throws the first problem as a SchemaError', () => {
-    const thrown = captureError(() => parseSchemaFile({ 'x:y': { parser: 'csv', schema: {} } }, 'conf/schemas/x.json'));
+    const thrown = captureError(() => parseSchemaFile({ 'x:y': { parser: 'xml', schema: {} } }, 'conf/schemas/x.json'));
     expect(thrown).toBeInstanceOf(SchemaError);
     expect(thrown).toBeInstanceOf(ConfigError);
-    expect((thrown as Error).message).toContain("conf/schemas/x.json: x:y: parser 'csv' is not supported");
+    expect((thrown as Error).message).toContain("conf/schemas/x.json: x:y: parser 'xml' is not one of StreamAlert's parsers");
   });
 });
 
