@@ -1,11 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
 import type { Alert } from '../alerts/alert.ts';
 import { Classifier } from '../classifier/classifier.ts';
-import { defaultValue } from '../classifier/coerce.ts';
-import { embedRecord } from '../classifier/json-path.ts';
-import { cloneJson, isPlainObject } from '../classifier/record.ts';
-import type { Fields, LogSchema } from '../classifier/schema.ts';
+import { cloneJson } from '../classifier/record.ts';
 import type { LoadProblem } from '../config/load-problem.ts';
 import { nearest } from '../config/nearest.ts';
 import { configuredOutputs } from '../config/project.ts';
@@ -13,29 +8,11 @@ import { describeEvent } from '../pipeline/events.ts';
 import { publicationFor } from '../publishers/publish.ts';
 import { RulesEngine } from './engine.ts';
 import type { LoadedRule, RuleProject } from './loader.ts';
+import { withTestFixtures } from './test-events/fixtures.ts';
+import { checkPublisherTest } from './test-events/publisher-tests.ts';
+import { loadTestEvents, type MalformedTest, type TestEvent } from './test-events/read.ts';
 
-/** One test event of a rules/**\/*.json file, in StreamAlert's format, checked. */
-export interface TestEvent {
-  readonly file: string;
-  /** 0-based position in the file's list. */
-  readonly index: number;
-  readonly description: string;
-  readonly log: string;
-  readonly payload: unknown;
-  readonly triggerRules: readonly string[];
-  readonly classifyOnly: boolean;
-  readonly skipPublishers: boolean;
-  readonly service: string;
-  readonly source: string;
-}
-
-/** A test file or event that could not be used, and why. */
-export interface MalformedTest {
-  readonly file: string;
-  /** 0-based; absent when the whole file is unusable. */
-  readonly index?: number;
-  readonly problem: string;
-}
+export { loadTestEvents, type MalformedTest, type TestEvent };
 
 export interface TestOutcome {
   readonly event: TestEvent;
@@ -43,16 +20,23 @@ export interface TestOutcome {
   /** The log types its records were classified as. */
   readonly classifiedAs: readonly string[];
   readonly unclassified: readonly string[];
+  /** trigger_rules less the disabled rules. */
   readonly expectedRules: readonly string[];
   readonly firedRules: readonly string[];
-  /** Rules that threw, dynamic outputs that misbehaved, publishers that failed. */
+  /** Rules of trigger_rules that are disabled: dropped from the expectation, as StreamAlert does. */
+  readonly skippedRules: readonly string[];
+  /** publisher_tests run on the alerts, and how many held. */
+  readonly publisherTests: { readonly run: number; readonly passed: number };
+  /** Rules that threw, dynamic outputs that misbehaved, publishers that failed, publisher tests that did not hold. */
   readonly errors: readonly string[];
 }
 
 export interface RuleTestReport {
   readonly outcomes: readonly TestOutcome[];
   readonly malformed: readonly MalformedTest[];
-  /** Rules no test event expects to fire (only when not filtered by rule). */
+  /** Unknown keys in test events (ignored, as StreamAlert does), each naming the file and the event. */
+  readonly warnings: readonly string[];
+  /** Rules no test event expects to fire (only when not filtered by rule); disabled rules are not listed. */
   readonly untested: readonly string[];
   /** What did not load: each is a failure, as a rule that never runs cannot pass its tests. */
   readonly problems: readonly LoadProblem[];
@@ -60,65 +44,62 @@ export interface RuleTestReport {
   readonly failed: number;
 }
 
-const REQUIRED_KEYS = ['description', 'log'] as const;
-const KNOWN_KEYS = new Set([
-  'data',
-  'override_record',
-  'description',
-  'log',
-  'service',
-  'source',
-  'trigger_rules',
-  'classify_only',
-  'validate_schema_only',
-  'skip_publishers',
-  'compress',
-]);
+/**
+ * A disabled rule (StreamAlert's `@disable`): it never runs, and test events do not expect it.
+ * Read from the loaded rule's `disabled`, or its declared `options.disabled`.
+ */
+export function isDisabledRule(rule: LoadedRule): boolean {
+  const flags = rule as { readonly disabled?: unknown; readonly options?: { readonly disabled?: unknown } };
+  return flags.disabled === true || flags.options?.disabled === true;
+}
 
 /**
- * Runs the test events next to the rules (rules/**\/*.json, StreamAlert's format): each event's
- * data is classified among the schemas of its log's source, must classify as `log`, and must
- * fire exactly `trigger_rules` (all rules run on it). Alerts also go through their publishers.
+ * Runs the test events next to the rules (rules/**\/*.json, StreamAlert's format, read by
+ * loadTestEvents): each event's data is classified among the schemas of its log's source, must
+ * classify as `log`, and, unless classify-only, must fire exactly `trigger_rules` less the
+ * disabled rules (all enabled rules run on it, with the event's test_fixtures active). Alerts go
+ * through their outputs' publishers, and `publisher_tests` are checked on what they produce.
  * With `rule`, only the events expecting it to fire and those of its test files run (`eventsOf`).
  * An event expecting a rule that does not exist fails saying so, with the nearest rule name.
  * `problems` (from loading) join the report; an event expecting a rule that did not load fails
  * saying so.
  *
  * @example
- *   const report = await runRuleTests({ dir, schemas, outputs }, rules, { rule: 'duo_fraud', problems });
+ *   const report = runRuleTests({ dir, schemas, outputs }, rules, { rule: 'duo_fraud', problems });
  *   report.failed + report.malformed.length + report.problems.length === 0
  */
 export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[], options: { rule?: string; problems?: readonly LoadProblem[] } = {}): RuleTestReport {
-  const { events, malformed } = loadTestEvents(project);
+  const { events, malformed, warnings } = loadTestEvents(project);
   const allProblems = options.problems ?? [];
   const selected = options.rule === undefined ? events : events.filter(eventsOf(options.rule, rules, allProblems));
   // With a rule, its own problems and those of files that did not load (it may be in one).
   const problems = allProblems.filter((problem) => options.rule === undefined || problem.name === undefined || problem.name === options.rule);
   const loaded = new Set(rules.map((rule) => rule.name));
-  const disabled = new Set(problems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined && !loaded.has(problem.name) ? [problem.name] : [])));
+  const unloaded = new Set(problems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined && !loaded.has(problem.name) ? [problem.name] : [])));
+  const disabled = new Set(rules.filter(isDisabledRule).map((rule) => rule.name));
   const ruleNames = new Set([...rules.map((rule) => rule.name), ...allProblems.flatMap((problem) => (problem.kind === 'rule' && problem.name !== undefined ? [problem.name] : []))]);
   const unknownRule = unknownRuleMessage(ruleNames, allProblems);
 
-  const configured = new Set(configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
-  let errors: string[] = [];
-  const engine = new RulesEngine(rules, { configuredOutputs: configured, onEvent: (event) => errors.push(describeEvent(event)) });
+  const run = eventRunner(rules.filter((rule) => !disabled.has(rule.name)), configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
   const classifiers = new Map<string, Classifier>();
   const outcomes = selected.map((event) => {
-    errors = [];
+    const errors: string[] = [];
     const source = project.schemas.find((schema) => schema.name === event.log)!.source;
     const classifier = classifiers.get(source) ?? new Classifier(project.schemas, source);
     classifiers.set(source, classifier);
-    for (const name of event.triggerRules) {
-      if (disabled.has(name)) errors.push(`rule ${name} did not load (see 'Did not load' below)`);
-      else if (!ruleNames.has(name)) errors.push(unknownRule(name));
+    if (!event.classifyOnly) {
+      for (const name of event.triggerRules) {
+        if (unloaded.has(name)) errors.push(`rule ${name} did not load (see 'Did not load' below)`);
+        else if (!ruleNames.has(name)) errors.push(unknownRule(name));
+      }
     }
-    return runEvent(event, classifier, engine, errors);
+    return run(event, classifier, disabled, errors);
   });
 
   const expected = new Set(events.flatMap((event) => event.triggerRules));
-  const untested = options.rule === undefined ? rules.map((rule) => rule.name).filter((name) => !expected.has(name)) : [];
+  const untested = options.rule === undefined ? rules.map((rule) => rule.name).filter((name) => !expected.has(name) && !disabled.has(name)) : [];
   const passed = outcomes.filter((outcome) => outcome.passed).length;
-  return { outcomes, malformed, untested, problems, passed, failed: outcomes.length - passed };
+  return { outcomes, malformed, warnings, untested, problems, passed, failed: outcomes.length - passed };
 }
 
 /**
@@ -129,7 +110,11 @@ export function runRuleTests(project: RuleProject, rules: readonly LoadedRule[],
 function eventsOf(rule: string, rules: readonly LoadedRule[], problems: readonly LoadProblem[]): (event: TestEvent) => boolean {
   const ruleFiles = [...rules.filter((loaded) => loaded.name === rule), ...problems.filter((problem) => problem.kind === 'rule' && problem.name === rule)].map((found) => found.file);
   const testFiles = new Set(ruleFiles.map((file) => file.replace(/\.[mc]?[jt]s$/, '.json')));
-  return (event) => event.triggerRules.includes(rule) || basename(event.file, '.json') === rule || testFiles.has(event.file);
+  return (event) => event.triggerRules.includes(rule) || baseName(event.file) === rule || testFiles.has(event.file);
+}
+
+function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1).replace(/\.json$/, '');
 }
 
 /** What an event's trigger_rules entry that names no rule says: the nearest rule, and a file that did not load and may define it. */
@@ -143,160 +128,100 @@ function unknownRuleMessage(known: ReadonlySet<string>, problems: readonly LoadP
   };
 }
 
-function runEvent(event: TestEvent, classifier: Classifier, engine: RulesEngine, errors: string[]): TestOutcome {
-  const { classified, unclassified } = classifier.classify(cloneJson(event.payload));
-  const of = classified.length + unclassified.length;
-  const alerts: Alert[] = [];
-  for (const record of classified) alerts.push(...engine.evaluate(record, { ordinal: event.index + 1, index: record.index, of }));
-  if (!event.skipPublishers) {
-    for (const alert of alerts) {
-      for (const output of alert.outputs) {
-        try {
-          publicationFor(alert, output);
-        } catch (error) {
-          errors.push(`publishers of rule ${alert.ruleName} for ${output} failed: ${(error as Error).message}`);
-        }
-      }
-    }
-  }
-  const classifiedAs = [...new Set(classified.map((record) => record.schema.name))];
-  const firedRules = [...new Set(alerts.map((alert) => alert.ruleName))].sort();
-  const expectedRules = [...new Set(event.triggerRules)].sort();
-  const classifiedRight = classified.length > 0 && unclassified.length === 0 && classifiedAs.every((name) => name === event.log);
-  const rulesRight = event.classifyOnly || (firedRules.length === expectedRules.length && firedRules.every((name, i) => name === expectedRules[i]));
-  return {
-    event,
-    passed: classifiedRight && rulesRight && errors.length === 0,
-    classifiedAs,
-    unclassified: unclassified.map((miss) => miss.reason),
-    expectedRules,
-    firedRules: event.classifyOnly ? [] : firedRules,
-    errors: [...errors],
-  };
-}
-
-/** Reads and checks every test event file under rules/. */
-export function loadTestEvents(project: RuleProject): { events: TestEvent[]; malformed: MalformedTest[] } {
-  const events: TestEvent[] = [];
-  const malformed: MalformedTest[] = [];
-  for (const path of jsonFiles(join(project.dir, 'rules'))) {
-    const file = relative(project.dir, path).split(sep).join('/');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      malformed.push({ file, problem: `not valid JSON (${(error as Error).message})` });
-      continue;
-    }
-    if (!Array.isArray(raw)) {
-      malformed.push({ file, problem: 'must be a list of test events: [{"data": {...}, "description": ..., "log": ..., "trigger_rules": [...]}]' });
-      continue;
-    }
-    raw.forEach((item, index) => {
-      const checked = checkEvent(item, file, index, project.schemas);
-      if (typeof checked === 'string') malformed.push({ file, index, problem: checked });
-      else events.push(checked);
-    });
-  }
-  return { events, malformed };
-}
-
-function checkEvent(item: unknown, file: string, index: number, schemas: readonly LogSchema[]): TestEvent | string {
-  if (!isPlainObject(item)) return 'expected an object';
-  const unknown = Object.keys(item).filter((key) => !KNOWN_KEYS.has(key));
-  if (unknown.length > 0) return `unknown key(s) ${unknown.map((key) => `'${key}'`).join(', ')} (known: ${[...KNOWN_KEYS].join(', ')})`;
-  for (const key of REQUIRED_KEYS) {
-    if (typeof item[key] !== 'string' || item[key] === '') return `missing required key '${key}' (text)`;
-  }
-  const log = item.log as string;
-  const schema = schemas.find((candidate) => candidate.name === log);
-  if (!schema) return `log '${log}' is not a log type in conf/schemas (known: ${schemas.map((s) => s.name).join(', ') || 'none'})`;
-  const classifyOnly = item.classify_only === true || item.validate_schema_only === true;
-  if (item.trigger_rules === undefined && !classifyOnly) return "missing required key 'trigger_rules' (the rules expected to fire, [] for none)";
-  const triggerRules = item.trigger_rules ?? [];
-  if (!Array.isArray(triggerRules) || triggerRules.some((name) => typeof name !== 'string')) return 'trigger_rules must be a list of rule names';
-
-  let payload: unknown;
-  if (item.data !== undefined && item.override_record !== undefined) return "give either 'data' or 'override_record', not both";
-  if (item.data !== undefined) {
-    payload = item.data;
-    if (typeof payload === 'string') {
-      try {
-        payload = JSON.parse(payload);
-      } catch (error) {
-        return `data is text that is not valid JSON (${(error as Error).message})`;
-      }
-    }
-    if (typeof payload !== 'object' || payload === null) return 'data must be a JSON object (or a list, or JSON text)';
-  } else if (item.override_record !== undefined) {
-    if (!isPlainObject(item.override_record)) return 'override_record must be an object of the fields to set';
-    const built = payloadFromOverride(schema, item.override_record);
-    if (typeof built === 'string') return built;
-    payload = built.payload;
-  } else {
-    return "needs 'data' (the record) or 'override_record' (fields over the schema's defaults)";
-  }
-
-  return {
-    file,
-    index,
-    description: item.description as string,
-    log,
-    payload,
-    triggerRules: triggerRules as string[],
-    classifyOnly,
-    skipPublishers: item.skip_publishers === true,
-    service: typeof item.service === 'string' ? item.service : '',
-    source: typeof item.source === 'string' ? item.source : '',
-  };
-}
+type EventRun = (event: TestEvent, classifier: Classifier, disabled: ReadonlySet<string>, errors: string[]) => TestOutcome;
 
 /**
- * StreamAlert's override_record: the schema's default for every field, then the given fields;
- * wrapped the way the schema's json_path, embedded_json or json_regex_key expects, with
- * default envelope keys around it.
+ * Runs events on the enabled rules. Each event's alerts carry its service and source (their
+ * source_service and source_entity, which publishers may show), so there is an engine per pair.
  */
-function payloadFromOverride(schema: LogSchema, override: Record<string, unknown>): { payload: unknown } | string {
-  const record = { ...defaults(schema.fields, true), ...override };
-  let payload: unknown = record;
-  if (schema.jsonPath) {
-    try {
-      payload = embedRecord(schema.jsonPath.expression, schema.embeddedJson ? JSON.stringify(record) : record);
-    } catch (error) {
-      return (error as Error).message;
+function eventRunner(rules: readonly LoadedRule[], outputs: readonly string[]): EventRun {
+  const configured = new Set(outputs);
+  const engines = new Map<string, RulesEngine>();
+  let errors: string[] = [];
+  const engineFor = (event: TestEvent) => {
+    const key = JSON.stringify([event.service, event.source]);
+    const engine = engines.get(key) ?? new RulesEngine(rules, { configuredOutputs: configured, source: { service: event.service, entity: event.source }, onEvent: (happened) => errors.push(describeEvent(happened)) });
+    engines.set(key, engine);
+    return engine;
+  };
+  return (event, classifier, disabled, eventErrors) => {
+    errors = eventErrors;
+    const { classified, unclassified } = classifier.classify(cloneJson(event.payload));
+    const of = classified.length + unclassified.length;
+    const alerts: Alert[] = [];
+    if (!event.classifyOnly) {
+      const engine = engineFor(event);
+      withTestFixtures(event.fixtures, () => {
+        for (const record of classified) alerts.push(...engine.evaluate(record, { ordinal: event.index + 1, index: record.index, of }));
+      });
     }
-  } else if (schema.jsonRegexKey !== undefined) {
-    payload = { [schema.jsonRegexKey]: JSON.stringify(record) };
-  }
-  if (schema.envelope && isPlainObject(payload)) payload = { ...defaults(schema.envelope, false), ...payload };
-  return { payload };
-}
-
-/** A default value for each field; nested schemas get their nested defaults so they still fit. */
-function defaults(fields: Fields, includeOptional: boolean): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [key, field] of fields.byName) {
-    if (field.optional && !includeOptional) continue;
-    result[key] = field.type.kind === 'nested' ? defaults(field.type.fields, true) : defaultValue(field.type);
-  }
-  return result;
-}
-
-function jsonFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...jsonFiles(path));
-    else if (entry.name.endsWith('.json')) found.push(path);
-  }
-  return found;
+    const publisherTests = event.skipPublishers ? { run: 0, passed: 0 } : publishAndCheck(event, alerts, errors);
+    const classifiedAs = [...new Set(classified.map((record) => record.schema.name))];
+    const firedRules = [...new Set(alerts.map((alert) => alert.ruleName))].sort();
+    const expectedRules = [...new Set(event.triggerRules.filter((name) => !disabled.has(name)))].sort();
+    const skippedRules = [...new Set(event.triggerRules.filter((name) => disabled.has(name)))].sort();
+    const classifiedRight = classified.length > 0 && unclassified.length === 0 && classifiedAs.every((name) => name === event.log);
+    const rulesRight = event.classifyOnly || (firedRules.length === expectedRules.length && firedRules.every((name, i) => name === expectedRules[i]));
+    return {
+      event,
+      passed: classifiedRight && rulesRight && errors.length === 0,
+      classifiedAs,
+      unclassified: unclassified.map((miss) => miss.reason),
+      expectedRules: event.classifyOnly ? [] : expectedRules,
+      firedRules,
+      skippedRules: event.classifyOnly ? [] : skippedRules,
+      publisherTests,
+      errors: [...errors],
+    };
+  };
 }
 
 /**
- * The report as printed by `streamalert rules test`: each event as pass or FAIL, with what was
- * expected and what happened for failures, then malformed events, untested rules and totals.
+ * Publishes each alert to each of its outputs (a publisher that fails is an error), then checks
+ * the event's publisher_tests of each output on the publication of every alert that goes to it.
+ * An output no alert goes to fails its tests, as StreamAlert's "No such output" does.
+ */
+function publishAndCheck(event: TestEvent, alerts: readonly Alert[], errors: string[]): { run: number; passed: number } {
+  const publications = new Map<Alert, Map<string, Record<string, unknown>>>();
+  for (const alert of alerts) {
+    const byOutput = new Map<string, Record<string, unknown>>();
+    for (const output of alert.outputs) {
+      try {
+        byOutput.set(output, publicationFor(alert, output));
+      } catch (error) {
+        errors.push(`publishers of rule ${alert.ruleName} for ${output} failed: ${(error as Error).message}`);
+      }
+    }
+    publications.set(alert, byOutput);
+  }
+  // StreamAlert runs publisher tests only when an alert fired.
+  if (alerts.length === 0) return { run: 0, passed: 0 };
+  let run = 0;
+  let passed = 0;
+  for (const test of event.publisherTests) {
+    const receiving = alerts.filter((alert) => alert.outputs.includes(test.output));
+    if (receiving.length === 0) {
+      run++;
+      const sent = [...new Set(alerts.flatMap((alert) => alert.outputs))].join(', ') || 'none';
+      errors.push(`publisher test for ${test.output}: no alert of this event goes to ${test.output} (its alerts go to: ${sent})`);
+      continue;
+    }
+    for (const alert of receiving) {
+      const publication = publications.get(alert)!.get(test.output);
+      if (publication === undefined) continue; // its publishers failed: reported above
+      run++;
+      const failure = checkPublisherTest(test, publication);
+      if (failure === undefined) passed++;
+      else errors.push(`publisher test for ${test.output} (rule ${alert.ruleName}): ${failure}`);
+    }
+  }
+  return { run, passed };
+}
+
+/**
+ * The report as printed by `streamalert rules test`: each event as pass or FAIL (with the
+ * disabled rules it no longer expects), what was expected and what happened for failures, then
+ * malformed events, untested rules and totals. Warnings are not in it: the CLI prints them to stderr.
  */
 export function formatRuleTestReport(report: RuleTestReport): string {
   const lines: string[] = [];
@@ -308,6 +233,8 @@ export function formatRuleTestReport(report: RuleTestReport): string {
       lines.push('', file);
     }
     lines.push(`  ${outcome.passed ? 'pass' : 'FAIL'}  #${event.index + 1}  ${event.description}`);
+    // Shown on a pass too: a disabled rule's test is skipped, not passed.
+    if (outcome.skippedRules.length > 0) lines.push(`        skipped (disabled): ${outcome.skippedRules.join(', ')}`);
     if (outcome.passed) continue;
     const classifiedAs = outcome.classifiedAs.length > 0 ? outcome.classifiedAs.join(', ') : '(nothing)';
     lines.push(`        classified as:  ${classifiedAs} (expected ${event.log})`);
@@ -316,6 +243,8 @@ export function formatRuleTestReport(report: RuleTestReport): string {
       lines.push(`        expected rules: ${list(outcome.expectedRules)}`);
       lines.push(`        fired rules:    ${list(outcome.firedRules)}`);
     }
+    const { run, passed } = outcome.publisherTests;
+    if (run > 0) lines.push(`        publisher tests: ${passed}/${run} passed`);
     for (const error of outcome.errors) lines.push(`        error: ${error}`);
   }
   if (report.malformed.length > 0) {
@@ -332,8 +261,10 @@ export function formatRuleTestReport(report: RuleTestReport): string {
   if (report.untested.length > 0) lines.push('', `No test event expects these rules to fire: ${report.untested.join(', ')}`);
   const malformed = report.malformed.length > 0 ? `, ${report.malformed.length} malformed` : '';
   const notLoaded = report.problems.length > 0 ? `, ${report.problems.length} did not load` : '';
+  const skipped = new Set(report.outcomes.flatMap((outcome) => outcome.skippedRules)).size;
+  const disabled = skipped > 0 ? `, ${skipped} disabled rule${skipped === 1 ? '' : 's'} skipped` : '';
   const events = `${report.outcomes.length} event${report.outcomes.length === 1 ? '' : 's'}`;
-  lines.push('', `Rule tests: ${events}, ${report.passed} passed, ${report.failed} failed${malformed}${notLoaded}`);
+  lines.push('', `Rule tests: ${events}, ${report.passed} passed, ${report.failed} failed${malformed}${notLoaded}${disabled}`);
   return lines.join('\n').replace(/^\n/, '');
 }
 

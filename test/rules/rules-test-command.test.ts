@@ -86,8 +86,8 @@ describe('streamalert rules test', () => {
         "export const fragile = rule({ logs: ['cloudtrail:events'], outputs: ['slack:sec-alerts'] }, (rec) => rec.requestParameters.bucketName === 'b');\n" +
         "export const bad_publisher = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'], publishers: 'remove_fields', context: { remove_fields: ['(unclosed'] } }, () => true);\n",
       'rules/fragile.json': [
-        { data: { Records: [cloudtrailEvent()] }, description: 'null requestParameters', log: 'cloudtrail:events', trigger_rules: [] },
-        { data: duoRecord(), description: 'publisher with a bad regex', log: 'duo:authentication', trigger_rules: ['bad_publisher'] },
+        { data: { Records: [cloudtrailEvent()] }, description: 'null requestParameters', log: 'cloudtrail:events', service: 's3', source: 'trail-bucket', trigger_rules: [] },
+        { data: duoRecord(), description: 'publisher with a bad regex', log: 'duo:authentication', service: 'streamalert_app', source: 'duo', trigger_rules: ['bad_publisher'] },
       ],
     });
     const { code, stdout } = rulesTest(dir);
@@ -105,9 +105,9 @@ describe('streamalert rules test', () => {
         "export const spins = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, () => { for (;;) {} });\n" +
         "export const no_return = rule({ logs: ['github:audit'], outputs: ['slack:sec-alerts'] }, ((rec) => { rec.action === 'user.promote'; }) as never);\n",
       'rules/spins.json': [
-        { data: duoRecord(), description: 'fraud', log: 'duo:authentication', trigger_rules: ['spins'] },
-        { data: duoRecord({ result: 'success' }), description: 'success', log: 'duo:authentication', trigger_rules: [] },
-        { data: { action: 'user.promote', actor: 'a', created_at: 1 }, description: 'promotion', log: 'github:audit', trigger_rules: ['no_return'] },
+        { data: duoRecord(), description: 'fraud', log: 'duo:authentication', service: 'streamalert_app', source: 'duo', trigger_rules: ['spins'] },
+        { data: duoRecord({ result: 'success' }), description: 'success', log: 'duo:authentication', service: 'streamalert_app', source: 'duo', trigger_rules: [] },
+        { data: { action: 'user.promote', actor: 'a', created_at: 1 }, description: 'promotion', log: 'github:audit', service: 'streamalert_app', source: 'github', trigger_rules: ['no_return'] },
       ],
     });
     const { code, stdout } = rulesTest(dir);
@@ -119,34 +119,43 @@ describe('streamalert rules test', () => {
     expect(stdout).toContain('Rule tests: 3 events, 1 passed, 2 failed');
   });
 
-  it('reports malformed test files and events with the file and the index, and exits 1', () => {
+  it('reports malformed test files and events with the file and the index, and exits 1; an unknown key only warns', () => {
     const dir = tempProject({
       ...SCHEMAS,
       ...OUTPUTS,
       ...RULES,
       'rules/duo/duo_fraud.json': [
         DUO_EVENTS[0],
-        { data: duoRecord(), description: 'no log', trigger_rules: [] },
-        { data: duoRecord(), description: 'unknown log', log: 'duo:auth', trigger_rules: [] },
-        { data: duoRecord(), description: 'typo', log: 'duo:authentication', tigger_rules: ['duo_fraud'] },
-        { description: 'no data', log: 'duo:authentication', trigger_rules: [] },
+        { data: duoRecord(), description: 'no log', service: 'streamalert_app', source: 'duo', trigger_rules: [] },
+        { data: duoRecord(), description: 'unknown log', log: 'duo:auth', service: 'streamalert_app', source: 'duo', trigger_rules: [] },
+        { data: duoRecord(), description: 'typo', log: 'duo:authentication', service: 'streamalert_app', source: 'duo', tigger_rules: ['duo_fraud'] },
+        { description: 'no data', log: 'duo:authentication', service: 'streamalert_app', source: 'duo', trigger_rules: [] },
         'not an object',
+        { ...DUO_EVENTS[0], description: 'an extra key', owner: 'secops' },
+        { data: duoRecord(), description: 'no service', log: 'duo:authentication', trigger_rules: [] },
       ],
       'rules/broken.json': '[{"data": ',
       'rules/object.json': { data: {}, description: 'x', log: 'duo:authentication' },
     });
-    const { code, stdout } = rulesTest(dir);
+    const { code, stdout, stderr } = rulesTest(dir);
     expect(code).toBe(1);
     expect(stdout).toContain('  pass  #1  fraud alerts');
+    expect(stdout).toContain('  pass  #7  an extra key');
     const malformed = stdout.slice(stdout.indexOf('Malformed test events:'));
     expect(malformed).toContain('  rules/broken.json: not valid JSON');
-    expect(malformed).toContain("  rules/duo/duo_fraud.json, event #2 (index 1): missing required key 'log' (text)");
+    expect(malformed).toContain("  rules/duo/duo_fraud.json, event #2 (index 1): missing required key(s) 'log' (description, log, service, source are required)");
     expect(malformed).toContain("  rules/duo/duo_fraud.json, event #3 (index 2): log 'duo:auth' is not a log type in conf/schemas");
-    expect(malformed).toContain("  rules/duo/duo_fraud.json, event #4 (index 3): unknown key(s) 'tigger_rules'");
+    expect(malformed).toContain("  rules/duo/duo_fraud.json, event #4 (index 3): missing 'trigger_rules' (the rules expected to fire, [] for none), required unless 'classify_only' is true");
     expect(malformed).toContain("  rules/duo/duo_fraud.json, event #5 (index 4): needs 'data' (the record) or 'override_record'");
     expect(malformed).toContain('  rules/duo/duo_fraud.json, event #6 (index 5): expected an object');
+    expect(malformed).toContain("  rules/duo/duo_fraud.json, event #8 (index 7): missing required key(s) 'service', 'source'");
     expect(malformed).toContain('  rules/object.json: must be a list of test events');
-    expect(stdout).toContain('Rule tests: 1 event, 1 passed, 0 failed, 7 malformed');
+    expect(stdout).toContain('Rule tests: 2 events, 2 passed, 0 failed, 8 malformed');
+    // One warning line per unknown key, naming the file and the event; the event still runs.
+    expect(stderr.split('\n').filter((line) => line.startsWith('warning:'))).toEqual([
+      "warning: rules/duo/duo_fraud.json, event #4 (index 3): unknown key 'tigger_rules' is ignored, as StreamAlert ignores it; did you mean 'trigger_rules'?",
+      "warning: rules/duo/duo_fraud.json, event #7 (index 6): unknown key 'owner' is ignored, as StreamAlert ignores it (known: description, log, service, source, data, override_record, trigger_rules, classify_only, validate_schema_only, skip_publishers, publisher_tests, test_fixtures, compress)",
+    ]);
   });
 
   it('with --rule, runs only the events of that rule, including its negative ones', () => {
@@ -172,7 +181,7 @@ describe('streamalert rules test', () => {
       'rules/duo/duo_fraud.json': DUO_EVENTS,
       'rules/broken.ts': IMPORT + "throw new Error('lookup table missing');\n",
       'rules/page.ts': IMPORT + "export const page_me = rule({ logs: ['duo:authentication'], outputs: ['pagerduty:secops'] }, () => true);\n",
-      'rules/page.json': [{ data: duoRecord(), description: 'pages on fraud', log: 'duo:authentication', trigger_rules: ['page_me'] }],
+      'rules/page.json': [{ data: duoRecord(), description: 'pages on fraud', log: 'duo:authentication', service: 'streamalert_app', source: 'duo', trigger_rules: ['page_me'] }],
     });
     const tolerant = rulesTest(dir);
     expect(tolerant.code).toBe(1);

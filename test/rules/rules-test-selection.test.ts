@@ -11,7 +11,7 @@ const FRAUD_RULES = {
     "export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'fraud');\n" +
     "export const duo_denied = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => rec.result === 'denied');\n",
 };
-const event = (description: string, result: string, trigger_rules: string[]) => ({ data: duoRecord({ result }), description, log: 'duo:authentication', trigger_rules });
+const event = (description: string, result: string, trigger_rules: string[]) => ({ data: duoRecord({ result }), description, log: 'duo:authentication', service: 'streamalert_app', source: 'duo', trigger_rules });
 
 function rulesTest(dir: string, ...args: string[]) {
   return streamalert(['--project', dir, 'rules', 'test', ...args], { env: isolatedEnv() });

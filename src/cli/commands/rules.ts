@@ -29,6 +29,7 @@ export function registerRules(program: Command): void {
         const what = options.rule === undefined ? 'under rules/' : `for rule ${options.rule}`;
         throw new CliError(`no test events ${what}: add a JSON list of test events next to the rule (see docs/rules.md)`, EXIT.failed);
       }
+      for (const warning of report.warnings) console.error(`warning: ${warning}`);
       console.log(formatRuleTestReport(report));
       const bad = report.failed + report.malformed.length;
       const verdict = [
