@@ -6,6 +6,9 @@ import { PAGERDUTY_EVENTS_URL, PagerDutyOutput } from '../../src/outputs/pagerdu
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
 import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { deliver } from '../../src/delivery/deliver.ts';
+import { publish } from '../../src/publishers/publish.ts';
+import { publicAclAlert } from '../publishers/alerts.ts';
 
 const context = testContext();
 const hanging = hangContext();
@@ -124,6 +127,67 @@ describe('PagerDuty output against a loopback Events API', () => {
     expect(event.payload.custom_details).toEqual({ ip: '203.0.113.7' });
     expect(event.links).toEqual([{ href: 'https://runbooks.example.com/root', text: 'Runbook' }, { href: 'https://example.com/x' }]);
     expect(event.images).toEqual([{ src: 'https://example.com/graph.png', alt: 'graph' }]);
+  });
+
+  it("reads StreamAlert's Events API v2 fields first, over ours and v1's", async () => {
+    pagerduty.script(accepted('k'));
+    const alert = sampleAlert();
+    await output().dispatch(alert, {
+      '@pagerduty-v2.summary': 'v2 summary',
+      '@pagerduty.summary': 'our summary',
+      '@pagerduty.description': 'v1 description',
+      '@pagerduty-v2.custom_details': { from: 'v2' },
+      '@pagerduty.details': { from: 'v1' },
+      '@pagerduty-v2.severity': 'warning',
+      '@pagerduty-v2.client_url': 'https://console.example.com/alerts/1',
+      '@pagerduty-v2.component': 'iam',
+      '@pagerduty-v2.group': 'prod',
+      '@pagerduty-v2.class': 'root-login',
+      '@pagerduty-v2.links': [{ href: 'https://runbooks.example.com/root' }],
+      '@pagerduty-v2.images': [{ src: 'https://example.com/v2.png', href: '', alt: 'v2' }],
+      '@pagerduty.contexts': [{ type: 'image', src: 'https://example.com/v1.png' }],
+    });
+    const event = pagerduty.requests[0]!.json as PagerDutyTriggerEvent;
+    expect(event).toMatchObject({
+      client_url: 'https://console.example.com/alerts/1',
+      payload: { summary: 'v2 summary', severity: 'warning', component: 'iam', group: 'prod', class: 'root-login', custom_details: { from: 'v2' } },
+      links: [{ href: 'https://runbooks.example.com/root' }],
+      images: [{ src: 'https://example.com/v2.png', alt: 'v2' }],
+    });
+  });
+
+  it("reads StreamAlert's Events API v1 fields when no other is set, and drops a severity PagerDuty does not know", async () => {
+    pagerduty.script(accepted('k'));
+    const alert = sampleAlert({ severity: 'error' });
+    await output().dispatch(alert, {
+      '@pagerduty.description': 'v1 description',
+      '@pagerduty.details': { from: 'v1' },
+      '@pagerduty.client_url': 'https://console.example.com/alerts/2',
+      '@pagerduty.contexts': [{ type: 'link', href: 'https://wiki.example.com', text: 'Wiki' }, { type: 'image', src: 'https://example.com/v1.png' }, { type: 'video', src: 'x' }, 'junk'],
+      '@pagerduty-v2.severity': 'urgent',
+    });
+    const event = pagerduty.requests[0]!.json as PagerDutyTriggerEvent;
+    expect(event.client_url).toBe('https://console.example.com/alerts/2');
+    expect(event.payload).toMatchObject({ summary: 'v1 description', custom_details: { from: 'v1' }, severity: 'error' });
+    expect(event.links).toEqual([{ href: 'https://wiki.example.com', text: 'Wiki' }]);
+    expect(event.images).toEqual([{ src: 'https://example.com/v1.png' }]);
+  });
+
+  it("sends what StreamAlert's PagerDuty publishers made of the alert, each field once", async () => {
+    pagerduty.script(accepted('k'));
+    const layout = (name: string) => `publishers.community.pagerduty.pagerduty_layout.${name}`;
+    const names = ['add_record', 'populate_fields', layout('PrettyPrintArrays'), layout('ShortenTitle'), layout('v2_low_urgency'), layout('AttachImage'), layout('as_custom_details')];
+    const alert = publicAclAlert({ 'pagerduty:oncall': names }, { populate_fields: ['eventName', 'bucketName', 'ARN'] });
+    const [report] = await deliver(alert, [output()], publish);
+    expect(report!.result.kind).toBe('delivered');
+    const event = pagerduty.requests[0]!.json as PagerDutyTriggerEvent;
+    expect(event.payload).toMatchObject({
+      summary: 'cloudtrail_put_object_acl_public',
+      severity: 'warning',
+      custom_details: { eventName: 'PutObjectAcl', bucketName: 'example-public-bucket', ARN: 'arn:aws:s3:::example-public-bucket/report.csv\n\n----------\n\narn:aws:s3:::example-public-bucket' },
+    });
+    expect(Object.keys(event.payload.custom_details as object)).toEqual(['eventName', 'bucketName', 'ARN']);
+    expect(event.images).toEqual([{ src: 'https://streamalert.io/en/stable/_images/sa-banner.png', href: 'https://streamalert.io/en/stable/', alt: 'StreamAlert Docs' }]);
   });
 
   it("fails a 400 with PagerDuty's errors in the message, and no routing key", async () => {

@@ -6,6 +6,10 @@ import { renderRecord, splitText } from '../../src/outputs/slack/render.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
 import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { ATTACHMENT_LIMITS } from '../../src/outputs/slack/published.ts';
+import { deliver } from '../../src/delivery/deliver.ts';
+import { publish } from '../../src/publishers/publish.ts';
+import { publicAclAlert } from '../publishers/alerts.ts';
 
 const context = testContext();
 const hanging = hangContext();
@@ -97,6 +101,55 @@ describe('Slack output against a loopback webhook', () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'custom' } }];
     await output().dispatch(alert, { '@slack.text': 'summary', '@slack.blocks': blocks });
     expect(slack.requests[0]!.json).toEqual({ text: 'summary', blocks });
+  });
+
+  it("sends StreamAlert's attachment layout as one message: its text, the attachments made fit, nothing else", async () => {
+    const layout = (name: string) => `publishers.community.slack.slack_layout.${name}`;
+    const alert = publicAclAlert({ 'slack:sec-alerts': [layout('Summary'), layout('AttachRuleInfo'), layout('AttachFullRecord')] });
+    const [report] = await deliver(alert, [output()], publish);
+    expect(report!.result.kind).toBe('delivered');
+    expect(slack.requests).toHaveLength(1);
+    const message = slack.requests[0]!.json as { text: string; attachments: Array<Record<string, unknown>> };
+    expect(Object.keys(message)).toEqual(['text', 'attachments']);
+    expect(message.text).toBe('Rule triggered');
+    const [summary, ruleInfo, record] = message.attachments;
+    // Empty-string fields (image_url: '', footer: '') are left out; ts and the empty mrkdwn_in stay.
+    expect(summary).toEqual({
+      color: '#ff5a5f',
+      mrkdwn_in: [],
+      fallback: 'Rule triggered: cloudtrail_put_object_acl_public',
+      author_name: 'secops',
+      title: 'cloudtrail_put_object_acl_public',
+      title_link: 'https://github.com/airbnb/streamalert/search?q=cloudtrail_put_object_acl_public+path%3A%2Frules',
+      text: 'An S3 object ACL now grants access to AllUsers or AuthenticatedUsers.',
+      ts: 1709294400,
+    });
+    expect(ruleInfo).toMatchObject({ color: '#8ce071', mrkdwn_in: ['text', 'pretext'], fields: [{ title: 'Reference' }, { title: 'Note', value: 'for the example only' }] });
+    expect(record).toMatchObject({ author_name: 'prefix_cluster1_streamalert', title: 'Record', fields: [{ title: 'Alert Id', value: alert.id }] });
+    expect(record).not.toHaveProperty('author');
+    expect(record!.text).toContain('"eventName": "PutObjectAcl"');
+  });
+
+  it('keeps at most 20 attachments, elides a text over 4,000 characters in the middle, and drops what is not an attachment', async () => {
+    const attachments = ['junk', [1], { text: `${'a'.repeat(3000)}${'b'.repeat(3000)}` }, ...Array.from({ length: 30 }, (_, i) => ({ title: `t${i}` }))];
+    await output().dispatch(sampleAlert(), { '@slack.attachments': attachments, '@slack._previous_publication': { secret: 'x' } });
+    const message = slack.requests[0]!.json as { text: string; attachments: Array<{ text?: string; title?: string }> };
+    expect(message.text).toBe('Rule triggered: cloudtrail_root_account_usage');
+    expect(message.attachments).toHaveLength(ATTACHMENT_LIMITS.attachments);
+    const elided = message.attachments[0]!.text!;
+    expect(elided).toHaveLength(3999); // StreamAlert's elision: 1,997 characters either side of ' ... '
+    expect(elided).toMatch(/^a+ \.\.\. b+$/);
+    expect(message.attachments.at(-1)!.title).toBe('t18');
+    expect(JSON.stringify(message)).not.toContain('secret');
+  });
+
+  it('puts @slack.text alone in place of our header, and still shows the record', async () => {
+    const alert = sampleAlert();
+    await output().dispatch(alert, { ...toAlertDocument(alert), '@slack.text': '*Root login* from <https://example.com|console>' });
+    const message = slack.requests[0]!.json as SlackMessage;
+    expect(message.text).toBe('*Root login* from <https://example.com|console>');
+    expect(message.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Root login* from <https://example.com|console>' } });
+    expect(JSON.stringify(message.blocks)).toContain('userIdentity:\\n    type: Root');
   });
 
   it.each([

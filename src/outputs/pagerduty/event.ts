@@ -1,5 +1,6 @@
 import type { Alert, Severity } from '../../alerts/alert.ts';
 import type { Publication } from '../output.ts';
+import { publishedEventFields, type PagerDutyImage, type PagerDutyLink } from './published.ts';
 
 /**
  * PagerDuty Events API v2, "Send an Alert Event".
@@ -18,22 +19,12 @@ export const PAGERDUTY_LIMITS = {
   recordExcerptChars: 8 * 1024,
 } as const;
 
-export interface PagerDutyLink {
-  href: string;
-  text?: string;
-}
-
-export interface PagerDutyImage {
-  src: string;
-  href?: string;
-  alt?: string;
-}
-
 export interface PagerDutyTriggerEvent {
   routing_key: string;
   event_action: 'trigger';
   dedup_key: string;
   client: string;
+  client_url?: string;
   payload: {
     summary: string;
     source: string;
@@ -52,8 +43,8 @@ export interface PagerDutyTriggerEvent {
  * Builds the trigger event for one alert. The dedup_key is the alert id, so a retry of the same
  * alert lands on the same PagerDuty alert instead of opening a second incident.
  *
- * Publishers may set `@pagerduty.summary`, `@pagerduty.custom_details`, `@pagerduty.links`
- * (`[{href, text?}]`) and `@pagerduty.images` (`[{src, href?, alt?}]`); invalid entries are dropped.
+ * Publishers may set the summary, custom details, severity, client URL, component, group,
+ * class, links and images, with StreamAlert's fields or ours (published.ts says which).
  *
  * @example
  *   buildTriggerEvent(alert, toAlertDocument(alert), routingKey).payload.summary
@@ -62,31 +53,30 @@ export interface PagerDutyTriggerEvent {
 export function buildTriggerEvent(alert: Alert, publication: Publication, routingKey: string): PagerDutyTriggerEvent {
   const description = String(publication.rule_description ?? alert.ruleDescription);
   const defaultSummary = `Rule triggered: ${alert.ruleName}${description ? ` - ${description}` : ''}`;
-  const summary = nonEmptyString(publication['@pagerduty.summary']) ?? defaultSummary;
+  const published = publishedEventFields(publication);
 
   const event: PagerDutyTriggerEvent = {
     routing_key: routingKey,
     event_action: 'trigger',
     dedup_key: alert.id,
     client: 'StreamAlert',
+    ...optional('client_url', published.clientUrl ?? ''),
     payload: {
-      summary: truncate(summary, PAGERDUTY_LIMITS.summaryChars),
+      summary: truncate(published.summary ?? defaultSummary, PAGERDUTY_LIMITS.summaryChars),
       // Required and must not be empty: the most specific origin we know of.
       source: alert.sourceEntity || alert.logSource || 'streamalert',
-      severity: alert.severity,
+      severity: published.severity ?? alert.severity,
       timestamp: alert.created.toISOString(),
       // StreamAlert's names: log source = the schema ('cloudtrail:events'), source service =
       // where records came from ('s3', 'kinesis'); log type is only the parser ('json').
-      ...optional('component', alert.sourceService),
-      ...optional('group', alert.ruleName),
-      ...optional('class', alert.logSource),
-      custom_details: publication['@pagerduty.custom_details'] ?? publication.record ?? alert.record,
+      ...optional('component', published.component ?? alert.sourceService),
+      ...optional('group', published.group ?? alert.ruleName),
+      ...optional('class', published.class ?? alert.logSource),
+      custom_details: published.customDetails ?? publication.record ?? alert.record,
     },
   };
-  const links = standardLinks(publication['@pagerduty.links']);
-  const images = standardImages(publication['@pagerduty.images']);
-  if (links.length > 0) event.links = links;
-  if (images.length > 0) event.images = images;
+  if (published.links.length > 0) event.links = published.links;
+  if (published.images.length > 0) event.images = published.images;
   return fitSizeLimit(event);
 }
 
@@ -111,29 +101,6 @@ function fitSizeLimit(event: PagerDutyTriggerEvent): PagerDutyTriggerEvent {
   };
 }
 
-function standardLinks(value: unknown): PagerDutyLink[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item: unknown) => {
-    if (!isObject(item)) return [];
-    const href = nonEmptyString(item.href);
-    if (!href) return [];
-    const text = nonEmptyString(item.text);
-    return [text ? { href, text } : { href }];
-  });
-}
-
-function standardImages(value: unknown): PagerDutyImage[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item: unknown) => {
-    if (!isObject(item)) return [];
-    const src = nonEmptyString(item.src);
-    if (!src) return [];
-    const href = nonEmptyString(item.href);
-    const alt = nonEmptyString(item.alt);
-    return [{ src, ...(href ? { href } : {}), ...(alt ? { alt } : {}) }];
-  });
-}
-
 /**
  * Cuts `text` to at most `maxChars` UTF-16 units, ending in an ellipsis, never splitting a
  * surrogate pair: within the limit however PagerDuty counts characters.
@@ -148,12 +115,4 @@ export function truncate(text: string, maxChars: number): string {
 /** `{ [key]: value }` when value is non-empty, else nothing: empty optional fields are left out. */
 function optional<K extends string>(key: K, value: string): Partial<Record<K, string>> {
   return value ? ({ [key]: value } as Record<K, string>) : {};
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

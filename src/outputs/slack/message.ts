@@ -33,6 +33,8 @@ export type SlackBlock =
   | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] };
 
 export interface SlackAlertView {
+  /** A publisher's `@slack.text` (mrkdwn, sent as it is): replaces the "Rule triggered" header. */
+  headline?: string;
   ruleName: string;
   ruleDescription: string;
   record: unknown;
@@ -60,8 +62,8 @@ export function buildSlackMessages(view: SlackAlertView): string[] {
 
   return parts.map((part, index) => {
     const partLabel = parts.length > 1 ? ` (part ${index + 1} of ${parts.length})` : '';
-    const title = `Rule triggered: ${view.ruleName}${partLabel}`;
-    const blocks = [headerBlock(truncate(title, SLACK_LIMITS.headerChars))];
+    const title = view.headline === undefined ? `Rule triggered: ${view.ruleName}${partLabel}` : `${view.headline}${partLabel}`;
+    const blocks = [view.headline === undefined ? headerBlock(truncate(title, SLACK_LIMITS.headerChars)) : sectionBlock(truncate(title, SLACK_LIMITS.sectionChars))];
     if (index === 0 && view.ruleDescription) {
       blocks.push(sectionBlock(truncate(escapeMrkdwn(view.ruleDescription), SLACK_LIMITS.sectionChars)));
     }
@@ -71,7 +73,8 @@ export function buildSlackMessages(view: SlackAlertView): string[] {
       notes.push(`:warning: Record truncated: ${omittedChars} more characters not shown (Slack message limit).`);
     }
     blocks.push(contextBlock(notes));
-    return `{"text":${quote(escapeMrkdwn(title))},"blocks":[${blocks.join(',')}]}`;
+    const text = view.headline === undefined ? escapeMrkdwn(title) : title;
+    return `{"text":${quote(text)},"blocks":[${blocks.join(',')}]}`;
   });
 }
 

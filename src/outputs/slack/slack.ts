@@ -4,6 +4,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
 import { buildSlackMessages } from './message.ts';
+import { isPublishedLayout, publishedMessage } from './published.ts';
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
@@ -16,8 +17,9 @@ const JSON_CONTENT = { 'content-type': 'application/json' };
  * not_found, 500 rollup_error retries, and 429 retries after its Retry-After
  * (https://api.slack.com/docs/rate-limits#incoming-webhooks).
  *
- * Publishers may replace the layout: `@slack.text` and `@slack.blocks` in the publication are
- * sent as the one message.
+ * Publishers may replace the layout, with StreamAlert's fields and Block Kit's: `@slack.attachments`
+ * and `@slack.blocks` make one message of them as they are (with `@slack.text` its text);
+ * `@slack.text` alone replaces the headline of our own layout, as it replaces StreamAlert's.
  */
 @output
 export class SlackOutput extends OutputBase {
@@ -41,10 +43,10 @@ export class SlackOutput extends OutputBase {
 
   /** The JSON body of each message to post: a publisher's own layout, or ours. */
   private bodies(alert: Alert, publication: Publication): string[] {
-    if ('@slack.text' in publication || '@slack.blocks' in publication) {
-      return [JSON.stringify({ text: publication['@slack.text'] ?? `Rule triggered: ${alert.ruleName}`, blocks: publication['@slack.blocks'] })];
-    }
+    if (isPublishedLayout(publication)) return [JSON.stringify(publishedMessage(publication, `Rule triggered: ${alert.ruleName}`))];
+    const headline = publication['@slack.text'];
     return buildSlackMessages({
+      ...(typeof headline === 'string' && headline !== '' ? { headline } : {}),
       ruleName: String(publication.rule_name ?? alert.ruleName),
       ruleDescription: String(publication.rule_description ?? alert.ruleDescription),
       record: publication.record ?? alert.record,
