@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { loadSchemas } from '../../src/classifier/schema.ts';
 import { loadProject } from '../../src/config/project.ts';
@@ -49,7 +51,29 @@ export const TEST_SCHEMAS = {
 
 /** Loads the project's rules (expecting all to load) and runs its test events in process. */
 export async function runProject(files: Record<string, string | object>, options: { rule?: string; change?: (rules: LoadedRule[]) => LoadedRule[] } = {}) {
+  return runIn(tempProject({ ...TEST_SCHEMAS, ...OUTPUTS, ...files }), options);
+}
+
+/**
+ * One project for several runs, each writing its own files first: a project's publishers register
+ * once per process, so a second project defining the same publisher name would clash.
+ *
+ * @example
+ *   const run = projectRunner({ 'publishers/p.ts': ... });
+ *   const report = await run({ 'rules/r.json': [...] });
+ */
+export function projectRunner(files: Record<string, string | object>): (more: Record<string, string | object>) => ReturnType<typeof runProject> {
   const dir = tempProject({ ...TEST_SCHEMAS, ...OUTPUTS, ...files });
+  return (more) => {
+    for (const [path, content] of Object.entries(more)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), typeof content === 'string' ? content : JSON.stringify(content));
+    }
+    return runIn(dir, {});
+  };
+}
+
+async function runIn(dir: string, options: { rule?: string; change?: (rules: LoadedRule[]) => LoadedRule[] }) {
   const { schemas, problems: schemaProblems } = loadSchemas(dir);
   expect(schemaProblems).toEqual([]);
   const outputs = loadProject(dir).outputs;
