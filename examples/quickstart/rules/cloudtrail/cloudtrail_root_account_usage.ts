@@ -10,7 +10,7 @@ export const cloudtrail_root_account_usage = rule(
     logs: ['cloudtrail:events'],
     // Local audit trail for the quickstart. In production: ['pagerduty:oncall', 'aws-s3:audit'] (docs/outputs/README.md, Strategy).
     outputs: ['file:alerts'],
-    publishers: { pagerduty: ['remove_internal_fields', 'pagerduty_custom_details'] },
+    publishers: { pagerduty: ['default', 'remove_internal_fields', 'pagerduty_custom_details'] },
     reqSubkeys: { userIdentity: ['type'] },
     severity: 'critical',
     description: 'The AWS root user made an API call or signed in to the console',

@@ -16,7 +16,7 @@ export const duo_fraud = rule(
     // Local audit trail for the quickstart. In production: ['slack:sec-alerts'] (docs/outputs/README.md, Strategy).
     outputs: ['file:alerts'],
     dynamicOutputs: [pageOnCallForAdmins],
-    publishers: { slack: 'slack_summary', pagerduty: 'pagerduty_custom_details' },
+    publishers: { slack: 'slack_summary', pagerduty: ['default', 'pagerduty_custom_details'] },
     context: { summary_fields: ['user.name', 'factor', 'reason', 'access_device.ip', 'application.name'] },
     description: 'A Duo authentication was marked as fraud by the user',
   },
