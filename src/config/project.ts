@@ -43,6 +43,8 @@ export const GlobalConfigSchema = z.strictObject({
   deadLetterOutput: z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'slack:sec-alerts'").optional(),
   serve: ServeConfigSchema.prefault({}),
   input: InputConfigSchema.prefault({}),
+  /** Where staged rules' alerts go (each configured in outputs.json); none: stored, not sent. */
+  staging: z.strictObject({ outputs: z.array(z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'file:staging'")).default([]) }).prefault({}),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 
@@ -108,6 +110,13 @@ export function loadProject(dir: string, options: { checkDeadLetterOutput?: bool
     outputs: readConfig(dir, 'conf/outputs.json', OutputsConfigSchema),
   };
   const deadLetter = project.global.deadLetterOutput;
+  if (options.checkDeadLetterOutput !== false) {
+    const configured = configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`);
+    const unconfigured = project.global.staging.outputs.find((output) => !configured.includes(output));
+    if (unconfigured !== undefined) {
+      throw new ConfigError(`conf/global.json: staging.outputs names '${unconfigured}', which is not configured in conf/outputs.json (configured: ${configured.join(', ') || 'none'}); add it or remove it from staging.outputs`);
+    }
+  }
   if (deadLetter !== undefined && options.checkDeadLetterOutput !== false) {
     const configured = configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`);
     if (!configured.includes(deadLetter)) {

@@ -4,9 +4,11 @@ import type { ClassifiedRecord } from '../classifier/classifier.ts';
 import { cloneJson, isPlainObject } from '../classifier/record.ts';
 import { describeError, describeValue } from '../observability/describe-error.ts';
 import { bump, newStats, type PipelineEvent, type PipelineStats, type RecordPosition } from '../pipeline/events.ts';
+import { normalizationOf } from '../normalization/config.ts';
+import { attachNormalization, hasNormalizedType } from '../normalization/record.ts';
 import { publishersFor } from '../publishers/assign.ts';
 import { exitsRefused, refuseExits } from './exit-guard.ts';
-import type { LoadedRule } from './loader.ts';
+import type { LoadedMatcher, LoadedRule } from './loader.ts';
 import { deepFreeze, isReadOnlyWrite } from './read-only.ts';
 import type { RuleContext } from './rule.ts';
 import { finishesWithin } from './watchdog.ts';
@@ -59,8 +61,11 @@ interface Cursor {
 
 /**
  * Runs rules over classified records (StreamAlert's rules engine): each rule declared for the
- * record's log type whose `reqSubkeys` are present runs on it; one that returns true raises an
- * alert to its outputs plus those its dynamic outputs return. Rules cannot harm each other or
+ * record's log type, not disabled, whose `reqSubkeys` are present, that has a value for one of
+ * its `datatypes` and whose matchers all match, runs on it; one that returns true raises an
+ * alert to its outputs plus those its dynamic outputs return (a staged rule's: to the staging
+ * outputs only, flagged staged). The record gets its normalization first (record.normalized,
+ * `streamalert:normalization`), then is frozen. Rules cannot harm each other or
  * the run: the record is frozen; a rule that throws anything, returns anything but true or false,
  * or calls process.exit is counted and reported with its name and the record's position; and a
  * rule still running when the record's time budget is spent is stopped, reported and disabled.
@@ -81,7 +86,7 @@ export class RulesEngine {
 
   constructor(rules: readonly LoadedRule[], options: RulesEngineOptions) {
     for (const rule of rules) {
-      if (stoppedRules.has(rule)) continue;
+      if (stoppedRules.has(rule) || rule.disabled) continue;
       for (const log of rule.logs) {
         const list = this.#byLogType.get(log) ?? [];
         list.push(rule);
@@ -157,14 +162,19 @@ export class RulesEngine {
       const rules = this.#byLogType.get(classified.schema.name);
       if (rules === undefined) continue;
       const { record } = classified;
+      // Where StreamAlert's classifier normalizes: once per record, before any rule sees it.
+      attachNormalization(record, normalizationOf(classified.schema));
       deepFreeze(record);
       for (; cursor.rule < rules.length; cursor.rule++) {
         const rule = rules[cursor.rule]!;
         if (rule.reqSubkeys !== undefined && !hasSubkeys(record, rule.reqSubkeys)) continue;
-        // A fresh copy per run, so one record's changes never leak into the next (as StreamAlert).
-        const context = rule.context === undefined ? NO_CONTEXT : cloneJson(rule.context);
+        if (rule.datatypes !== undefined && !hasNormalizedType(record, rule.datatypes)) continue;
         cursor.running = rule;
-        if (this.#fires(rule, record, context, position)) alerts.push(this.#alert(rule, classified, context, position));
+        if (rule.matchers === undefined || this.#matches(rule, rule.matchers, record, classified.schema.name, position)) {
+          // A fresh copy per run, so one record's changes never leak into the next (as StreamAlert).
+          const context = rule.context === undefined ? NO_CONTEXT : cloneJson(rule.context);
+          if (this.#fires(rule, record, context, position)) alerts.push(this.#alert(rule, classified, context, position));
+        }
         cursor.running = undefined;
       }
     }
@@ -189,6 +199,35 @@ export class RulesEngine {
     return false;
   }
 
+  /**
+   * Whether every matcher of the rule matches the record (StreamAlert's check_matchers). A
+   * matcher for other log types does not match; one that throws or returns anything but true or
+   * false is an error of the rule, which then does not run (StreamAlert logs it and skips the rule).
+   */
+  #matches(rule: LoadedRule, matchers: readonly LoadedMatcher[], record: Record<string, unknown>, logType: string, position: RecordPosition): boolean {
+    for (const matcher of matchers) {
+      if (matcher.logs !== undefined && !matcher.logs.has(logType)) return false;
+      const exitsBefore = exitsRefused();
+      let matched: unknown;
+      try {
+        matched = matcher.fn(record);
+      } catch (error) {
+        this.#ruleError('rule-error', rule, position, `matcher '${matcher.name}' threw ${describeThrown(error)}`);
+        return false;
+      }
+      if (exitsRefused() !== exitsBefore) {
+        this.#ruleError('rule-error', rule, position, `matcher '${matcher.name}' called process.exit and caught the RuleExitError that stopped it; matchers must not end the process`);
+        return false;
+      }
+      if (matched === false) return false;
+      if (matched !== true) {
+        this.#ruleError('rule-error', rule, position, `matcher '${matcher.name}' ${misreturned(matched).replace(/\brules\b/g, 'matchers')}`);
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The watchdog stopped a guarded run: disables the rule that was running, and evaluation resumes after it. */
   #stop(cursor: Cursor, position: RecordPosition): void {
     const rule = cursor.running;
@@ -211,7 +250,8 @@ export class RulesEngine {
   }
 
   #alert(rule: LoadedRule, classified: ClassifiedRecord, context: RuleContext, position: RecordPosition): Alert {
-    const outputs = rule.dynamicOutputs.length === 0 ? rule.outputs : this.#withDynamicOutputs(rule, classified.record, context, position);
+    // A staged rule's alerts go to the staging outputs alone, its dynamic outputs not even asked (as StreamAlert).
+    const outputs = rule.staging ? rule.staging.outputs : rule.dynamicOutputs.length === 0 ? rule.outputs : this.#withDynamicOutputs(rule, classified.record, context, position);
     this.stats.alerts++;
     bump(this.stats.alertsByRule, rule.name);
     return createAlert({
@@ -222,6 +262,7 @@ export class RulesEngine {
       logSource: classified.schema.name,
       logType: classified.schema.parser,
       severity: rule.severity,
+      staged: rule.staging !== undefined,
       context: context === NO_CONTEXT ? {} : context,
       publishers: rule.publishers ? Object.fromEntries(outputs.map((output) => [output, publishersFor(rule.publishers!, output)])) : {},
       cluster: this.#source.cluster ?? '',

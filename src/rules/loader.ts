@@ -4,7 +4,8 @@ import { isPlainObject } from '../classifier/record.ts';
 import type { LogSchema } from '../classifier/schema.ts';
 import type { LoadProblem } from '../config/load-problem.ts';
 import { describeError } from '../observability/describe-error.ts';
-import { configuredOutputs, type OutputsConfig } from '../config/project.ts';
+import { configuredOutputs, loadProject, type OutputsConfig } from '../config/project.ts';
+import { loadNormalization } from '../normalization/config.ts';
 import { resolvePublishers, type PublisherAssignment } from '../publishers/assign.ts';
 import { PublisherError } from '../publishers/errors.ts';
 import { RuleLoadError } from './errors.ts';
@@ -12,7 +13,21 @@ import { exitsRefused, refuseExits, registerUserFile } from './exit-guard.ts';
 import { importProjectModule, moduleFiles, moduleTypeProblem } from '../config/module-files.ts';
 import { nearest } from '../config/nearest.ts';
 import { serviceIds } from '../outputs/registry.ts';
-import { isRule, ruleCount, rulesCreatedSince, type DynamicOutput, type Rule, type RuleContext, type RuleFunction } from './rule.ts';
+import {
+  isMatcher,
+  isRule,
+  matcherCount,
+  matchersCreatedSince,
+  ruleCount,
+  rulesCreatedSince,
+  type DynamicOutput,
+  type Matcher,
+  type MatcherFunction,
+  type Rule,
+  type RuleContext,
+  type RuleFunction,
+} from './rule.ts';
+import { isStaged, readStagingState } from './staging.ts';
 
 /** A rule checked against its project, ready to run. */
 export interface LoadedRule {
@@ -30,7 +45,24 @@ export interface LoadedRule {
   readonly severity: Severity;
   readonly mergeByKeys?: readonly string[];
   readonly mergeWindowMins?: number;
+  /** StreamAlert's `@disable`: loaded, checked and listed, never run. */
+  readonly disabled?: true;
+  /** Normalized types: the rule runs only on records with a value for one of them. */
+  readonly datatypes?: readonly string[];
+  /** The rule runs only on records every one of these matches. */
+  readonly matchers?: readonly LoadedMatcher[];
+  /** Present while the rule is staged: its alerts are flagged staged and go only to these outputs (conf/global.json staging.outputs). */
+  readonly staging?: { readonly outputs: readonly string[] };
   readonly fn: RuleFunction;
+}
+
+/** A matcher checked against its project. */
+export interface LoadedMatcher {
+  readonly name: string;
+  readonly file: string;
+  /** The log types it applies to; undefined: any. */
+  readonly logs?: ReadonlySet<string>;
+  readonly fn: MatcherFunction;
 }
 
 /** What rules are checked against: the project's schemas and configured outputs. */
@@ -40,6 +72,8 @@ export interface RuleProject {
   readonly outputs: OutputsConfig;
   /** Log types a schema problem disabled, and the schema file of each: rules on only these are disabled too. */
   readonly disabledLogTypes?: ReadonlyMap<string, string>;
+  /** Where staged rules' alerts go; default: conf/global.json `staging.outputs`, read when a rule is staged. */
+  readonly stagingOutputs?: readonly string[];
 }
 
 /** The rules that loaded, and a problem for each file or rule that did not. */
@@ -59,14 +93,20 @@ const OPTION_KEYS = new Set([
   'severity',
   'mergeByKeys',
   'mergeWindowMins',
+  'disabled',
+  'staged',
+  'matchers',
+  'datatypes',
 ]);
 
 /**
- * Imports the project's publishers/ then rules/ (every .ts, .mts, .js, .mjs, at any depth, in
- * path order) and checks each exported rule: its name is its export name, unique; its log
- * types exist in conf/schemas; it has outputs, each in conf/outputs.json; its publishers are
- * registered. Each problem names the file and the rule, and disables only that rule (or the
- * rules of a file that does not load): the other rules load.
+ * Imports the project's publishers/, matchers/ then rules/ (every .ts, .mts, .js, .mjs, at any
+ * depth, in path order) and checks each exported rule: its name is its export name, unique; its
+ * log types exist in conf/schemas; it has outputs, each in conf/outputs.json; its publishers are
+ * registered; its matchers are declared; its datatypes are normalized by its log types. Each
+ * problem names the file and the rule, and disables only that rule (or the rules of a file that
+ * does not load): the other rules load. Normalization (conf/schemas, conf/normalized_types.json)
+ * is read here too, and attached to the schemas for the rules engine.
  *
  * TypeScript files load without a build step where tsx is registered (the CLI does it).
  *
@@ -77,16 +117,30 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
   const configured = new Set(configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
   const knownLogs = new Set(project.schemas.map((schema) => schema.name));
   const disabledLogs = project.disabledLogTypes ?? new Map<string, string>();
+  const normalization = loadNormalization(project.dir, project.schemas);
+  const staging = readStagingState(project.dir);
+  let stagingOutputs = project.stagingOutputs;
+  const checks: RuleChecks = {
+    knownLogs,
+    disabledLogs,
+    configured,
+    normalizedTypes: normalization.declared,
+    isStaged: (name, declared) => isStaged(staging, name, declared),
+    stagingOutputs: () => (stagingOutputs ??= loadProject(project.dir).global.staging.outputs),
+  };
   const byName = new Map<string, LoadedRule>();
+  const matcherRefs = new Map<string, readonly (string | Matcher<never>)[]>();
   const nameOf = new Map<Rule<never, never>, string>();
-  const problems: LoadProblem[] = [];
+  const problems: LoadProblem[] = [...normalization.problems];
   const problem = (file: string, message: string, disables: string, name?: string) => problems.push({ kind: 'rule', file, ...(name !== undefined && { name }), message, disables });
   /** The file whose import created each rule, to say where an unexported one is. */
   const createdIn = new Map<Rule<never, never>, string>();
+  const matchersIn = new Map<Matcher<never>, string>();
 
-  for (const path of [...moduleFiles(join(project.dir, 'publishers')), ...moduleFiles(join(project.dir, 'rules'))]) {
+  for (const path of [...moduleFiles(join(project.dir, 'publishers')), ...moduleFiles(join(project.dir, 'matchers')), ...moduleFiles(join(project.dir, 'rules'))]) {
     const file = relative(project.dir, path).split(sep).join('/');
     const createdBefore = ruleCount();
+    const matchersBefore = matcherCount();
     const exports = await importModule(path, file);
     if (typeof exports === 'string') {
       // The rules it created before failing go with it: they are not also 'not exported'.
@@ -94,6 +148,7 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
       continue;
     }
     for (const created of rulesCreatedSince(createdBefore)) createdIn.set(created, file);
+    for (const created of matchersCreatedSince(matchersBefore)) matchersIn.set(created, file);
     const named = new Set(exports.filter(([exportName]) => exportName !== 'default').map(([, value]) => value));
     for (const [exportName, value] of exports) {
       if (!isRule(value)) continue;
@@ -110,13 +165,29 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
         problem(file, `${file}: rule '${exportName}' is already defined in ${previous}; rule names must be unique`, `rule ${exportName} of ${file} (the one in ${previous} runs)`, exportName);
       } else {
         try {
-          byName.set(exportName, checkRule(value, exportName, file, { knownLogs, disabledLogs, configured }));
+          const checked = checkRule(value, exportName, file, checks);
+          byName.set(exportName, checked.rule);
+          if (checked.matchers.length > 0) matcherRefs.set(exportName, checked.matchers);
         } catch (error) {
           if (!(error instanceof RuleLoadError)) throw error;
           problem(file, error.message, `rule ${exportName}`, exportName);
         }
       }
       nameOf.set(value, exportName === 'default' ? '' : exportName);
+    }
+  }
+
+  // Matchers are resolved once every file is in: a rule may name one declared in a later file.
+  const matchers = checkMatchers(matchersIn, checks, problem);
+  for (const [name, refs] of matcherRefs) {
+    const loaded = byName.get(name);
+    if (loaded === undefined) continue; // replaced by a duplicate's problem
+    try {
+      byName.set(name, { ...loaded, matchers: resolveMatchers(refs, loaded, matchers) });
+    } catch (error) {
+      if (!(error instanceof RuleLoadError)) throw error;
+      byName.delete(name);
+      problem(loaded.file, error.message, `rule ${name}`, name);
     }
   }
 
@@ -129,6 +200,90 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
     problem(file, `${file}: ${unnamed.length} rule(s) (logs ${logs}) are not exported, so they have no name: export each (export const my_rule = rule(...))`, `its ${unnamed.length} unexported rule(s)`);
   }
   return { rules: [...byName.values()], problems };
+}
+
+/** The project's matchers by name, each checked; a problem for each that is not usable (rules naming it then get theirs). */
+interface MatcherTable {
+  readonly byName: ReadonlyMap<string, LoadedMatcher>;
+  readonly byValue: ReadonlyMap<Matcher<never>, LoadedMatcher>;
+  /** Names declared but not usable, and why in short, for the rules that name them. */
+  readonly broken: ReadonlyMap<string, string>;
+}
+
+function checkMatchers(created: ReadonlyMap<Matcher<never>, string>, checks: RuleChecks, problem: (file: string, message: string, disables: string) => void): MatcherTable {
+  const byName = new Map<string, LoadedMatcher>();
+  const byValue = new Map<Matcher<never>, LoadedMatcher>();
+  const broken = new Map<string, string>();
+  for (const [declared, file] of created) {
+    const name: unknown = declared.name;
+    const refuse = (message: string) => {
+      const label = typeof name === 'string' && name !== '' ? name : '(unnamed)';
+      problem(file, `${file}: matcher ${label}: ${message}`, `matcher ${label} and the rules that use it`);
+      if (typeof name === 'string' && !byName.has(name)) broken.set(name, `it did not load (see the problem in ${file})`);
+    };
+    if (typeof name !== 'string' || !/^[A-Za-z_][\w.:-]*$/.test(name)) {
+      refuse("needs a name (letters, digits, '_', '.', ':', '-'), e.g. matcher('prod', { logs: [...] }, (rec) => ...)");
+      continue;
+    }
+    if (byName.has(name)) {
+      problem(file, `${file}: matcher '${name}' is already declared in ${byName.get(name)!.file}; matcher names must be unique`, `the matcher '${name}' of ${file} (the one in ${byName.get(name)!.file} is used)`);
+      continue;
+    }
+    const options: Record<string, unknown> = isPlainObject(declared.options) ? declared.options : {};
+    if (!isPlainObject(declared.options)) {
+      refuse('options must be an object, e.g. { logs: [...] }');
+      continue;
+    }
+    const unknownKey = Object.keys(options).find((key) => key !== 'logs' && key !== 'description');
+    if (unknownKey !== undefined) {
+      refuse(`unknown option '${unknownKey}' (options: logs, description)`);
+      continue;
+    }
+    if (typeof declared.fn !== 'function') {
+      refuse('needs a function (record) => boolean as its third argument');
+      continue;
+    }
+    let logs: Set<string> | undefined;
+    if (options.logs !== undefined) {
+      const list = options.logs;
+      if (!Array.isArray(list) || list.some((log) => typeof log !== 'string')) {
+        refuse('logs must be a list of log types');
+        continue;
+      }
+      const unknownLog = (list as string[]).find((log) => !checks.knownLogs.has(log) && !checks.disabledLogs.has(log));
+      if (unknownLog !== undefined) {
+        refuse(`log type '${unknownLog}' is not declared in conf/schemas (known: ${[...checks.knownLogs].join(', ') || 'none'})`);
+        continue;
+      }
+      logs = new Set(list as string[]);
+    }
+    const loaded: LoadedMatcher = { name, file, ...(logs && { logs }), fn: declared.fn as MatcherFunction };
+    byName.set(name, loaded);
+    byValue.set(declared, loaded);
+    broken.delete(name);
+  }
+  return { byName, byValue, broken };
+}
+
+/** A rule's matchers, by name or by value; one that is unknown, broken or for none of the rule's log types is a RuleLoadError. */
+function resolveMatchers(refs: readonly (string | Matcher<never>)[], rule: LoadedRule, table: MatcherTable): LoadedMatcher[] {
+  const where = `${rule.file}: rule ${rule.name}`;
+  return refs.map((ref) => {
+    const name = typeof ref === 'string' ? ref : ref.name;
+    const loaded = typeof ref === 'string' ? table.byName.get(ref) : table.byValue.get(ref);
+    if (loaded === undefined) {
+      const broken = table.broken.get(name);
+      if (broken !== undefined) throw new RuleLoadError(`${where}: matcher '${name}' cannot be used: ${broken}`);
+      const guess = nearest(name, table.byName.keys());
+      const known = [...table.byName.keys()];
+      throw new RuleLoadError(`${where}: unknown matcher '${name}'; ${guess ? `did you mean '${guess}'?` : `matchers: ${known.join(', ') || "none (declare one with matcher('name', { logs: [...] }, (rec) => ...) in a file under matchers/)"}`}`);
+    }
+    const { logs } = loaded;
+    if (logs !== undefined && !rule.logs.some((log) => logs.has(log))) {
+      throw new RuleLoadError(`${where}: matcher '${name}' is for log types ${[...logs].join(', ')}, none of the rule's (${rule.logs.join(', ')}), so the rule could never run; change the rule's logs or the matcher's`);
+    }
+    return loaded;
+  });
 }
 
 /** The module's exports, or why it could not be imported. It may not end the process: see refuseExits. */
@@ -155,9 +310,21 @@ interface RuleChecks {
   readonly knownLogs: ReadonlySet<string>;
   readonly disabledLogs: ReadonlyMap<string, string>;
   readonly configured: ReadonlySet<string>;
+  /** Per log type, the normalized types it declares. */
+  readonly normalizedTypes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Whether the rule is staged: conf/rule_staging.json, else its option. */
+  readonly isStaged: (name: string, declared: boolean) => boolean;
+  readonly stagingOutputs: () => readonly string[];
 }
 
-function checkRule(declared: Rule<never, never>, name: string, file: string, { knownLogs, disabledLogs, configured }: RuleChecks): LoadedRule {
+/** A rule checked, and the matchers it names, resolved once every file is loaded. */
+interface CheckedRule {
+  readonly rule: LoadedRule;
+  readonly matchers: readonly (string | Matcher<never>)[];
+}
+
+function checkRule(declared: Rule<never, never>, name: string, file: string, checks: RuleChecks): CheckedRule {
+  const { knownLogs, disabledLogs, configured, normalizedTypes } = checks;
   const where = `${file}: rule ${name}`;
   const fail = (message: string): never => {
     throw new RuleLoadError(`${where}: ${message}`);
@@ -168,8 +335,14 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
   }
   if (typeof declared.fn !== 'function') fail('needs a function (record, context) => boolean as its second argument');
 
-  const declaredLogs = stringList(options.logs, 'logs', fail);
-  if (declaredLogs.length === 0) fail("needs 'logs': the log types it runs on, e.g. logs: ['cloudtrail:events']");
+  const datatypes = options.datatypes === undefined ? undefined : stringList(options.datatypes, 'datatypes', fail);
+  if (datatypes?.length === 0) fail("datatypes is empty: list normalized types, e.g. datatypes: ['sourceAddress'], or leave it out");
+  // StreamAlert runs a rule with datatypes and no logs on every log type; those normalizing none of them could never pass.
+  const declaredLogs = options.logs === undefined && datatypes !== undefined ? logTypesNormalizing(datatypes, normalizedTypes) : stringList(options.logs, 'logs', fail);
+  if (declaredLogs.length === 0 && datatypes !== undefined && options.logs === undefined) {
+    fail(`no log type normalizes any of its datatypes (${datatypes.join(', ')}); normalized types: ${[...new Set([...normalizedTypes.values()].flatMap((types) => [...types]))].join(', ') || "none (declare them in the schemas' configuration.normalization or conf/normalized_types.json)"}`);
+  }
+  if (declaredLogs.length === 0) fail("needs 'logs': the log types it runs on, e.g. logs: ['cloudtrail:events'] (or 'datatypes')");
   // A log type a schema problem disabled is skipped: the rule runs on its others, if it has any.
   const logs = declaredLogs.filter((log) => knownLogs.has(log) || !disabledLogs.has(log));
   for (const log of logs) {
@@ -178,6 +351,15 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
   if (logs.length === 0) {
     const files = [...new Set(declaredLogs.map((log) => disabledLogs.get(log)))].join(', ');
     fail(`its log type(s) ${declaredLogs.map((log) => `'${log}'`).join(', ')} are disabled by a problem in ${files}; fix the schema or change the rule`);
+  }
+
+  if (datatypes !== undefined && logTypesNormalizing(datatypes, normalizedTypes).every((log) => !logs.includes(log))) {
+    fail(`none of its log types (${logs.join(', ')}) normalizes any of its datatypes (${datatypes.join(', ')}), so it could never run; declare them in the schema's configuration.normalization or conf/normalized_types.json`);
+  }
+  const matchers = options.matchers ?? [];
+  if (!Array.isArray(matchers) || matchers.some((ref) => typeof ref !== 'string' && !isMatcher(ref))) fail("matchers must be a list of matcher names or matcher() values, e.g. matchers: ['prod']");
+  for (const flag of ['disabled', 'staged'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') fail(`${flag} must be true or false`);
   }
 
   const outputs = stringList(options.outputs, 'outputs', fail);
@@ -225,7 +407,8 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
   const mergeWindowMins = options.mergeWindowMins;
   if (mergeWindowMins !== undefined && (typeof mergeWindowMins !== 'number' || !(mergeWindowMins >= 0))) fail('mergeWindowMins must be a number of minutes');
 
-  return {
+  const staged = checks.isStaged(name, options.staged === true);
+  const rule: LoadedRule = {
     name,
     file,
     logs,
@@ -238,8 +421,17 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, { k
     severity: severity as Severity,
     ...(mergeByKeys && { mergeByKeys }),
     ...(mergeWindowMins !== undefined && { mergeWindowMins: mergeWindowMins as number }),
+    ...(options.disabled === true && { disabled: true as const }),
+    ...(datatypes && { datatypes }),
+    ...(staged && { staging: { outputs: checks.stagingOutputs() } }),
     fn: declared.fn as RuleFunction,
   };
+  return { rule, matchers: matchers as (string | Matcher<never>)[] };
+}
+
+/** The log types that declare at least one of the normalized types, in the order they were declared. */
+function logTypesNormalizing(datatypes: readonly string[], normalizedTypes: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  return [...normalizedTypes].filter(([, types]) => datatypes.some((type) => types.has(type))).map(([log]) => log);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Severity } from '../alerts/alert.ts';
+import type { NormalizedRecord } from '../normalization/record.ts';
 import type { PublisherSpec } from '../publishers/assign.ts';
 
 /**
@@ -18,8 +19,29 @@ export type RuleFunction<R = LogRecord, C = RuleContext> = (record: R, context: 
 export type DynamicOutput<R = LogRecord, C = RuleContext> = (record: R, context: C) => string | readonly string[] | null | undefined;
 
 export interface RuleOptions<R = LogRecord, C = RuleContext> {
-  /** Log types (schema names in conf/schemas) the rule runs on, e.g. `['cloudtrail:events']`. */
-  readonly logs: readonly string[];
+  /**
+   * Log types (schema names in conf/schemas) the rule runs on, e.g. `['cloudtrail:events']`.
+   * Required unless `datatypes` is given: then, by default, every log type normalizing one of them.
+   */
+  readonly logs?: readonly string[];
+  /**
+   * Normalized types (StreamAlert's `datatypes`): the rule only runs on records holding a value
+   * for at least one of them, e.g. `['sourceAddress']`. See docs/rules.md#normalization.
+   */
+  readonly datatypes?: readonly string[];
+  /**
+   * Matchers (StreamAlert's `matchers`): the names of `matcher()`s, or the matchers themselves;
+   * the rule only runs on records every one of them matches.
+   */
+  // `any`: a matcher declared for a typed record shape fits any rule.
+  readonly matchers?: readonly (string | Matcher<any>)[];
+  /** StreamAlert's `@disable`: the rule loads and is checked and listed, but never runs. */
+  readonly disabled?: boolean;
+  /**
+   * Staged (StreamAlert 3): its alerts carry `staged: true` and go only to conf/global.json
+   * `staging.outputs` (none by default: stored, not sent) until `streamalert rules promote NAME`.
+   */
+  readonly staged?: boolean;
   /** `service:descriptor` outputs, each configured in conf/outputs.json. */
   readonly outputs?: readonly string[];
   /** Functions of the record (and context) returning more outputs, checked when they run. */
@@ -55,7 +77,8 @@ const created: Rule<never, never>[] = [];
 
 /**
  * Declares a rule (StreamAlert's `@rule` decorator). Export it: the export name is the rule's name.
- * Options are checked against the project (schemas, outputs.json) when the rules load.
+ * Options are checked against the project (schemas, outputs.json) when the rules load. The record
+ * the function gets also offers `record.normalized('sourceAddress')` (see NormalizedRecord).
  *
  * @example
  *   import { rule } from 'streamalert';
@@ -65,8 +88,9 @@ const created: Rule<never, never>[] = [];
  *     (rec) => rec.result === 'FRAUD',
  *   );
  */
-export function rule<R extends object = LogRecord, C extends RuleContext = RuleContext>(options: RuleOptions<R, C>, fn: RuleFunction<R, C>): Rule<R, C> {
-  const declared: Rule<R, C> = { [RULE]: true, options, fn };
+export function rule<R extends object = LogRecord, C extends RuleContext = RuleContext>(options: RuleOptions<R, C>, fn: RuleFunction<R & NormalizedRecord, C>): Rule<R, C> {
+  // The engine gives every record its normalized(): see attachNormalization.
+  const declared: Rule<R, C> = { [RULE]: true, options, fn: fn as RuleFunction<R, C> };
   created.push(declared as unknown as Rule<never, never>);
   return declared;
 }
@@ -83,4 +107,57 @@ export function ruleCount(): number {
 
 export function rulesCreatedSince(count: number): readonly Rule<never, never>[] {
   return created.slice(count);
+}
+
+const MATCHER = Symbol.for('streamalert.matcher');
+
+/** A matcher's logic: true when the record is one the rules naming the matcher should see. */
+export type MatcherFunction<R = LogRecord> = (record: R) => boolean;
+
+export interface MatcherOptions {
+  /** Log types it applies to; absent: any. On a record of another log type it does not match. */
+  readonly logs?: readonly string[];
+  readonly description?: string;
+}
+
+/** A named, reusable predicate, as `matcher()` returns it. */
+export interface Matcher<R = LogRecord> {
+  readonly [MATCHER]: true;
+  readonly name: string;
+  readonly options: MatcherOptions;
+  readonly fn: MatcherFunction<R>;
+}
+
+const matchersCreated: Matcher<never>[] = [];
+
+/**
+ * Declares a matcher (StreamAlert's matchers/ functions): a predicate declared once, under a
+ * project-unique name, that rules list in `matchers`. A rule runs only on the records all its
+ * matchers match. Declare matchers in files under matchers/ (or rules/); exporting them is
+ * optional, rules may name them or import them.
+ *
+ * @example
+ *   // matchers/osquery.ts
+ *   export const added = matcher('osquery_added', { logs: ['osquery:differential'] }, (rec) => rec.action === 'added');
+ *   // rules/osquery/ssh_login.ts
+ *   export const ssh_login = rule({ logs: ['osquery:differential'], matchers: ['osquery_added'], outputs: ['slack:sec'] }, () => true);
+ */
+export function matcher<R extends object = LogRecord>(name: string, options: MatcherOptions, fn: MatcherFunction<R & NormalizedRecord>): Matcher<R> {
+  const declared: Matcher<R> = { [MATCHER]: true, name, options, fn: fn as MatcherFunction<R> };
+  matchersCreated.push(declared as unknown as Matcher<never>);
+  return declared;
+}
+
+/** True for a value `matcher()` returned (in this or another copy of the package). */
+export function isMatcher(value: unknown): value is Matcher<never> {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MATCHER] === true;
+}
+
+/** How many matchers were created so far; with `matchersCreatedSince`, finds the matchers one load created. */
+export function matcherCount(): number {
+  return matchersCreated.length;
+}
+
+export function matchersCreatedSince(count: number): readonly Matcher<never>[] {
+  return matchersCreated.slice(count);
 }

@@ -3,6 +3,7 @@ import { strictOption } from '../detection.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
 import { registerRulesCheck } from './rules-check.ts';
+import { registerRulesStage } from './rules-stage.ts';
 
 /** `streamalert rules test [--rule NAME] [--strict]`: runs the test events next to the rules. */
 export function registerRules(program: Command): void {
@@ -39,4 +40,5 @@ export function registerRules(program: Command): void {
       if (verdict.length > 0) throw new CliError(verdict.join('; '), EXIT.failed);
     });
   registerRulesCheck(rules);
+  registerRulesStage(rules);
 }
