@@ -70,6 +70,11 @@ export class Classifier {
     this.#simple = this.candidates.map((schema) => schema.parser === 'json' && !schema.jsonPath && !schema.envelope && schema.jsonRegexKey === undefined && !schema.logPatterns);
   }
 
+  /** Whether a candidate reads text (csv, kv, syslog): input lines that are not JSON are then records, not errors. */
+  get readsText(): boolean {
+    return this.candidates.some((schema) => schema.parser !== 'json');
+  }
+
   classify(payload: unknown): Classification {
     const candidates = this.candidates;
     for (let i = 0; i < candidates.length; i++) {

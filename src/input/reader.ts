@@ -19,6 +19,8 @@ const DEFAULT_LIMITS: InputConfig = InputConfigSchema.parse({});
 export interface ReadOptions extends Partial<InputConfig> {
   /** Named in messages, e.g. the file: `line 3 of events.ndjson is larger than ...`. */
   readonly source?: string;
+  /** Lines that are not JSON come as text records (csv, kv and syslog log types): see SplitLimits. */
+  readonly textLines?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function openInput(path: string): AsyncIterable<Buffer | string> {
 export async function* readRecordBatches(input: AsyncIterable<Buffer | string>, options: ReadOptions = {}): AsyncGenerator<InputRecord[]> {
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
   const maxInflatedBytes = options.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes;
-  const limits: SplitLimits = { maxRecordBytes, source: options.source };
+  const limits: SplitLimits = { maxRecordBytes, source: options.source, textLines: options.textLines };
   const detector = new FormatDetector(maxRecordBytes);
   let splitter: Splitter | undefined;
   for await (let text of decodeText(input, maxInflatedBytes, options.source)) {

@@ -29,6 +29,11 @@ export interface SplitLimits {
   readonly maxRecordBytes: number;
   /** Named in messages (`line 3 of events.ndjson`), e.g. the file read. */
   readonly source?: string;
+  /**
+   * A line that is not JSON is a record of text (for csv, kv and syslog log types), as
+   * StreamAlert reads each line of an S3 object: set when a schema has another parser than json.
+   */
+  readonly textLines?: boolean;
 }
 
 /** Turns text, fed chunk by chunk, into records; synchronous so a whole chunk costs one await upstream. */
@@ -118,7 +123,8 @@ export class LineSplitter implements Splitter {
     if (isBlank(line)) return;
     const number = this.#line;
     const record = toRecord(++this.#ordinal, line, this.#limits.maxRecordBytes, () => this.#where(number));
-    out.push(record.error === undefined ? record : { ...record, line: number });
+    if (record.rejection === REJECTIONS.notJson && this.#limits.textLines) out.push({ ordinal: record.ordinal, value: line.endsWith('\r') ? line.slice(0, -1) : line });
+    else out.push(record.error === undefined ? record : { ...record, line: number });
   }
 
   #where(line: number): string {

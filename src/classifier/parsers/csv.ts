@@ -25,6 +25,12 @@ export function readCsv(text: string, dialect: CsvDialect): CsvRows {
   // Text without quote, escape or carriage-return characters is split exactly as Python splits
   // it, without csv-parse, which costs about 50 microseconds a call and 300 ns a character.
   if (!text.includes(dialect.quote) && (dialect.escape === undefined || !text.includes(dialect.escape)) && !text.includes('\r')) return splitPlain(text, dialect.delimiter);
+  const read = parseQuoted(text, dialect);
+  // Python's reader (not strict) ends a quoted field left open at the end of the text; csv-parse refuses it, so close it.
+  return read.code === 'CSV_QUOTE_NOT_CLOSED' ? parseQuoted(text + dialect.quote, dialect) : read;
+}
+
+function parseQuoted(text: string, dialect: CsvDialect): CsvRows & { code?: string } {
   const rows: string[][] = [];
   try {
     parse(text, {
@@ -51,7 +57,7 @@ export function readCsv(text: string, dialect: CsvDialect): CsvRows {
         : code === 'CSV_QUOTE_NOT_CLOSED'
           ? `a field opened with ${dialect.quote} is not closed`
           : `not readable as csv (${(error as Error).message})`;
-    return { rows, problem };
+    return { rows, problem, ...(code !== undefined && { code }) };
   }
   return { rows };
 }
