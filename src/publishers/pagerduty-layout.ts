@@ -63,7 +63,7 @@ export const pagerdutyLowUrgency = publisher(
 export const pagerdutyPrettyPrintArrays = stringifyArraysPublisher('pagerduty_pretty_print_arrays', '\n\n----------\n\n', [`${LAYOUT}.PrettyPrintArrays`]);
 
 /** An image shown on the incident: `src` its URL, `href` where a click goes, `alt` its text. */
-export interface PagerDutyImage {
+export interface AttachedImage {
   src: string;
   href: string;
   alt: string;
@@ -76,7 +76,7 @@ export interface PagerDutyImage {
  * @example
  *   export const runbook_graph = attachImagePublisher('runbook_graph', { src: 'https://wiki.example.com/flow.png', href: 'https://wiki.example.com/runbook', alt: 'Runbook' });
  */
-export function attachImagePublisher(name: string, image: PagerDutyImage, aliases: readonly string[] = []) {
+export function attachImagePublisher(name: string, image: AttachedImage, aliases: readonly string[] = []) {
   return publisher(
     name,
     (_alert, publication) => {
