@@ -4,8 +4,8 @@ import { isPlainObject } from '../../classifier/record.ts';
 export interface ThreatIntelFixture {
   /** The indicator itself: an IP, a hash, a domain. */
   readonly ioc_value: string;
-  /** `ip`, `md5`, `domain`, ...: the datatype it is matched against. */
-  readonly ioc_type: string;
+  /** `ip`, `md5`, `domain`, ...: the datatype it is matched against (StreamAlert's fixtures give it; its mocks do not need it). */
+  readonly ioc_type?: string;
   readonly sub_type?: string;
 }
 
@@ -78,7 +78,7 @@ const FIXTURE_KEYS = ['lookup_tables', 'threat_intel'];
 
 /**
  * Checks a test event's `test_fixtures`: `lookup_tables` is `{table: {key: value}}`, `threat_intel`
- * a list of `{ioc_value, ioc_type, sub_type?}`. Returns the fixtures and warnings for keys it
+ * a list of `{ioc_value, ioc_type?, sub_type?}` (the shape of src/threat-intel's Indicator). Returns the fixtures and warnings for keys it
  * does not know (StreamAlert ignores them), or the problem.
  *
  * @example
@@ -102,10 +102,10 @@ export function parseTestFixtures(raw: unknown): { fixtures: TestFixtures; warni
   for (const [i, indicator] of indicators.entries()) {
     const where = `test_fixtures.threat_intel[${i}]`;
     if (!isPlainObject(indicator)) return `${where} must be an object: {"ioc_value": "1.2.3.4", "ioc_type": "ip", "sub_type": "mal_ip"}`;
-    for (const key of ['ioc_value', 'ioc_type']) {
-      if (typeof indicator[key] !== 'string' || indicator[key] === '') return `${where} needs '${key}' (text)`;
+    if (typeof indicator.ioc_value !== 'string' || indicator.ioc_value === '') return `${where} needs 'ioc_value' (text)`;
+    for (const key of ['ioc_type', 'sub_type']) {
+      if (indicator[key] !== undefined && typeof indicator[key] !== 'string') return `${where}.${key} must be text`;
     }
-    if (indicator.sub_type !== undefined && typeof indicator.sub_type !== 'string') return `${where}.sub_type must be text`;
   }
   return { fixtures: new TestFixtures(tables as Record<string, Record<string, unknown>>, indicators as ThreatIntelFixture[]), warnings };
 }
