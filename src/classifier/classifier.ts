@@ -149,9 +149,12 @@ export class Classifier {
 
   #explainOne(schema: LogSchema, payload: unknown): Mismatch {
     const extracted = extract(schema, payload, true);
-    if (typeof extracted === 'string') return { reason: extracted, problems: Number.MAX_SAFE_INTEGER };
+    // A parser that reads this kind of payload (text, or JSON) but found no record is closer than one that reads the other kind.
+    const readsText = schema.parser === 'kv' || schema.parser === 'syslog' || (schema.parser === 'csv' && !schema.jsonPath);
+    const unparsed = readsText === (typeof payload === 'string') ? Number.MAX_SAFE_INTEGER - 1 : Number.MAX_SAFE_INTEGER;
+    if (typeof extracted === 'string') return { reason: extracted, problems: unparsed };
     const first = extracted.records[0];
-    if (first === undefined) return { reason: extracted.reasons[0] ?? 'no record found', problems: Number.MAX_SAFE_INTEGER };
+    if (first === undefined) return { reason: extracted.reasons[0] ?? 'no record found', problems: unparsed };
     // Explaining must not convert anything: work on a copy.
     const copy = cloneJson(first);
     return this.#fit(schema, copy, extracted.envelope, true) ?? { reason: 'does not fit', problems: 1 };
