@@ -5,7 +5,7 @@ import { isPlainObject } from '../classifier/record.ts';
 import { contextList } from './context.ts';
 import { publisher, type PublicationDraft } from './publisher.ts';
 import { pythonRegExp, pythonStr } from './python.ts';
-import { deleteKeysMatching, getKeys, NORMALIZATION_KEY, stringifyScalarArrays } from './tree.ts';
+import { deleteKeysMatching, getKeys, NORMALIZATION_KEYS, stringifyScalarArrays } from './tree.ts';
 
 const GENERIC = 'publishers.community.generic';
 
@@ -62,10 +62,10 @@ export const removeFields = publisher(
   { aliases: [`${GENERIC}.remove_fields`] },
 );
 
-/** Deletes the normalizer's `streamalert_normalization` fields, which are large and only for rules. */
+/** Deletes the normalizer's fields (`streamalert_normalization`), which are large and only for rules. */
 export const removeStreamalertNormalization = publisher(
   'remove_streamalert_normalization',
-  (_alert, publication) => deleteKeysMatching(publication, [new RegExp(NORMALIZATION_KEY)]),
+  (_alert, publication) => deleteKeysMatching(publication, NORMALIZATION_KEYS.map((key) => new RegExp(key))),
   { aliases: [`${GENERIC}.remove_streamalert_normalization`] },
 );
 

@@ -1,9 +1,13 @@
 // Walks over a publication's nested objects and lists, breadth first as StreamAlert's
 // publishers walk (a queue, not recursion: records can nest deeper than the call stack allows).
 import { isPlainObject } from '../classifier/record.ts';
+import { NORMALIZATION_KEY } from '../normalization/types.ts';
 
-/** Where StreamAlert's normalizer keeps a record's normalized fields (streamalert/shared/normalize.py). */
-export const NORMALIZATION_KEY = 'streamalert_normalization';
+/**
+ * The keys a record's normalized fields are kept under: StreamAlert's (streamalert/shared/
+ * normalize.py, `streamalert_normalization`) and our normalizer's, should they differ.
+ */
+export const NORMALIZATION_KEYS: readonly string[] = [...new Set(['streamalert_normalization', NORMALIZATION_KEY])];
 
 /**
  * Deletes, at any depth, every object key one of `patterns` finds (a search, not a full match),
@@ -39,7 +43,7 @@ export function getKeys(data: unknown, key: string): unknown[] {
     const next = queue[index];
     if (isPlainObject(next)) {
       if (Object.hasOwn(next, key)) results.push(next[key]);
-      for (const [name, value] of Object.entries(next)) if (name !== NORMALIZATION_KEY && isNonEmptyContainer(value)) queue.push(value);
+      for (const [name, value] of Object.entries(next)) if (!NORMALIZATION_KEYS.includes(name) && isNonEmptyContainer(value)) queue.push(value);
     } else if (Array.isArray(next)) {
       for (const value of next) if (isNonEmptyContainer(value)) queue.push(value);
     }

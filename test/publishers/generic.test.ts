@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
+import { NORMALIZATION_KEY } from '../../src/normalization/types.ts';
 import { publicationFor } from '../../src/publishers/publish.ts';
 import { rootAlert } from './alerts.ts';
 
@@ -43,7 +44,7 @@ describe('generic publishers', () => {
   });
 
   it('remove_streamalert_normalization deletes the normalizer’s fields wherever they are', () => {
-    const record = { user: 'alice', streamalert_normalization: { userName: [{ path: ['user'], values: ['alice'] }] }, nested: [{ streamalert_normalization: {}, keep: 1 }] };
+    const record = { user: 'alice', streamalert_normalization: { userName: [{ path: ['user'], values: ['alice'] }] }, nested: [{ [NORMALIZATION_KEY]: {}, keep: 1 }] };
     expect(published(['add_record', 'remove_streamalert_normalization'], { record }).record).toEqual({ user: 'alice', nested: [{ keep: 1 }] });
   });
 
