@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSchemas } from '../../src/classifier/schema.ts';
 import { loadNormalization, normalizationOf } from '../../src/normalization/config.ts';
-import { attachNormalization, fetchValuesByDatatype } from '../../src/normalization/record.ts';
+import { attachNormalization, fetchValuesByDatatype, type NormalizedRecord } from '../../src/normalization/record.ts';
 import { tempProject } from '../support/rules-project.ts';
 
 // Schemas in StreamAlert's formats: v2 `configuration.normalization` (as its conf/schemas/cloudwatch.json
@@ -60,7 +60,7 @@ function project(files: Record<string, object> = {}) {
   const load = loadNormalization(dir, schemas);
   const normalize = (logType: string, record: Record<string, unknown>) => {
     attachNormalization(record, normalizationOf(schemas.find((schema) => schema.name === logType)!));
-    return record;
+    return record as Record<string, unknown> & NormalizedRecord;
   };
   return { load, normalize };
 }
