@@ -125,7 +125,7 @@ describe('one broken rule never costs the other rules their alerts', () => {
   it('a schema with an unsupported parser disables its log type and the rules on it only', async () => {
     const dir = tempProject({
       ...SCHEMAS,
-      'conf/schemas/vpc.json': { 'vpc:flow': { parser: 'csv', schema: { srcaddr: 'string' } } },
+      'conf/schemas/vpc.json': { 'vpc:flow': { parser: 'xml', schema: { srcaddr: 'string' } } },
       'conf/outputs.json': { file: ['alerts'] },
       'conf/output_settings.json': { file: { alerts: { path: 'alerts.jsonl' } } },
       'rules/duo_fraud.ts': IMPORT + "export const duo_fraud = rule({ logs: ['duo:authentication'], outputs: ['file:alerts'] }, (rec) => rec.result === 'fraud');\n",
@@ -134,7 +134,7 @@ describe('one broken rule never costs the other rules their alerts', () => {
     const run = await streamalertAsync(['--project', dir, 'run', '--input', duoInput(dir)], { env: isolatedEnv() });
     expect(run.status).toBe(1);
     expect(warningLines(run.stderr)).toEqual([
-      `warning: conf/schemas/vpc.json: vpc:flow: parser 'csv' is not supported; only "json" logs are classified (remove this log type or convert the logs to JSON); disabled until fixed: log type vpc:flow`,
+      `warning: conf/schemas/vpc.json: vpc:flow: parser 'xml' is not one of StreamAlert's parsers (json, csv, kv, syslog); disabled until fixed: log type vpc:flow`,
       "warning: rules/flow.ts: rule open_flow: its log type(s) 'vpc:flow' are disabled by a problem in conf/schemas/vpc.json; fix the schema or change the rule; disabled until fixed: rule open_flow",
     ]);
     expect(delivered(dir)).toEqual(['duo_fraud']);
@@ -142,7 +142,7 @@ describe('one broken rule never costs the other rules their alerts', () => {
 
     const strict = streamalert(['--project', dir, 'run', '--input', duoInput(dir), '--strict'], { env: isolatedEnv() });
     expect(strict.status).toBe(2);
-    expect(strict.stderr).toContain("error: conf/schemas/vpc.json: vpc:flow: parser 'csv' is not supported");
+    expect(strict.stderr).toContain("error: conf/schemas/vpc.json: vpc:flow: parser 'xml' is not one of StreamAlert's parsers");
   });
 });
 

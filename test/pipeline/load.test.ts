@@ -9,7 +9,7 @@ import { OUTPUTS, SCHEMAS, duoRecord, tempProject } from '../support/rules-proje
 const IMPORT = "import { rule } from 'streamalert';\n";
 
 /** A CSV log type beside the shared schemas: a feature the classifier does not support. */
-const CSV_SCHEMA = { 'conf/schemas/vpc.json': { 'vpc:flow': { parser: 'csv', schema: { srcaddr: 'string' } } } };
+const UNKNOWN_PARSER_SCHEMA = { 'conf/schemas/vpc.json': { 'vpc:flow': { parser: 'xml', schema: { srcaddr: 'string' } } } };
 
 const RULES = {
   'rules/flow.ts': IMPORT + "export const flow_only = rule({ logs: ['vpc:flow'], outputs: ['slack:sec-alerts'] }, () => true);\n",
@@ -19,7 +19,7 @@ const RULES = {
 
 describe('loading what detection runs on', () => {
   it('a schema with an unsupported parser disables its log type and the rules on only that log type', async () => {
-    const project = loadProject(tempProject({ ...SCHEMAS, ...OUTPUTS, ...CSV_SCHEMA, ...RULES }));
+    const project = loadProject(tempProject({ ...SCHEMAS, ...OUTPUTS, ...UNKNOWN_PARSER_SCHEMA, ...RULES }));
     const { schemas, rules, problems } = await loadDetection(project);
     expect(schemas.map((schema) => schema.name)).not.toContain('vpc:flow');
     expect(rules.map((rule) => [rule.name, rule.logs])).toEqual([
@@ -36,17 +36,17 @@ describe('loading what detection runs on', () => {
   });
 
   it('the rules that loaded still raise alerts, and the pipeline keeps the problems for the summary', async () => {
-    const pipeline = await Pipeline.load(loadProject(tempProject({ ...SCHEMAS, ...OUTPUTS, ...CSV_SCHEMA, ...RULES })), { onEvent: () => {} });
+    const pipeline = await Pipeline.load(loadProject(tempProject({ ...SCHEMAS, ...OUTPUTS, ...UNKNOWN_PARSER_SCHEMA, ...RULES })), { onEvent: () => {} });
     expect(pipeline.process(duoRecord()).map((alert) => alert.ruleName)).toEqual(['flow_or_duo', 'duo_fraud']);
     expect(pipeline.problems).toHaveLength(2);
   });
 
   it('with strict, refuses with every problem and what --strict does, as the error of the first', async () => {
-    const project = loadProject(tempProject({ ...SCHEMAS, ...OUTPUTS, ...CSV_SCHEMA, ...RULES }));
+    const project = loadProject(tempProject({ ...SCHEMAS, ...OUTPUTS, ...UNKNOWN_PARSER_SCHEMA, ...RULES }));
     const refusal = await loadDetection(project, { strict: true }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(SchemaError);
     expect((refusal as Error).message.split('\n')).toEqual([
-      expect.stringContaining("conf/schemas/vpc.json: vpc:flow: parser 'csv' is not supported"),
+      expect.stringContaining("conf/schemas/vpc.json: vpc:flow: parser 'xml' is not one of StreamAlert's parsers"),
       expect.stringContaining('rules/flow.ts: rule flow_only: its log type(s)'),
       '2 load problems: --strict refuses to start (without it, only what each names is disabled)',
     ]);
