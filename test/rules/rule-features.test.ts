@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.ts';
 import type { PipelineEvent } from '../../src/pipeline/events.ts';
+import { loadDetection } from '../../src/pipeline/load.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { runRuleTests } from '../../src/rules/testing.ts';
 import { cloudtrailEvent, duoRecord, OUTPUTS, SCHEMAS, tempProject } from '../support/rules-project.ts';
 
 // StreamAlert's rule features (issue 12): @disable, matchers, datatypes with normalization, staging;
@@ -176,5 +178,51 @@ describe('staged rules', () => {
   it('a staging output that is not configured is refused with the project', () => {
     const dir = tempProject({ ...OUTPUTS, 'conf/global.json': { staging: { outputs: ['file:staging'] } } });
     expect(() => loadProject(dir)).toThrow("conf/global.json: staging.outputs names 'file:staging', which is not configured in conf/outputs.json");
+  });
+});
+
+describe('a community rule on datatypes, with its test events in StreamAlert format', () => {
+  it("right_to_left_character's port passes its events under rules test (normalization reaches the test engine)", async () => {
+    const schema = {
+      'carbonblack:ingress.event.procstart': {
+        parser: 'json',
+        schema: { command_line: 'string', parent_path: 'string', path: 'string', pid: 'integer', username: 'string' },
+        configuration: {
+          normalization: {
+            command: [{ path: ['command_line'], function: 'Command line' }],
+            path: [
+              { path: ['path'], function: 'Process path' },
+              { path: ['parent_path'], function: 'Process parent path', send_to_artifacts: false },
+            ],
+          },
+        },
+      },
+    };
+    const event = (commandLine: string, triggers: string[]) => ({
+      data: { command_line: commandLine, parent_path: '/bin/bash', path: '/bin/bash', pid: 1234, username: 'nobody' },
+      description: `${commandLine} ${triggers.length > 0 ? 'alerts' : 'does not alert'}`,
+      log: 'carbonblack:ingress.event.procstart',
+      service: 's3',
+      source: 'prefix.cluster.sample.bucket',
+      trigger_rules: triggers,
+    });
+    const dir = tempProject({
+      ...OUTPUTS,
+      'conf/schemas/carbonblack.json': schema,
+      'rules/right_to_left_character.ts':
+        IMPORT +
+        "const RLO = '\\u202e';\n" +
+        "export const right_to_left_character = rule({ datatypes: ['command', 'path', 'file_name'], outputs: ['slack:sec-alerts'] }, (rec) =>\n" +
+        "  ['command', 'path', 'file_name'].some((type) => fetchValuesByDatatype(rec, type).some((value) => typeof value === 'string' && value.includes(RLO))));\n",
+      'rules/right_to_left_character.json': [event('ls -lha', []), event('evil \u202ecod.exe', ['right_to_left_character'])],
+    });
+    const project = loadProject(dir);
+    const { schemas, rules, problems } = await loadDetection(project);
+    expect(problems).toEqual([]);
+    const report = runRuleTests({ dir, schemas, outputs: project.outputs }, rules, { problems });
+    expect(report.outcomes.map((outcome) => [outcome.event.description, outcome.passed, outcome.errors])).toEqual([
+      ['ls -lha does not alert', true, []],
+      ['evil \u202ecod.exe alerts', true, []],
+    ]);
   });
 });
