@@ -10,3 +10,7 @@ export type { NormalizedRecord } from './normalization/record.ts';
 export { publisher, type Publisher, type PublishFunction, type PublicationDraft } from './publishers/publisher.ts';
 export type { PublisherRef, PublisherSpec } from './publishers/assign.ts';
 export { publish, publicationFor } from './publishers/publish.ts';
+export { lookupTable, type LookupTableReader } from './lookup-tables/lookup.ts';
+export { LookupTableError } from './lookup-tables/errors.ts';
+export { threatIntel } from './threat-intel/api.ts';
+export { IOC_KEY, type Indicator } from './threat-intel/indicator.ts';

@@ -4,8 +4,8 @@
  * alerts; `--strict` refuses to start on any.
  */
 export interface LoadProblem {
-  /** What it takes out of service: rules (one, or every rule of a file) or log types. */
-  readonly kind: 'rule' | 'log-type';
+  /** What it takes out of service: rules (one, or every rule of a file), log types, a lookup table or threat intel. */
+  readonly kind: 'rule' | 'log-type' | 'lookup-table' | 'threat-intel';
   /** The file it is in, relative to the project. */
   readonly file: string;
   /** The rule or log type it disables, when it has a name. */

@@ -2,6 +2,7 @@ import { SchemaError } from '../classifier/errors.ts';
 import { loadSchemas, type LogSchema } from '../classifier/schema.ts';
 import type { LoadProblem } from '../config/load-problem.ts';
 import type { Project } from '../config/project.ts';
+import { loadEnrichment, type Enrichment } from '../lookup-tables/enrichment.ts';
 import { RuleLoadError } from '../rules/errors.ts';
 import { loadRules, type LoadedRule } from '../rules/loader.ts';
 
@@ -9,8 +10,10 @@ import { loadRules, type LoadedRule } from '../rules/loader.ts';
 export interface Detection {
   readonly schemas: LogSchema[];
   readonly rules: LoadedRule[];
-  /** Schema problems first, then rule problems, each disabling only what it names. */
+  /** Schema problems first, then rule problems, then lookup-table and threat-intel ones, each disabling only what it names. */
   readonly problems: LoadProblem[];
+  /** Lookup tables and threat intel (conf/lookup_tables.json, conf/threat_intel.json), installed for rules. */
+  readonly enrichment: Enrichment;
 }
 
 /**
@@ -30,11 +33,12 @@ export async function loadDetection(project: Project, options: { strict?: boolea
     schemaProblems.flatMap((problem) => (problem.name !== undefined && !loaded.has(problem.name) ? [[problem.name, problem.file] as const] : [])),
   );
   const { rules, problems: ruleProblems } = await loadRules({ dir: project.dir, schemas, outputs: project.outputs, disabledLogTypes });
-  const problems = [...schemaProblems, ...ruleProblems];
+  const enrichment = loadEnrichment(project);
+  const problems = [...schemaProblems, ...ruleProblems, ...enrichment.problems];
   if (options.strict && problems[0]) {
     const Refusal = problems[0].kind === 'log-type' ? SchemaError : RuleLoadError;
     const count = `${problems.length} load problem${problems.length === 1 ? '' : 's'}`;
     throw new Refusal([...problems.map((problem) => problem.message), `${count}: --strict refuses to start (without it, only what each names is disabled)`].join('\n'));
   }
-  return { schemas, rules, problems };
+  return { schemas, rules, problems, enrichment };
 }

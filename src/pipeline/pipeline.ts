@@ -6,6 +6,7 @@ import { configuredOutputs, type OutputsConfig, type Project } from '../config/p
 import { isDeeperThan, MAX_RECORD_DEPTH } from '../input/depth.ts';
 import type { InputRecord } from '../input/reader.ts';
 import { REJECTIONS, type Rejection } from '../input/splitters.ts';
+import type { Enrichment } from '../lookup-tables/enrichment.ts';
 import { RulesEngine, type AlertSource } from '../rules/engine.ts';
 import type { LoadedRule } from '../rules/loader.ts';
 import { bump, formatPosition, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
@@ -26,6 +27,8 @@ export interface PipelineParts extends PipelineOptions {
   readonly outputs: OutputsConfig;
   /** What did not load (and is disabled), for the summary. */
   readonly problems?: readonly LoadProblem[];
+  /** Lookup tables and threat intel, made ready by prepare() (from loadDetection). */
+  readonly enrichment?: Enrichment;
 }
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
@@ -51,6 +54,7 @@ export class Pipeline {
   readonly classifier: Classifier;
   readonly engine: RulesEngine;
   readonly #onEvent: (event: PipelineEvent) => void;
+  readonly #enrichment: Enrichment | undefined;
 
   /** Loads conf/schemas and the rules of a project (see loadDetection: problems disable what they name) and builds the pipeline. */
   static async load(project: Project, options: PipelineOptions = {}): Promise<Pipeline> {
@@ -62,6 +66,7 @@ export class Pipeline {
     this.problems = parts.problems ?? [];
     this.classifier = new Classifier(parts.schemas, parts.logType);
     this.#onEvent = parts.onEvent ?? stderrEvents();
+    this.#enrichment = parts.enrichment;
     const configured = new Set(configuredOutputs(parts.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`));
     this.engine = new RulesEngine(parts.rules, {
       configuredOutputs: configured,
@@ -69,6 +74,20 @@ export class Pipeline {
       stats: this.stats,
       ...(parts.source && { source: parts.source }),
     });
+  }
+
+  /**
+   * Before processBatch(items): re-reads the lookup tables whose cache time has passed (the first
+   * call reads those from AWS) and, with a DynamoDB IOC table, looks up the batch's values, so
+   * that rules read them synchronously. Never throws: a failed read is warned about and the data
+   * already held stays in use (docs/lookup-tables.md).
+   *
+   * @example
+   *   await pipeline.prepare(batch);
+   *   const alerts = pipeline.processBatch(batch);
+   */
+  async prepare(items: readonly InputRecord[]): Promise<void> {
+    await this.#enrichment?.prepare(items, this.classifier);
   }
 
   /**

@@ -7,6 +7,7 @@ import { bump, newStats, type PipelineEvent, type PipelineStats, type RecordPosi
 import { normalizationOf } from '../normalization/config.ts';
 import { attachNormalization, hasNormalizedType } from '../normalization/record.ts';
 import { publishersFor } from '../publishers/assign.ts';
+import { annotateThreatIntel } from '../threat-intel/annotate.ts';
 import { exitsRefused, refuseExits } from './exit-guard.ts';
 import type { LoadedMatcher, LoadedRule } from './loader.ts';
 import { deepFreeze, isReadOnlyWrite } from './read-only.ts';
@@ -164,6 +165,8 @@ export class RulesEngine {
       const { record } = classified;
       // Where StreamAlert's classifier normalizes: once per record, before any rule sees it.
       attachNormalization(record, normalizationOf(classified.schema));
+      // StreamAlert's threat intel, on the normalized values: `streamalert:ioc` (src/threat-intel/annotate.ts).
+      annotateThreatIntel(record);
       deepFreeze(record);
       for (; cursor.rule < rules.length; cursor.rule++) {
         const rule = rules[cursor.rule]!;
