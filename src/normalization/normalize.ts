@@ -95,24 +95,25 @@ function conditionHolds(record: JsonObject, condition: NormalizationCondition): 
  * once, ordered by its text, as StreamAlert returns them.
  */
 function valuesUnderKeys(record: JsonObject, keys: ReadonlySet<string>): unknown[] {
-  const found = new Map<string, unknown>();
-  const add = (value: unknown) => {
-    if (value === null || value === undefined || value === '') return;
-    const identity = typeof value === 'object' ? `o${JSON.stringify(value)}` : `${typeof value}${String(value)}`;
-    if (!found.has(identity)) found.set(identity, value);
-  };
+  // A Set tells 1 from '1' and true from 'True', as Python's set does; objects under such a key are kept each.
+  const found = new Set<unknown>();
   const walk = (object: JsonObject) => {
     for (const key in object) {
       const value = object[key];
       if (isObject(value)) walk(value);
       else if (keys.has(key)) {
-        if (Array.isArray(value)) value.forEach(add);
-        else add(value);
+        if (Array.isArray(value)) for (const item of value) add(found, item);
+        else add(found, value);
       }
     }
   };
   walk(record);
-  return [...found.values()].sort((a, b) => compareText(pythonStr(a), pythonStr(b)));
+  const values = [...found];
+  return values.length > 1 ? values.sort((a, b) => compareText(pythonStr(a), pythonStr(b))) : values;
+}
+
+function add(found: Set<unknown>, value: unknown): void {
+  if (value !== null && value !== undefined && value !== '') found.add(value);
 }
 
 function compareText(a: string, b: string): number {

@@ -17,31 +17,57 @@ export interface NormalizedRecord {
 }
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
+/** Computed normalizations, by record: each is computed at its first use (most rules never ask). */
 const byRecord = new WeakMap<object, Normalization>();
+
+/** The record's normalization if its log type has any: computed now if it was not yet. */
+function resultOf(record: object): Normalization | undefined {
+  // The getter below computes and keeps it; a record whose own field has the key's name got it computed at once.
+  return byRecord.get(record) ?? ((record as Record<string, unknown>)[NORMALIZATION_KEY] as Normalization | undefined);
+}
 
 // One shared method: `this` is the record it is called on.
 function normalized(this: unknown, type: string): readonly unknown[] {
-  return typeof this === 'object' && this !== null ? valuesOf(byRecord.get(this), type) : EMPTY;
+  return typeof this === 'object' && this !== null ? valuesOf(byRecord.has(this) || Object.hasOwn(this, NORMALIZATION_KEY) ? resultOf(this) : undefined, type) : EMPTY;
 }
 const METHOD: PropertyDescriptor = Object.freeze({ value: normalized, enumerable: false, writable: false, configurable: true });
 
+/** Per log type's normalization, the key's getter: shared by all its records, so giving a record its normalization allocates nothing. */
+const keyDescriptors = new WeakMap<LogNormalization, PropertyDescriptor>();
+function keyDescriptor(spec: LogNormalization): PropertyDescriptor {
+  let descriptor = keyDescriptors.get(spec);
+  if (descriptor === undefined) {
+    descriptor = Object.freeze({
+      get(this: object): Normalization {
+        let normalization = byRecord.get(this);
+        if (normalization === undefined) byRecord.set(this, (normalization = normalizeRecord(this as Record<string, unknown>, spec)));
+        return normalization;
+      },
+      enumerable: false,
+      configurable: true,
+    });
+    keyDescriptors.set(spec, descriptor);
+  }
+  return descriptor;
+}
+
 /**
- * Gives a record (before it is frozen) its normalization, computed once: `record.normalized(type)`
- * always, and `record['streamalert:normalization']` when its log type normalizes anything, as
- * StreamAlert adds the key. A field of the record's own named `normalized` or
- * `streamalert:normalization` is left as it is (fetchValuesByDatatype still works there).
+ * Gives a record (before it is frozen) its normalization: `record.normalized(type)` always, and
+ * `record['streamalert:normalization']` when its log type normalizes anything, as StreamAlert
+ * adds the key. The values are computed at the first use, once. A field of the record's own
+ * named `normalized` or `streamalert:normalization` is left as it is (fetchValuesByDatatype
+ * still works there).
  *
  * @example
  *   attachNormalization(record, normalizationOf(schema));
  *   record.normalized('ip_address')  // ['1.2.3.4']
  */
 export function attachNormalization(record: object, spec: LogNormalization | undefined): void {
-  if (Object.isFrozen(record) || byRecord.has(record)) return;
+  if (Object.isFrozen(record)) return;
   if (!Object.hasOwn(record, 'normalized')) Object.defineProperty(record, 'normalized', METHOD);
   if (spec === undefined) return;
-  const normalization = normalizeRecord(record as Record<string, unknown>, spec);
-  byRecord.set(record, normalization);
-  if (!Object.hasOwn(record, NORMALIZATION_KEY)) Object.defineProperty(record, NORMALIZATION_KEY, { value: normalization, enumerable: false, writable: false, configurable: true });
+  if (Object.hasOwn(record, NORMALIZATION_KEY)) byRecord.set(record, normalizeRecord(record as Record<string, unknown>, spec));
+  else Object.defineProperty(record, NORMALIZATION_KEY, keyDescriptor(spec));
 }
 
 /**
@@ -55,16 +81,16 @@ export function attachNormalization(record: object, spec: LogNormalization | und
  */
 export function fetchValuesByDatatype(record: unknown, datatype: string): readonly unknown[] {
   if (typeof record !== 'object' || record === null) return EMPTY;
-  return valuesOf(byRecord.get(record) ?? ((record as Record<string, unknown>)[NORMALIZATION_KEY] as Normalization | undefined), datatype);
+  return valuesOf(resultOf(record), datatype);
 }
 
 /** True when the record has a value for at least one of the types (a rule's `datatypes`). */
 export function hasNormalizedType(record: object, types: readonly string[]): boolean {
-  const normalization = byRecord.get(record);
+  const normalization = resultOf(record);
   return normalization !== undefined && types.some((type) => normalization[type] !== undefined);
 }
 
-function valuesOf(normalization: Normalization | undefined, type: string): readonly unknown[] {
+function valuesOf(normalization: unknown, type: string): readonly unknown[] {
   const entries: unknown = typeof normalization === 'object' && normalization !== null ? (normalization as Record<string, unknown>)[type] : undefined;
   if (!Array.isArray(entries) || entries.length === 0) return EMPTY;
   const seen = new Set<unknown>();
