@@ -13,10 +13,8 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Why a table is refused for its size, and the fix. */
-export function tooLarge(source: string, what: string, maxBytes: number): TableDataError {
-  return new TableDataError(
-    `${source} ${what}, over this table's limit of ${formatBytes(maxBytes)} (max_size_mb ${maxBytes / MiB}); raise max_size_mb, split the table, or use the dynamodb driver`,
-  );
+export function tooLarge(source: string, what: string, maxBytes: number, fix = 'raise max_size_mb, split the table, or use the dynamodb driver'): TableDataError {
+  return new TableDataError(`${source} ${what}, over this table's limit of ${formatBytes(maxBytes)} (max_size_mb ${maxBytes / MiB}); ${fix}`);
 }
 
 /**

@@ -64,7 +64,7 @@ export class DynamoDbTableDriver implements TableDriver {
           );
         }
         bytes += key.length + (JSON.stringify(value)?.length ?? 0);
-        if (bytes > maxBytes) throw tooLarge(this.source, 'holds more', maxBytes);
+        if (bytes > maxBytes) throw tooLarge(this.source, 'holds more', maxBytes, 'raise max_size_mb or split the table');
       }
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
