@@ -3,7 +3,7 @@ import { NORMALIZATION_KEY, type LogNormalization, type Normalization } from './
 
 /**
  * What a rule's record offers besides its fields: its normalized values. Neither the method nor
- * `rec['streamalert:normalization']` is an enumerable field, so the record's JSON, the stored
+ * `rec['streamalert_normalization']` is an enumerable field, so the record's JSON, the stored
  * alert and what outputs send stay as classified (StreamAlert's alert processor drops the key
  * before outputs too).
  *
@@ -53,9 +53,9 @@ function keyDescriptor(spec: LogNormalization): PropertyDescriptor {
 
 /**
  * Gives a record (before it is frozen) its normalization: `record.normalized(type)` always, and
- * `record['streamalert:normalization']` when its log type normalizes anything, as StreamAlert
+ * `record['streamalert_normalization']` when its log type normalizes anything, as StreamAlert
  * adds the key. The values are computed at the first use, once. A field of the record's own
- * named `normalized` or `streamalert:normalization` is left as it is (fetchValuesByDatatype
+ * named `normalized` or `streamalert_normalization` is left as it is (fetchValuesByDatatype
  * still works there).
  *
  * @example
@@ -73,7 +73,7 @@ export function attachNormalization(record: object, spec: LogNormalization | und
 /**
  * StreamAlert's `fetch_values_by_datatype` (and `Normalizer.get_values_for_normalized_type`):
  * every value of a normalized type in the record, each once; [] when there is none. Works on the
- * records rules get and on plain objects holding a `streamalert:normalization` key, in StreamAlert
+ * records rules get and on plain objects holding a `streamalert_normalization` key, in StreamAlert
  * 3.3's shape (`{type: [{values, function}]}`) or 3.0's (`{type: [values]}`).
  *
  * @example

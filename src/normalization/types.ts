@@ -53,4 +53,4 @@ export interface NormalizedEntry {
 export type Normalization = { readonly [type: string]: readonly NormalizedEntry[] };
 
 /** The record key StreamAlert keeps the normalization under. */
-export const NORMALIZATION_KEY = 'streamalert:normalization';
+export const NORMALIZATION_KEY = 'streamalert_normalization';

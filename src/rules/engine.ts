@@ -66,7 +66,7 @@ interface Cursor {
  * its `datatypes` and whose matchers all match, runs on it; one that returns true raises an
  * alert to its outputs plus those its dynamic outputs return (a staged rule's: to the staging
  * outputs only, flagged staged). The record gets its normalization first (record.normalized,
- * `streamalert:normalization`), then is frozen. Rules cannot harm each other or
+ * `streamalert_normalization`), then is frozen. Rules cannot harm each other or
  * the run: the record is frozen; a rule that throws anything, returns anything but true or false,
  * or calls process.exit is counted and reported with its name and the record's position; and a
  * rule still running when the record's time budget is spent is stopped, reported and disabled.

@@ -66,11 +66,11 @@ function project(files: Record<string, object> = {}) {
 }
 
 describe('normalization as StreamAlert computes it', () => {
-  it('v2: a path of keys or entries with function, condition and send_to_artifacts, under streamalert:normalization', () => {
+  it('v2: a path of keys or entries with function, condition and send_to_artifacts, under streamalert_normalization', () => {
     const { load, normalize } = project();
     expect(load.problems).toEqual([]);
     const record = normalize('cloudwatch:events', cloudwatchEvent());
-    expect(record['streamalert:normalization']).toEqual({
+    expect(record['streamalert_normalization']).toEqual({
       event_name: [{ values: ['CreateUser'], function: null }],
       account: [
         { values: ['111111111111'], function: 'Destination account ID' },
@@ -120,8 +120,8 @@ describe('normalization as StreamAlert computes it', () => {
     const { normalize } = project();
     const record = normalize('cloudwatch:events', cloudwatchEvent());
     expect(fetchValuesByDatatype(record, 'account')).toEqual(['111111111111', 'AIDAEXAMPLE']);
-    expect(fetchValuesByDatatype({ 'streamalert:normalization': { sourceAddress: ['1.2.3.4', '1.2.3.4'] } }, 'sourceAddress')).toEqual(['1.2.3.4']);
-    expect(fetchValuesByDatatype({ 'streamalert:normalization': { command: [{ values: ['ls'], function: 'x' }] } }, 'command')).toEqual(['ls']);
+    expect(fetchValuesByDatatype({ 'streamalert_normalization': { sourceAddress: ['1.2.3.4', '1.2.3.4'] } }, 'sourceAddress')).toEqual(['1.2.3.4']);
+    expect(fetchValuesByDatatype({ 'streamalert_normalization': { command: [{ values: ['ls'], function: 'x' }] } }, 'command')).toEqual(['ls']);
     expect(fetchValuesByDatatype({}, 'command')).toEqual([]);
   });
 

@@ -112,7 +112,7 @@ describe("StreamAlert's rule helpers, typed", () => {
   });
 
   it('getKeys skips the record normalization, so a normalized type never shadows a field of the same name', () => {
-    const data = { 'streamalert:normalization': { userName: [{ values: ['x'], function: null }] }, detail: { userName: 'alice' } };
+    const data = { 'streamalert_normalization': { userName: [{ values: ['x'], function: null }] }, detail: { userName: 'alice' } };
     expect(getKeys(data, 'userName')).toEqual(['alice']);
   });
 

@@ -123,11 +123,11 @@ describe('datatypes and normalized values', () => {
     expect(fired(pipeline, trail({ sourceIPAddress: '203.0.113.9' }))).toEqual([]);
   });
 
-  it('fetchValuesByDatatype and streamalert:normalization in a rule, as StreamAlert rules read them; the alert record stays as classified', async () => {
+  it('fetchValuesByDatatype and streamalert_normalization in a rule, as StreamAlert rules read them; the alert record stays as classified', async () => {
     const { pipeline } = await pipelineOf({
       'rules/duo.ts':
         IMPORT +
-        "export const bob = rule({ logs: ['duo:authentication'], datatypes: ['userName'], outputs: ['slack:sec-alerts'] }, (rec) => fetchValuesByDatatype(rec, 'userName').includes('bob@example.com') && rec['streamalert:normalization'].userName.length === 1);\n",
+        "export const bob = rule({ logs: ['duo:authentication'], datatypes: ['userName'], outputs: ['slack:sec-alerts'] }, (rec) => fetchValuesByDatatype(rec, 'userName').includes('bob@example.com') && rec['streamalert_normalization'].userName.length === 1);\n",
     });
     const [alert] = pipeline.process(duoRecord());
     expect(alert?.ruleName).toBe('bob');
