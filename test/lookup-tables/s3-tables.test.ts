@@ -149,7 +149,7 @@ describe('an S3 table object of 1 GiB', () => {
 
   it('is refused from its Content-Length, without its body being read', async () => {
     let sent = 0;
-    server = createServer((request, response) => {
+    server = createServer((_request, response) => {
       // GetObject of a 1 GiB object: the headers, the first bytes, then nothing more unless read.
       response.writeHead(200, { 'content-length': String(1024 ** 3), 'content-type': 'application/json', etag: '"big"' });
       response.write('{"k": "');
