@@ -8,6 +8,8 @@ import { AwsClients } from '../outputs/aws/clients.ts';
 import { loadProjectOutputs } from '../outputs/project-outputs.ts';
 import { loadDetection } from '../pipeline/load.ts';
 import { Pipeline, type PipelineParts } from '../pipeline/pipeline.ts';
+import { alertSource } from '../pipeline/source.ts';
+import type { AlertSource } from '../rules/engine.ts';
 import { openAlertStore } from '../store/open.ts';
 import '../outputs/builtin.ts';
 
@@ -60,8 +62,9 @@ export async function rulesEngine(event: S3Notification | DirectInvocation): Pro
   const store = await openAlertStore(current);
   const pipeline = new Pipeline({ ...parts, ...('log_type' in event && event.log_type ? { logType: event.log_type } : {}) });
   try {
-    for (const input of inputsOf(event, aws)) {
-      for await (const batch of readRecordBatches(await input(), current.global.input)) {
+    for (const { source, open } of inputsOf(event, aws)) {
+      pipeline.source = source;
+      for await (const batch of readRecordBatches(await open(), { ...current.global.input, textLines: pipeline.classifier.readsText })) {
         const alerts = pipeline.processBatch(batch);
         if (alerts.length > 0) await store.save(alerts);
       }
@@ -73,15 +76,27 @@ export async function rulesEngine(event: S3Notification | DirectInvocation): Pro
   return { read, classified, unclassified, alerts };
 }
 
-/** Each input of an event, as a stream of bytes: an S3 object each, or the records given. */
-function inputsOf(event: S3Notification | DirectInvocation, aws: AwsClients): (() => Promise<AsyncIterable<Buffer | string>>)[] {
-  if ('records' in event) return [async () => Readable.from([event.records.map((record) => JSON.stringify(record)).join('\n')])];
-  return event.Records.map(({ s3 }) => async () => {
-    // S3 notifications URL-encode the key, spaces as '+'.
-    const key = decodeURIComponent(s3.object.key.replace(/\+/g, ' '));
-    const object = await (await aws.s3()).send(new GetObjectCommand({ Bucket: s3.bucket.name, Key: key }));
-    return object.Body as Readable;
-  });
+/** An input of an event: where it comes from (stamped on its alerts), and its bytes. */
+interface EventInput {
+  source: AlertSource;
+  open: () => Promise<AsyncIterable<Buffer | string>>;
+}
+
+/** Each input of an event: an S3 object each (source `s3`, the bucket), or the records given (source `lambda`, the function). */
+function inputsOf(event: S3Notification | DirectInvocation, aws: AwsClients): EventInput[] {
+  if ('records' in event) {
+    const source = alertSource('lambda', process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'direct invocation');
+    return [{ source, open: async () => Readable.from([event.records.map((record) => JSON.stringify(record)).join('\n')]) }];
+  }
+  return event.Records.map(({ s3 }) => ({
+    source: alertSource('s3', s3.bucket.name),
+    open: async () => {
+      // S3 notifications URL-encode the key, spaces as '+'.
+      const key = decodeURIComponent(s3.object.key.replace(/\+/g, ' '));
+      const object = await (await aws.s3()).send(new GetObjectCommand({ Bucket: s3.bucket.name, Key: key }));
+      return object.Body as Readable;
+    },
+  }));
 }
 
 export interface AlertProcessorResult {

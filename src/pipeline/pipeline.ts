@@ -49,6 +49,13 @@ export class Pipeline {
   readonly stats: PipelineStats = newStats();
   /** The input being read (a file name), named in the events of its records; set per input by the caller. */
   input: string | undefined;
+  /** Where the input comes from, stamped on its alerts (see alertSource); set per input by the caller. */
+  get source(): AlertSource {
+    return this.engine.source;
+  }
+  set source(source: AlertSource) {
+    this.engine.source = source;
+  }
   readonly rules: readonly LoadedRule[];
   readonly problems: readonly LoadProblem[];
   readonly classifier: Classifier;

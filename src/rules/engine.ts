@@ -80,7 +80,8 @@ export class RulesEngine {
   readonly stats: PipelineStats;
   readonly #byLogType = new Map<string, LoadedRule[]>();
   readonly #configured: ReadonlySet<string>;
-  readonly #source: AlertSource;
+  /** Stamped on the alerts raised from here on: set per input by the caller (a file, a bucket). */
+  source: AlertSource;
   readonly #onEvent: (event: PipelineEvent) => void;
   /** Records evaluate() is holding back for the batch collect() is building. */
   #collected: RecordToEvaluate[] | undefined;
@@ -95,7 +96,7 @@ export class RulesEngine {
       }
     }
     this.#configured = options.configuredOutputs;
-    this.#source = options.source ?? {};
+    this.source = options.source ?? {};
     this.#onEvent = options.onEvent ?? (() => {});
     this.stats = options.stats ?? newStats();
   }
@@ -268,9 +269,9 @@ export class RulesEngine {
       staged: rule.staging !== undefined,
       context: context === NO_CONTEXT ? {} : context,
       publishers: rule.publishers ? Object.fromEntries(outputs.map((output) => [output, publishersFor(rule.publishers!, output)])) : {},
-      cluster: this.#source.cluster ?? '',
-      sourceService: this.#source.service ?? '',
-      sourceEntity: this.#source.entity ?? '',
+      cluster: this.source.cluster ?? '',
+      sourceService: this.source.service ?? '',
+      sourceEntity: this.source.entity ?? '',
     });
   }
 

@@ -28,17 +28,19 @@ export function isLoopback(host: string): boolean {
  * @example
  *   authenticate(request, new ServeTokens(project.dir), !isLoopback(host));
  */
-export function authenticate(request: IncomingMessage, tokens: ServeTokens, alwaysRequired: boolean): void {
-  if (!alwaysRequired && !tokens.any()) return;
+export function authenticate(request: IncomingMessage, tokens: ServeTokens, alwaysRequired: boolean): string | undefined {
+  if (!alwaysRequired && !tokens.any()) return undefined;
   const presented = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
   if (presented === undefined) {
     throw new RequestError(401, "this API needs a bearer token: send 'Authorization: Bearer <token>' ('streamalert token create --name NAME' makes one)", {
       headers: { 'www-authenticate': 'Bearer realm="streamalert"' },
     });
   }
-  if (!tokens.accepts(presented)) {
+  const holder = tokens.holderOf(presented);
+  if (holder === undefined) {
     throw new RequestError(401, "the bearer token is not valid (revoked, or mistyped): 'streamalert token list' shows the current ones", {
       headers: { 'www-authenticate': 'Bearer realm="streamalert", error="invalid_token"' },
     });
   }
+  return holder;
 }

@@ -8,6 +8,7 @@ import { readRecordBatches } from '../input/reader.ts';
 import type { Logger } from '../observability/log.ts';
 import type { ServeMetrics } from '../observability/metrics.ts';
 import { describeEvent, type PipelineEvent } from '../pipeline/events.ts';
+import { alertSource } from '../pipeline/source.ts';
 import { Pipeline, type PipelineParts } from '../pipeline/pipeline.ts';
 import type { AlertStore } from '../store/alert-store.ts';
 import { requestBody } from './body.ts';
@@ -52,16 +53,19 @@ export interface RecordsAnswer {
  * gone mid-body, anything that throws). Then the engine is woken to deliver them.
  *
  * @example
- *   const answer = await acceptRecords(request, new URL(request.url!, 'http://serve'), parts);  // { read: 3, alerts: 1, rejected: 0, ... }
+ *   const answer = await acceptRecords(request, new URL(request.url!, 'http://serve'), parts, 'ingest');  // { read: 3, alerts: 1, rejected: 0, ... }
  */
-export async function acceptRecords(request: IncomingMessage, url: URL, parts: RecordsParts): Promise<RecordsAnswer> {
+export async function acceptRecords(request: IncomingMessage, url: URL, parts: RecordsParts, caller?: string): Promise<RecordsAnswer> {
   const logType = url.searchParams.get('log_type') ?? undefined;
   const run = pipelineFor(parts, logType);
+  // The token's name says who sent the records, as a stream's name does on AWS.
+  run.source = alertSource('http', caller ?? 'unauthenticated');
   const alerts: Alert[] = [];
   const rejectedLines: number[] = [];
   let rejected = 0;
   try {
-    for await (const batch of readRecordBatches(requestBody(request, parts.maxBodyBytes), { maxRecordBytes: parts.input.maxRecordBytes, source: 'the body' })) {
+    const options = { maxRecordBytes: parts.input.maxRecordBytes, source: 'the body', textLines: run.classifier.readsText };
+    for await (const batch of readRecordBatches(requestBody(request, parts.maxBodyBytes), options)) {
       for (const item of batch) {
         if (item.error !== undefined) {
           rejected++;

@@ -59,7 +59,7 @@ export function createRecordServer(parts: RecordServerParts): Server {
       expectMethod(request, 'GET', url);
       return reply(response, 200, healthOf(await store.backlog(), Date.now(), config.degradedPendingMs));
     }
-    authenticate(request, parts.tokens, parts.tokenAlwaysRequired);
+    const caller = authenticate(request, parts.tokens, parts.tokenAlwaysRequired);
     if (inProgress >= config.maxConcurrentRequests) {
       throw new RequestError(503, `busy: ${config.maxConcurrentRequests} requests in progress (serve.maxConcurrentRequests); retry after ${RETRY_AFTER_SECONDS} s`, {
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
@@ -74,7 +74,7 @@ export function createRecordServer(parts: RecordServerParts): Server {
     }
     if (url.pathname === '/v1/records') {
       expectMethod(request, 'POST', url);
-      return reply(response, 202, await acceptRecords(request, url, records));
+      return reply(response, 202, await acceptRecords(request, url, records, caller));
     }
     throw new RequestError(404, `not found: ${url.pathname} (routes: POST /v1/records, GET /metrics, GET /healthz)`);
   }

@@ -88,11 +88,19 @@ export class ServeTokens {
 
   /** Whether `presented` is a current token, compared in constant time over the hashes. */
   accepts(presented: string): boolean {
+    return this.holderOf(presented) !== undefined;
+  }
+
+  /** The name of the current token `presented` is, if any (see accepts). */
+  holderOf(presented: string): string | undefined {
     const presentedHash = sha256(presented);
-    let matched = false;
+    const { file, hashes } = this.#current();
+    let holder: string | undefined;
     // Every hash is compared, so the time taken says nothing about which one matched.
-    for (const hash of this.#current().hashes) matched = timingSafeEqual(hash, presentedHash) || matched;
-    return matched;
+    hashes.forEach((hash, i) => {
+      if (timingSafeEqual(hash, presentedHash)) holder = file.tokens[i]!.name;
+    });
+    return holder;
   }
 
   #read(): TokensFile {

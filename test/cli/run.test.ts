@@ -97,6 +97,8 @@ describe.skipIf(noMoto)('streamalert run, end to end', () => {
     expect(keys[0]).toMatch(/^alerts\/dt=\d{4}-\d{2}-\d{2}-\d{2}\/root_login_[0-9a-f-]{36}\.json$/);
     const stored = JSON.parse(await (await (await aws.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: keys[0] }))).Body!.transformToString());
     expect(stored).toMatchObject({ rule_name: 'root_login', outputs: ['aws-s3:audit'], record: { eventName: 'ConsoleLogin' } });
+    // Where the record came from, as StreamAlert stamps it: run reads files; embedded, the cluster is 'local'.
+    expect(stored).toMatchObject({ source_service: 'file', source_entity: input, cluster: 'local' });
     expect(stored.id).toBe(keys[0]!.slice(-41, -5));
 
     expect(run.stdout + run.stderr).not.toContain(routingKey);

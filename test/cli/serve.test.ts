@@ -14,11 +14,13 @@ describe('streamalert serve', () => {
   let slack: LoopbackReceiver;
   let serve: RunningServe;
   let base = '';
+  let dir = '';
+  let env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
     slack = await LoopbackReceiver.start();
-    const env = isolatedEnv();
-    const dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } } });
+    env = isolatedEnv();
+    dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } } });
     const configured = streamalert(['--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-'], {
       env,
       input: JSON.stringify({ descriptor: 'sec-alerts', url: `${slack.url}/services/T/B/X` }),
@@ -46,6 +48,12 @@ describe('streamalert serve', () => {
     expect(await response.json()).toMatchObject({ read: 3, classified: 3, unclassified: 0, alerts: 2 });
     await waitUntil(() => slack.requests.length === 2);
     await waitUntil(async () => (await health()).pending === 0);
+
+    // Each alert says where its record came from: over HTTP, from a caller with no token (none exists).
+    const listed = JSON.parse(streamalert(['--project', dir, 'alerts', 'list', '--json'], { env }).stdout) as { id: string }[];
+    expect(listed).toHaveLength(2);
+    const shown = JSON.parse(streamalert(['--project', dir, 'alerts', 'show', listed[0]!.id, '--json'], { env }).stdout);
+    expect(shown).toMatchObject({ source_service: 'http', source_entity: 'unauthenticated', cluster: 'local' });
   });
 
   it('keeps retrying in the background until the output answers', async () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertProcessor, rulesEngine } from '../../src/lambda/handlers.ts';
+import { loadProject } from '../../src/config/project.ts';
 import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { openAlertStore } from '../../src/store/open.ts';
 import { ROOT, streamalert } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
@@ -64,6 +66,15 @@ describe.skipIf(noMoto)('the Lambda handlers, against moto', () => {
 
     const direct = await rulesEngine({ log_type: 'cloudtrail', records: [{ Records: [cloudtrailEvent({ eventName: 'CreateUser' })] }] });
     expect(direct).toEqual({ read: 1, classified: 1, unclassified: 0, alerts: 1 });
+
+    // Each alert says where its record came from: the bucket, or the function invoked directly.
+    const store = await openAlertStore(loadProject(process.env.STREAMALERT_PROJECT!));
+    try {
+      const sources = (await store.list()).map(({ alert }) => [alert.record.eventName, alert.sourceService, alert.sourceEntity]);
+      expect(sources).toEqual(expect.arrayContaining([['ConsoleLogin', 's3', bucket], ['CreateUser', 'lambda', 'direct invocation']]));
+    } finally {
+      store.close();
+    }
   });
 
   it('alertProcessor delivers what the rules engine stored, within the invocation time', async () => {

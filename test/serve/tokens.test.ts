@@ -25,6 +25,13 @@ describe('ServeTokens', () => {
     expect(tokens.accepts('')).toBe(false);
   });
 
+  it("names the holder of a token (stamped on the alerts of its records as their source), and of no other", () => {
+    const tokens = new ServeTokens(tempDir());
+    const ci = tokens.create('ci');
+    const ingest = tokens.create('ingest');
+    expect([tokens.holderOf(ci), tokens.holderOf(ingest), tokens.holderOf(`${ci}x`)]).toEqual(['ci', 'ingest', undefined]);
+  });
+
   it('sees a revoke made by another process (another instance) at its next check, without a restart', () => {
     const dir = tempDir();
     const server = new ServeTokens(dir);

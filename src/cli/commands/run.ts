@@ -43,9 +43,10 @@ export function registerRun(program: Command): void {
       const maxWaitMs = Number(options.maxWait) * 1000;
       if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new CliError(`--max-wait takes a number of seconds (got '${options.maxWait}')`);
 
-      const [{ openInput, readRecordBatches }, { Pipeline }, { openDeliverySession }] = await Promise.all([
+      const [{ openInput, readRecordBatches }, { Pipeline }, { alertSource }, { openDeliverySession }] = await Promise.all([
         import('../../input/reader.ts'),
         import('../../pipeline/pipeline.ts'),
+        import('../../pipeline/source.ts'),
         import('../../delivery/session.ts'),
       ]);
       const detection = await detectionFor(project, options);
@@ -64,6 +65,7 @@ export function registerRun(program: Command): void {
           for (const input of options.input) {
             const stream = openInput(input);
             pipeline.input = options.input.length > 1 ? (input === '-' ? 'standard input' : input) : undefined;
+            pipeline.source = alertSource('file', input === '-' ? 'stdin' : input);
             // A file's size gives a bar; standard input only counts.
             const size = input === '-' ? 0 : statSync(input).size;
             const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
