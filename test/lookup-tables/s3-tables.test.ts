@@ -4,13 +4,15 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Classifier } from '../../src/classifier/classifier.ts';
+import { loadProject } from '../../src/config/project.ts';
 import { installRuleData } from '../../src/lookup-tables/active.ts';
 import { S3TableDriver } from '../../src/lookup-tables/drivers/s3.ts';
 import { loadEnrichment } from '../../src/lookup-tables/enrichment.ts';
 import { lookupTable } from '../../src/lookup-tables/lookup.ts';
 import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
-import { tempProject } from '../support/rules-project.ts';
+import { duoRecord, OUTPUTS, SCHEMAS, tempProject } from '../support/rules-project.ts';
 
 const REGION = { account: { region: 'us-east-1' } };
 const MIN = 60_000;
@@ -57,6 +59,23 @@ describe.skipIf(noMoto)('S3 lookup tables against moto', () => {
 
     expect(lookupTable('whitelists').get('ip_whitelist', [])).toEqual(['2.2.2.2', '8.8.8.8']);
     expect(lookupTable('hosts').get('host:securityiscool')).toEqual({ ip: '10.0.0.7' });
+  });
+
+  it('through the pipeline: Pipeline.prepare reads the table before the batch whose rules read it', async () => {
+    const bucket = await bucketWith({ 'browsers.json': JSON.stringify({ duo_blacklisted_browsers: ['Netscape'] }) });
+    const dir = tempProject({
+      ...SCHEMAS,
+      ...OUTPUTS,
+      'conf/lookup_tables.json': { enabled: true, tables: { browsers: { driver: 's3', bucket, key: 'browsers.json' } } },
+      'rules/duo.ts':
+        "import { rule, lookupTable } from 'streamalert';\n" +
+        "export const duo_blocked_browser = rule({ logs: ['duo:authentication'], outputs: ['slack:sec-alerts'] }, (rec) => lookupTable('browsers').get<string[]>('duo_blacklisted_browsers', []).includes(rec.access_device.browser));\n",
+    });
+    const pipeline = await Pipeline.load(loadProject(dir), { onEvent: () => {} });
+    const batch = [{ ordinal: 1, value: duoRecord({ access_device: { browser: 'Netscape' } }) }];
+    await pipeline.prepare(batch);
+    expect(pipeline.processBatch(batch).map((alert) => alert.ruleName)).toEqual(['duo_blocked_browser']);
+    expect(pipeline.stats.ruleErrors).toBe(0);
   });
 
   it('re-reads the object once cache_refresh_minutes have passed, and not before', async () => {
