@@ -65,6 +65,7 @@ export async function rulesEngine(event: S3Notification | DirectInvocation): Pro
     for (const { source, open } of inputsOf(event, aws)) {
       pipeline.source = source;
       for await (const batch of readRecordBatches(await open(), { ...current.global.input, textLines: pipeline.classifier.readsText })) {
+        await pipeline.prepare(batch);
         const alerts = pipeline.processBatch(batch);
         if (alerts.length > 0) await store.save(alerts);
       }

@@ -72,6 +72,7 @@ export async function acceptRecords(request: IncomingMessage, url: URL, parts: R
           if (item.line !== undefined && rejectedLines.length < MAX_LISTED_LINES) rejectedLines.push(item.line);
         }
       }
+      await run.prepare(batch);
       alerts.push(...run.processBatch(batch));
     }
   } catch (error) {

@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/outputs/aws/clients.ts';
 import { streamalert } from '../support/cli.ts';
+import { noMoto, uniqueName } from '../support/moto.ts';
 import { duoRecord, SCHEMAS, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
 
@@ -60,5 +63,22 @@ describe('streamalert run with a local lookup table and local threat intel', () 
       "warning: conf/lookup_tables.json: lookup table 'browsers': lookup_tables/gone.json not found (the table's path in conf/lookup_tables.json is relative to the project folder); disabled until fixed: lookup table browsers (rules reading it raise errors)",
     );
     expect(run.stderr).toContain("lookup table 'browsers' did not load: lookup_tables/gone.json not found");
+  });
+
+  it.skipIf(noMoto)('reads a table from S3 before the rules of each batch (against moto)', async () => {
+    const aws = new AwsClients();
+    const bucket = uniqueName('lookup');
+    try {
+      const s3 = await aws.s3();
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'browsers.json', Body: JSON.stringify({ duo_blacklisted_browsers: ['Mosaic'] }) }));
+    } finally {
+      aws.destroy();
+    }
+    const dir = project({ 'conf/lookup_tables.json': { enabled: true, tables: { browsers: { driver: 's3', bucket, key: 'browsers.json' } } } });
+    const run = streamalert(['--project', dir, 'run', '--input', input(dir, [duo('Mosaic', '198.51.100.1'), duo('Netscape', '198.51.100.1')])], { env: isolatedEnv() });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const delivered = readFileSync(join(dir, 'alerts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(delivered.map((alert) => [alert.rule_name, alert.record.access_device.browser])).toEqual([['duo_blocked_browser', 'Mosaic']]);
   });
 });

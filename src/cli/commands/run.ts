@@ -70,6 +70,7 @@ export function registerRun(program: Command): void {
             const size = input === '-' ? 0 : statSync(input).size;
             const position = () => (size > 0 && 'bytesRead' in stream ? `${progressBar(Number(stream.bytesRead), size)} ` : '');
             for await (const batch of batchesOf(readRecordBatches(stream, { ...project.global.input, source: input === '-' ? 'standard input' : input, textLines: pipeline.classifier.readsText }), unreadInputs)) {
+              await pipeline.prepare(batch);
               const alerts = pipeline.processBatch(batch);
               // Stored before any output is tried: from here on a crash loses nothing.
               if (alerts.length > 0) await session.store.save(alerts);
