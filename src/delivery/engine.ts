@@ -50,8 +50,15 @@ export class DeliveryEngine {
   readonly #load: OutputLoader;
   readonly #options: EngineOptions;
   readonly #listeners: DeliveryListener[] = [];
+  /** Every attempt not yet over: sending, or having its result recorded. */
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #inFlightByOutput = new Map<string, number>();
+  /**
+   * Attempts sending now, per output: the slots the policy's limits count. An attempt gives its
+   * slot back once its output answered, before its result is recorded, so the claim for its
+   * successor rides in the same commit as the result (SqliteAlertStore.claimDue).
+   */
+  readonly #sendingByOutput = new Map<string, number>();
+  #sending = 0;
   /** The pump running now, if any: settle() waits for it, as it may start attempts. */
   #pumping: Promise<void> | undefined;
   #pumpAgain = false;
@@ -88,16 +95,16 @@ export class DeliveryEngine {
 
   /** Claims due deliveries in batches and starts an attempt for each, while slots are free. */
   async #claimAndStart(): Promise<void> {
-    // Attempts ending together (their results recorded in one group commit) each ask for a
-    // pump: let them all free their slots first, and claim for them in one transaction.
+    // Attempts ending together each ask for a pump: let them all free their slots first, and
+    // claim for them at once (in the group commit that records their results, see #sent).
     await new Promise((resolve) => setImmediate(resolve));
     do {
       this.#pumpAgain = false;
       if (Date.now() >= this.#claimsUntil) break;
       const { concurrency, perOutputConcurrency } = this.#options.policy;
-      const free = concurrency - this.#inFlight.size;
+      const free = concurrency - this.#sending;
       // Claim in batches (a quarter of the slots) rather than one store transaction per freed slot.
-      if (free <= 0 || (this.#inFlight.size > 0 && free < Math.ceil(concurrency / 4))) break;
+      if (free <= 0 || (this.#sending > 0 && free < Math.ceil(concurrency / 4))) break;
       const claimed = await this.#store.claimDue({
         now: Date.now(),
         limit: free,
@@ -177,31 +184,43 @@ export class DeliveryEngine {
   #claimableInFlight(perOutput: number): ReadonlyMap<string, number> {
     const quarter = Math.ceil(perOutput / 4);
     const counted = new Map<string, number>();
-    for (const [output, inFlight] of this.#inFlightByOutput) counted.set(output, perOutput - inFlight < quarter ? perOutput : inFlight);
+    for (const [output, sending] of this.#sendingByOutput) counted.set(output, perOutput - sending < quarter ? perOutput : sending);
     return counted;
   }
 
   #start(delivery: ClaimedDelivery): void {
     const { output } = delivery;
-    this.#inFlightByOutput.set(output, (this.#inFlightByOutput.get(output) ?? 0) + 1);
+    this.#sending++;
+    this.#sendingByOutput.set(output, (this.#sendingByOutput.get(output) ?? 0) + 1);
     const attempt = this.#attempt(delivery)
       // The store could not record the attempt (e.g. DynamoDB throttled): the delivery's lease
       // brings it back later, at least once; say so and keep going.
       .catch((error: unknown) => this.#options.onError(`${output}: attempt for alert ${delivery.alert.id} not recorded (${messageOf(error)}); it will be retried`))
-      .finally(() => {
-        this.#inFlight.delete(attempt);
-        const left = (this.#inFlightByOutput.get(output) ?? 1) - 1;
-        if (left > 0) this.#inFlightByOutput.set(output, left);
-        else this.#inFlightByOutput.delete(output);
-        this.#pumpInBackground();
-      });
+      .finally(() => this.#inFlight.delete(attempt));
     this.#inFlight.add(attempt);
+  }
+
+  /**
+   * The attempt's slot is free: its output answered. The pump asked for here claims in the turn's
+   * check phase, before the store commits the results recorded in this turn, so it joins them.
+   */
+  #sent(output: string): void {
+    this.#sending--;
+    const left = (this.#sendingByOutput.get(output) ?? 1) - 1;
+    if (left > 0) this.#sendingByOutput.set(output, left);
+    else this.#sendingByOutput.delete(output);
+    this.#pumpInBackground();
   }
 
   async #attempt(claim: ClaimedDelivery): Promise<void> {
     const { policy } = this.#options;
     const at = Date.now();
-    let result = await this.#dispatch(claim.alert, claim.output);
+    let result: DispatchResult;
+    try {
+      result = await this.#dispatch(claim.alert, claim.output);
+    } finally {
+      this.#sent(claim.output);
+    }
     const now = Date.now();
     const attempts = claim.attempts + 1;
     const retryAt = result.kind === 'retry' ? nextAttemptAt(policy, claim.queuedAt, attempts, result, now) : undefined;

@@ -22,9 +22,9 @@ interface Entry {
 /**
  * The outputs a delivering process has built, kept true to the project as it is now, so a
  * long-running `serve` follows `output new --update` and `output delete`:
- * - conf/outputs.json and conf/output_settings.json are checked before every attempt (two stats)
- *   and, when either was written, read again: every built output and cached credential is
- *   forgotten and built afresh at its next attempt;
+ * - conf/outputs.json and conf/output_settings.json are checked before every attempt (two stats,
+ *   shared by the attempts a claim starts together) and, when either was written, read again:
+ *   every built output and cached credential is forgotten and built afresh at its next attempt;
  * - otherwise a built output is kept for `ttlMs`, so a credential changed where no file shows it
  *   (KMS, SSM, a key file) is used within that time;
  * - an output that could not be built is not kept: its next attempt tries again, so a restored
@@ -50,6 +50,8 @@ export class OutputCache {
   #version: string;
   /** Settles once every deletion found by the latest reload has been told. */
   #told: Promise<unknown> = Promise.resolve();
+  /** Set while the attempts started in one go share one check of the files (cleared in a microtask). */
+  #checked = false;
 
   constructor(project: Project, credentials: CachedCredentials, context: OutputContext, options: OutputCacheOptions) {
     this.#project = project;
@@ -89,8 +91,15 @@ export class OutputCache {
 
   /** Reads the configuration again if a file changed; returns what is wrong when it cannot be read (it is read again next time). */
   #reloadIfChanged(): string | undefined {
+    // A claim starts its attempts in one synchronous loop: the first one's check stands for
+    // them all (the files cannot change in between), instead of two stats per attempt.
+    if (this.#checked) return undefined;
     const version = outputConfigVersion(this.#project.dir);
-    if (version === this.#version) return undefined;
+    if (version === this.#version) {
+      this.#checked = true;
+      queueMicrotask(() => (this.#checked = false));
+      return undefined;
+    }
     let reread: Project;
     try {
       reread = loadProject(this.#project.dir, { checkDeadLetterOutput: false });

@@ -2,11 +2,14 @@ import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 
 /** The schema version this code writes (PRAGMA user_version). */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * A claim looks for due deliveries output by output (those at their concurrency limit skipped):
- * without this index, skipping a busy output meant reading every one of its due rows.
+ * without this index, skipping a busy output meant reading every one of its due rows. It also
+ * answers "when is the next delivery due" (one step per output), so since version 4 there is no
+ * index on (status, next_attempt_at) alone: each claim and each result changes next_attempt_at,
+ * and every index holding it costs pages written per commit.
  */
 const OUTPUT_DUE = 'CREATE INDEX IF NOT EXISTS deliveries_output_due ON deliveries (status, output, next_attempt_at);';
 
@@ -21,7 +24,6 @@ const DELIVERIES = `
     last_result TEXT,
     PRIMARY KEY (alert_id, output)
   );
-  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
   ${OUTPUT_DUE}`;
 
 const ATTEMPTS = `
@@ -40,7 +42,8 @@ const ATTEMPTS = `
  * the version is read again inside one BEGIN IMMEDIATE transaction (the write lock taken up
  * front, so the second waits and then finds the work done), and every CREATE is IF NOT EXISTS.
  * An interrupted upgrade leaves the old schema whole. Version 1 (the first release) had no
- * attempt history, no queue time and no 'discarded'; version 2 no index of due deliveries by output.
+ * attempt history, no queue time and no 'discarded'; version 2 no index of due deliveries by
+ * output; version 3 also an index of due deliveries alone (deliveries_due), dropped.
  */
 export function migrate(db: Database.Database, now: number, path: string): void {
   // The common case, an up-to-date file, takes no write lock.
@@ -54,8 +57,8 @@ export function migrate(db: Database.Database, now: number, path: string): void 
         CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created);
         ${DELIVERIES}
         ${ATTEMPTS}`);
-    } else if (version === 2) {
-      db.exec(OUTPUT_DUE);
+    } else if (version === 2 || version === 3) {
+      db.exec(`${OUTPUT_DUE} DROP INDEX IF EXISTS deliveries_due;`);
     } else {
       // SQLite cannot change a CHECK constraint in place: rebuild the table. Budgets start now.
       db.exec(`ALTER TABLE deliveries RENAME TO deliveries_v1; DROP INDEX deliveries_due; ${DELIVERIES} ${ATTEMPTS}`);

@@ -34,6 +34,12 @@ interface QueuedRecord {
   readonly reject: (error: unknown) => void;
 }
 
+/** A claim riding on the next group commit (see claimDue), and the caller waiting for it. */
+interface QueuedClaim {
+  readonly request: ClaimRequest;
+  readonly resolve: (claimed: ClaimedDelivery[]) => void;
+}
+
 /** How the SQLite store waits for other processes and reports what it skips. */
 export interface SqliteStoreOptions {
   /** How long an operation waits for another process's lock before failing (default 30 s). */
@@ -66,6 +72,8 @@ export class SqliteAlertStore extends AlertStore {
   readonly #reported = new Set<string>();
   /** Results waiting for the next group commit (see record). */
   readonly #toRecord: QueuedRecord[] = [];
+  /** Claims made while results wait: they are taken in the same commit, after the results. */
+  readonly #toClaim: QueuedClaim[] = [];
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
@@ -95,7 +103,7 @@ export class SqliteAlertStore extends AlertStore {
          WHERE alert_id = ? AND output = ? AND status = 'pending' AND next_attempt_at = ?`,
       ),
       history: this.#db.prepare('INSERT INTO attempts (alert_id, output, at, duration_ms, result) VALUES (?, ?, ?, ?, ?)'),
-      nextDue: this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'"),
+      nextDueFor: this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending' AND output = ?"),
       quarantine: this.#db.prepare("UPDATE deliveries SET status = 'failed', last_result = ? WHERE alert_id = ? AND status = 'pending'"),
     };
   }
@@ -122,25 +130,37 @@ export class SqliteAlertStore extends AlertStore {
     );
   }
 
-  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { now, leaseMs } = request;
+  /**
+   * Claims in the next group commit when results are waiting for one (attempts that just ended
+   * make room, and the delivery engine claims for that room at once): one transaction records
+   * them and takes their successors. Otherwise in a transaction of its own, which takes the
+   * write lock only once it has found something to lease.
+   */
+  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    if (this.#toRecord.length > 0) return new Promise((resolve) => this.#toClaim.push({ request, resolve }));
+    const claim = this.#db.transaction(() => this.#claim(request));
+    let tries = 0;
     return this.#guard(() => {
-      // Nothing due for an output with room (the common case while another process works, or
-      // while this one's outputs are at their limits): no write lock taken.
-      if (this.#candidates(request).length === 0) return [];
-      const { alertText, lease } = this.#statements;
-      return this.#db
-        .transaction(() =>
-          // Keys first, the alert's text only for the deliveries taken.
-          this.#candidates(request).flatMap((row): ClaimedDelivery[] => {
-            const text = (alertText.get(row.alert_id) as { alert: string } | undefined)?.alert;
-            const alert = text === undefined ? undefined : this.#alertOf(row.alert_id, text);
-            if (!alert) return [];
-            lease.run(now + leaseMs, row.alert_id, row.output);
-            return [{ alert, output: row.output, attempts: row.attempts, queuedAt: row.queued_at, leaseUntil: now + leaseMs }];
-          }),
-        )
-        .immediate();
+      // First deferred: nothing due for an output with room (the common case while another
+      // process works, or while this one's outputs are at their limits) is found without the
+      // write lock, and what is found is leased in the same transaction. SQLite fails that lease
+      // at once as busy when another process writes meanwhile; from then on, wait for the lock
+      // in turn (immediate), looking first whether there is anything to take.
+      if (tries++ === 0) return claim.deferred();
+      return this.#candidates(request).length === 0 ? [] : claim.immediate();
+    });
+  }
+
+  /** Inside a transaction: leases what `request` may take, reading an alert's text only for the deliveries taken. */
+  #claim(request: ClaimRequest): ClaimedDelivery[] {
+    const { now, leaseMs } = request;
+    const { alertText, lease } = this.#statements;
+    return this.#candidates(request).flatMap((row): ClaimedDelivery[] => {
+      const text = (alertText.get(row.alert_id) as { alert: string } | undefined)?.alert;
+      const alert = text === undefined ? undefined : this.#alertOf(row.alert_id, text);
+      if (!alert) return [];
+      lease.run(now + leaseMs, row.alert_id, row.output);
+      return [{ alert, output: row.output, attempts: row.attempts, queuedAt: row.queued_at, leaseUntil: now + leaseMs }];
     });
   }
 
@@ -161,25 +181,26 @@ export class SqliteAlertStore extends AlertStore {
 
   /**
    * Records the attempt in the next group commit: every result recorded in the same turn of the
-   * event loop (attempts ending together) is written in one transaction, and each call returns
-   * once that transaction is committed. One commit writes its pages to the WAL once, not once
-   * per attempt: this is most of what a durable delivery costs.
+   * event loop (attempts ending together) is written in one transaction, with the claims made
+   * meanwhile, and each call returns once that transaction is committed. One commit writes its
+   * pages to the WAL once, not once per attempt: this is most of what a durable delivery costs.
    */
   record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.#toRecord.push({ claim, attempt, resolve, reject });
-      if (this.#toRecord.length === 1) setImmediate(() => void this.#recordQueued());
+      if (this.#toRecord.length === 1) setImmediate(() => void this.#commitQueued());
     });
   }
 
-  async #recordQueued(): Promise<void> {
-    const batch = this.#toRecord.splice(0);
+  async #commitQueued(): Promise<void> {
+    const records = this.#toRecord.splice(0);
+    const claims = this.#toClaim.splice(0);
     const { record, history } = this.#statements;
     try {
-      const recorded = await this.#guard(() =>
+      const [recorded, claimed] = await this.#guard(() =>
         this.#db
-          .transaction(() =>
-            batch.map(({ claim, attempt }) => {
+          .transaction((): [boolean[], ClaimedDelivery[][]] => [
+            records.map(({ claim, attempt }) => {
               const described = describeStoredResult(attempt.result);
               const status = statusAfter(attempt.result, attempt.nextAttemptAt);
               const changed = record.run(status, claim.attempts + 1, attempt.nextAttemptAt ?? 0, described, claim.alert.id, claim.output, claim.leaseUntil).changes;
@@ -188,18 +209,31 @@ export class SqliteAlertStore extends AlertStore {
               history.run(claim.alert.id, claim.output, attempt.at, attempt.durationMs, described);
               return true;
             }),
-          )
+            claims.map(({ request }) => this.#claim(request)),
+          ])
           .immediate(),
       );
-      batch.forEach(({ resolve }, index) => resolve(recorded[index]!));
+      records.forEach(({ resolve }, index) => resolve(recorded[index]!));
+      claims.forEach(({ resolve }, index) => resolve(claimed[index]!));
     } catch (error) {
-      for (const { reject } of batch) reject(error);
+      for (const { reject } of records) reject(error);
+      // Nothing was leased. The results' failure is the one reported; the claimer asks again
+      // when an attempt ends or its timer fires, as after a claim that found nothing.
+      for (const { resolve } of claims) resolve([]);
     }
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const row = await this.#guard(() => this.#statements.nextDue.get() as { at: number | null });
-    return row.at ?? undefined;
+    const { nextOutput, nextDueFor } = this.#statements;
+    return this.#guard(() => {
+      // Output by output in deliveries_output_due: one step each, however many are pending.
+      let earliest: number | undefined;
+      for (let output = (nextOutput.get('') as { output: string | null }).output; output !== null; output = (nextOutput.get(output) as { output: string | null }).output) {
+        const at = (nextDueFor.get(output) as { at: number }).at;
+        if (earliest === undefined || at < earliest) earliest = at;
+      }
+      return earliest;
+    });
   }
 
   async requeue(selector: RequeueSelector, now: number): Promise<number> {

@@ -6,6 +6,7 @@ import { delivered, failed, retry, type DispatchResult } from '../../src/outputs
 import type { AlertStore, ClaimedDelivery, ClaimRequest } from '../../src/store/alert-store.ts';
 import { DynamoDbAlertStore } from '../../src/store/dynamodb.ts';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-schema.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { sampleAlert } from '../support/outputs.ts';
 import { tempDir } from '../support/secrets.ts';
@@ -157,6 +158,23 @@ describe.each(backends)('the %s alert store', (_name, openStore, skip) => {
     store.close();
   });
 
+  it('takes a claim made while results wait to be recorded: each result kept, the claim given only what is still due', async () => {
+    const { store } = await openStore();
+    const alerts = Array.from({ length: 6 }, (_, i) => sampleAlert({ outputs: ['a:1'], created: new Date(T0 + i) }));
+    await store.save(alerts);
+    const first = await claim(store, T0 + 10, { limit: 3 });
+    const retried = { result: retry('timeout', 'slow'), at: T0 + 20, durationMs: 3, nextAttemptAt: T0 + HOUR };
+    const recorded = first.map((c, i) => store.record(c, i === 0 ? retried : { result: delivered(), at: T0 + 20, durationMs: 3 }));
+    // Asked in the same turn, before the results are recorded (as the delivery engine asks for their successors).
+    const next = claim(store, T0 + 30, { limit: 10 });
+    expect(await Promise.all(recorded)).toEqual([true, true, true]);
+    expect((await next).map((c) => c.alert.id).sort()).toEqual(alerts.slice(3).map((a) => a.id).sort());
+    expect(await claim(store, T0 + 40)).toEqual([]);
+    expect((await store.get(alerts[0]!.id))?.deliveries[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T0 + HOUR });
+    for (const alert of alerts.slice(1, 3)) expect((await store.get(alert.id))?.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    store.close();
+  });
+
   it('claims for the outputs with room however many deliveries of a busy output are due, earliest first, up to the limit', async () => {
     const { store } = await openStore();
     const busy = Array.from({ length: 30 }, (_, i) => sampleAlert({ outputs: ['busy:1'], created: new Date(T0 + i) }));
@@ -295,6 +313,38 @@ describe('the SQLite alert store file', () => {
     expect(statSync(join(dir, 'alerts.db')).mode & 0o777).toBe(0o600);
   });
 
+  it('records the results waiting for a commit before the claim made meanwhile: a retry due by then is claimed again in that commit', async () => {
+    const store = new SqliteAlertStore(join(tempDir(), 'alerts.db'));
+    const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
+    await store.save([alert]);
+    const [first] = await claim(store, T0);
+    const recorded = store.record(first!, { result: retry('timeout', 'slow'), at: T0, durationMs: 3, nextAttemptAt: T0 + 5 });
+    const next = claim(store, T0 + 10);
+    expect(await recorded).toBe(true);
+    expect(await next).toEqual([expect.objectContaining({ output: 'a:1', attempts: 1, leaseUntil: T0 + 10 + 30_000 })]);
+    store.close();
+  });
+
+  it('a commit of results that fails records none of them and leases nothing for the claim that rode on it', async () => {
+    const path = join(tempDir(), 'alerts.db');
+    const store = new SqliteAlertStore(path, { lockWaitMs: 200 });
+    const alerts = Array.from({ length: 3 }, (_, i) => sampleAlert({ outputs: ['a:1'], created: new Date(T0 + i) }));
+    await store.save(alerts);
+    const [first] = await claim(store, T0 + 10, { limit: 1 });
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE'); // another process holds the write lock past the store's wait
+    const recorded = store.record(first!, { result: delivered(), at: T0 + 10, durationMs: 3 });
+    const next = claim(store, T0 + 10);
+    await expect(recorded).rejects.toThrow(/database is locked \(SQLITE_BUSY\)/);
+    expect(await next).toEqual([]);
+    other.exec('ROLLBACK');
+    other.close();
+    // Nothing was leased: the two others are still due, and the first comes back when its lease ends.
+    expect((await claim(store, T0 + 20)).map((c) => c.alert.id)).toEqual(alerts.slice(1).map((a) => a.id));
+    expect((await claim(store, T0 + 10 + 30_000, { limit: 1 })).map((c) => c.alert.id)).toEqual([alerts[0]!.id]);
+    store.close();
+  });
+
   it('upgrades a version 2 database (no index of due deliveries by output) in place', async () => {
     const path = join(tempDir(), 'alerts.db');
     const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
@@ -309,8 +359,31 @@ describe('the SQLite alert store file', () => {
     expect((await claim(store, T0)).map((c) => c.alert.id)).toEqual([alert.id]);
     store.close();
     const upgraded = new Database(path, { readonly: true });
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_output_due'").all()).toHaveLength(1);
+    upgraded.close();
+  });
+
+  it('upgrades a version 3 database (an index of due deliveries alone) in place, dropping that index', async () => {
+    const path = join(tempDir(), 'alerts.db');
+    const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
+    const before = new SqliteAlertStore(path);
+    await before.save([alert]);
+    before.close();
+    const v3 = new Database(path);
+    v3.exec('CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at); PRAGMA user_version = 3;');
+    v3.close();
+
+    const store = new SqliteAlertStore(path);
+    expect(await store.nextDueAt()).toBe(T0);
+    expect((await claim(store, T0)).map((c) => c.alert.id)).toEqual([alert.id]);
+    store.close();
+    const upgraded = new Database(path, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' ORDER BY name").pluck().all()).toEqual([
+      'deliveries_output_due',
+      'sqlite_autoindex_deliveries_1',
+    ]);
     upgraded.close();
   });
 

@@ -36,7 +36,7 @@ describe('opening the SQLite alert store', () => {
     newer.close();
 
     expect(() => new SqliteAlertStore(path)).toThrow(
-      new StoreError(`the alert store ${path} was written by a newer StreamAlert (schema 99; this one reads 3); upgrade streamalert`, {
+      new StoreError(`the alert store ${path} was written by a newer StreamAlert (schema 99; this one reads 4); upgrade streamalert`, {
         location: path,
         code: 'SCHEMA_NEWER',
         setup: true,
