@@ -8,7 +8,8 @@ import { packageVersion } from './version.ts';
 interface TopLevelCommand {
   /** Its line in the overall help (each command's own help has its full description). */
   summary: string;
-  register: () => Promise<(program: Command) => void>;
+  /** Loads the command's file; what it returns registers the command (a group may register only the subcommand argv names). */
+  register: () => Promise<(program: Command, subcommand?: string) => void | Promise<void>>;
 }
 
 /**
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, TopLevelCommand> = {
   secrets: { summary: 'manage the encrypted output credentials', register: async () => (await import('./commands/secrets.ts')).registerSecrets },
   store: { summary: 'the alert store (SQLite embedded, DynamoDB on AWS)', register: async () => (await import('./commands/store.ts')).registerStore },
   token: { summary: "bearer tokens for 'streamalert serve'", register: async () => (await import('./commands/token.ts')).registerToken },
+  'import-streamalert': { summary: "a StreamAlert checkout's conf/, test events and rule skeletons, into this project", register: async () => (await import('./commands/import-streamalert.ts')).registerImportStreamAlert },
 };
 
 /**
@@ -53,17 +55,18 @@ Examples:
 Each command has its own help and examples: streamalert <command> --help`,
     );
 
-  const named = argv && commandOf(argv);
+  const [named, subcommand] = argv ? commandWords(argv) : [];
   if (argv && named === undefined) {
     // The overall help (or --version): the list of commands is all it shows.
     for (const [name, { summary }] of Object.entries(COMMANDS)) program.command(name).summary(summary);
   } else {
-    const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+    const one = named !== undefined && Object.hasOwn(COMMANDS, named);
+    const wanted = one ? [named] : Object.keys(COMMANDS);
     const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!.register()));
-    wanted.forEach((name, i) => {
-      registers[i]!(program);
+    for (const [i, name] of wanted.entries()) {
+      await registers[i]!(program, one ? subcommand : undefined);
       program.commands.at(-1)!.summary(COMMANDS[name]!.summary);
-    });
+    }
   }
 
   // Every subcommand reports usage errors through main() rather than exiting itself.
@@ -137,11 +140,6 @@ function readsProject(argv: readonly string[]): boolean {
   if (args.some((arg) => HELP_OR_VERSION.has(arg))) return false;
   const [command, subcommand] = commandWords(argv);
   return command !== undefined && command !== 'help' && command !== 'init' && !(command === 'rules' && subcommand === 'check');
-}
-
-/** The top-level command argv names (its first word that is no option), if any. */
-function commandOf(argv: readonly string[]): string | undefined {
-  return commandWords(argv)[0];
 }
 
 /** The words of argv that are neither options nor the --project value: the command and its subcommand first. */
