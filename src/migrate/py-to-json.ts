@@ -51,7 +51,8 @@ export function pySource(value: PyValue): string {
 function sourceOf(value: PyValue): string {
   switch (value.kind) {
     case 'str':
-      return JSON.stringify(value.value);
+      // As Python's repr writes it, so the message shows what the rule file says.
+      return `'${value.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
     case 'num':
       return String(value.value);
     case 'const':

@@ -268,8 +268,10 @@ function readImport(tokens: readonly Token[], imports: Map<string, string>): voi
   }
 }
 
-/** The source of lines first..last, from the first's line start (its indentation included) to the last's last token. */
+/** The source of lines first..last, from the first's line start (its indentation included) to the end of the last's line. */
 function sourceOf(source: string, first: LogicalLine, last: LogicalLine): string {
   const start = source.lastIndexOf('\n', first.tokens[0]!.start - 1) + 1;
-  return source.slice(start, last.tokens.at(-1)!.end);
+  // To the end of the last line: a comment after the last token is part of what the port keeps.
+  const end = source.indexOf('\n', last.tokens.at(-1)!.end);
+  return source.slice(start, end < 0 ? source.length : end).trimEnd();
 }

@@ -56,6 +56,8 @@ export function tokenize(source: string): Token[] {
   let line = 1;
   let lineOffset = 0;
   let depth = 0;
+  /** The line of each bracket still open: one never closed is reported where it opened. */
+  const openedAt: number[] = [];
   let atLineStart = true;
   const push = (kind: TokenKind, start: number, startLine: number, startColumn: number, value?: string) => {
     if (tokens.length >= MAX_TOKENS) throw new PythonSyntaxError(`more than ${MAX_TOKENS.toLocaleString('en-US')} tokens`, startLine);
@@ -123,14 +125,18 @@ export function tokenize(source: string): Token[] {
     const operator = OPERATORS.find((op) => source.startsWith(op, i)) ?? (SINGLE.includes(char) ? char : undefined);
     if (operator === undefined) throw new PythonSyntaxError(`unexpected character ${JSON.stringify(char)}`, line);
     i += operator.length;
-    if (OPEN.includes(operator)) depth++;
+    if (OPEN.includes(operator)) {
+      depth++;
+      openedAt.push(line);
+    }
     if (CLOSE.includes(operator)) {
       if (depth === 0) throw new PythonSyntaxError(`unmatched '${operator}'`, line);
       depth--;
+      openedAt.pop();
     }
     push('op', start, startLine, column);
   }
-  if (depth > 0) throw new PythonSyntaxError('a bracket is never closed before the end of the file', line);
+  if (depth > 0) throw new PythonSyntaxError('a bracket opened here is never closed', openedAt.at(-1)!);
   if (!atLineStart) push('newline', i, line, i - lineOffset);
   push('end', i, line, i - lineOffset);
   return tokens;

@@ -111,20 +111,20 @@ function portRule(fn: PyFunction, decorator: Decorator, module: PyModule, contex
   for (const list of ['logs', 'datatypes'] as const) {
     const value = keywords.get(list);
     if (value === undefined) continue;
-    try {
-      option(list, toStringList(value));
-    } catch (error) {
-      return { problem: `${list} ${(error as Error).message}` };
-    }
+    const names = tryStringList(value);
+    if (names === undefined) return { problem: `${list}=${pySource(value)} is not a literal list of ${list === 'logs' ? 'log types' : 'normalized types'}: write the list in the decorator, or port this rule by hand` };
+    option(list, names);
   }
   if (!keywords.has('logs') && !keywords.has('datatypes')) return { problem: "it declares neither 'logs' nor 'datatypes' (StreamAlert refuses such a rule too)" };
 
   let withoutOutputs = false;
   const outputs = keywords.get('outputs');
   if (outputs !== undefined) {
-    const kept = portOutputs(outputs, context, notes, options, indent);
+    const comments: string[] = [];
+    const kept = portOutputs(outputs, context, notes, comments, indent);
     if (kept !== undefined && kept.length > 0) option('outputs', kept);
     else if (kept !== undefined) withoutOutputs = !assignDefaultOutputs(context, option, options, indent);
+    options.push(...comments);
   } else withoutOutputs = !assignDefaultOutputs(context, option, options, indent);
 
   const dynamic = keywords.get('dynamic_outputs');

@@ -31,7 +31,7 @@ export function registerImportStreamAlert(program: Command): void {
         throw error;
       }
       printReport(resolve(dir), projectDir, report);
-      if (report.unparsed.length > 0) throw new CliError(`${plural(report.unparsed.length, 'rule or file')} could not be read (listed above); everything else was imported`, EXIT.failed);
+      if (report.unparsed.length > 0) throw new CliError(`${report.unparsed.length} ${report.unparsed.length === 1 ? 'rule or file' : 'rules or files'} could not be read (listed above); everything else was imported`, EXIT.failed);
     });
 }
 
