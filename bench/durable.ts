@@ -1,14 +1,13 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { createAlert, toAlertDocument } from '../src/alerts/alert.ts';
 import { buildSlackMessages } from '../src/outputs/slack/message.ts';
 
-// The CLI from the sources, as the tests run it (bin/streamalert.js runs the compiled dist/).
-const BIN = new URL('../bin/streamalert-from-source.js', import.meta.url).pathname;
+const ROOT = join(import.meta.dirname, '..');
 const WEBHOOK_PATH = '/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 /** Carried in each record (and so in its Slack message): the receiver matches deliveries to POSTs by it. */
 const MARKER = 'durable-bench-';
@@ -17,18 +16,30 @@ const IN_FLIGHT = 16;
 /** Node options for the CLI's processes, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them. */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+/** The CLI the benches run: the compiled package as a user runs it, or the sources when dist/ cannot be built. */
+interface Cli {
+  bin: string;
+  /** Which it is, and why, for the printout. */
+  label: string;
+}
+
 export interface DurableRunResult {
   records: number;
   rounds: number;
+  cli: string;
   /** Alerts stored and delivered per second, over the run command's own time (its summary's `seconds`). */
   runPerSecond: number;
   /** The same, over the child's whole life: CLI start and rule loading included. */
   runWallPerSecond: number;
   bareLoopPerSecond: number;
   ratio: number;
+  /** The receiver's CPU time over the wall time, during the bare loop and during `run`: near 1 it would be the bottleneck. */
+  receiverBusyBare: number;
+  receiverBusyRun: number;
 }
 
 export interface DurableServeResult {
+  cli: string;
   alerts: number;
   offeredPerSecond: number;
   recordsPerPost: number;
@@ -46,10 +57,13 @@ export interface DurableServeResult {
  * POSTs to the same receiver with the same requests in flight, rounds alternating, medians kept.
  */
 export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<DurableRunResult> {
-  const receiver = await startReceiver();
+  const cli = compiledCli();
+  // Without marks: noting each body's marker costs the receiver about as much as the bare loop's
+  // own work, and made it the bare loop's bottleneck. The run's summary counts its deliveries.
+  const receiver = await startReceiver(false);
   let bench: BenchProject | undefined;
   try {
-    bench = makeProject(receiver.origin);
+    bench = makeProject(cli, receiver.origin);
     const input = join(bench.dir, 'records.ndjson');
     writeFileSync(input, Array.from({ length: records }, (_, i) => JSON.stringify(benchRecord(i))).join('\n') + '\n');
     const bodies = Array.from({ length: records }, (_, i) => slackBody(i));
@@ -64,21 +78,39 @@ export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<
     const runSeconds: number[] = [];
     const wallSeconds: number[] = [];
     const bareSeconds: number[] = [];
+    const busyBare: number[] = [];
+    const busyRun: number[] = [];
     for (let round = 0; round < rounds; round++) {
       // Each round starts from an empty alert store, as a first run would.
       for (const suffix of ['', '-wal', '-shm']) rmSync(join(bench.dir, '.streamalert', `alerts.db${suffix}`), { force: true });
+      const runCpu = await receiver.cpuMicros();
       const started = performance.now();
-      const summary = await runCli(bench, ['run', '--input', input, '--json']);
-      wallSeconds.push((performance.now() - started) / 1000);
+      const summary = await runCli(cli, bench, ['run', '--input', input, '--json']);
+      const runWall = performance.now() - started;
+      busyRun.push(((await receiver.cpuMicros()) - runCpu) / (1000 * runWall));
+      wallSeconds.push(runWall / 1000);
       const delivered = summary.deliveries?.['slack:bench']?.delivered;
       if (delivered !== records) throw new Error(`run delivered ${delivered} of ${records} alerts: ${JSON.stringify(summary)}`);
       runSeconds.push(summary.seconds);
-      bareSeconds.push(await timed(() => runPool(bodies, IN_FLIGHT, bare)));
+      const bareCpu = await receiver.cpuMicros();
+      const seconds = await timed(() => runPool(bodies, IN_FLIGHT, bare));
+      busyBare.push(((await receiver.cpuMicros()) - bareCpu) / (1e6 * seconds));
+      bareSeconds.push(seconds);
     }
     await pool.close();
     const runPerSecond = records / median(runSeconds);
     const bareLoopPerSecond = records / median(bareSeconds);
-    return { records, rounds, runPerSecond, runWallPerSecond: records / median(wallSeconds), bareLoopPerSecond, ratio: runPerSecond / bareLoopPerSecond };
+    return {
+      records,
+      rounds,
+      cli: cli.label,
+      runPerSecond,
+      runWallPerSecond: records / median(wallSeconds),
+      bareLoopPerSecond,
+      ratio: runPerSecond / bareLoopPerSecond,
+      receiverBusyBare: median(busyBare),
+      receiverBusyRun: median(busyRun),
+    };
   } finally {
     bench?.remove();
     receiver.stop();
@@ -92,12 +124,13 @@ export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<
  * alert from the moment its POST was sent to the moment the receiver saw its message.
  */
 export async function runDurableServeBench(alerts = 5_000, offeredPerSecond = 1_000, recordsPerPost = 10): Promise<DurableServeResult> {
-  const receiver = await startReceiver();
+  const cli = compiledCli();
+  const receiver = await startReceiver(true);
   let bench: BenchProject | undefined;
   let serve: RunningServe | undefined;
   try {
-    bench = makeProject(receiver.origin);
-    serve = await startServe(bench);
+    bench = makeProject(cli, receiver.origin);
+    serve = await startServe(cli, bench);
     const pool = new Pool(serve.base, { connections: 8 });
     const sentAt = new Map<string, number>();
     const posts = Math.ceil(alerts / recordsPerPost);
@@ -134,7 +167,7 @@ export async function runDurableServeBench(alerts = 5_000, offeredPerSecond = 1_
     const latencies = [...seen].map(([marker, at]) => at - sentAt.get(marker)!).sort((a, b) => a - b);
     const last = Math.max(...seen.values());
     const at = (fraction: number) => latencies[Math.min(latencies.length - 1, Math.floor(fraction * latencies.length))]!;
-    return { alerts, offeredPerSecond, recordsPerPost, achievedPerSecond: alerts / ((last - start) / 1000), p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1)! };
+    return { cli: cli.label, alerts, offeredPerSecond, recordsPerPost, achievedPerSecond: alerts / ((last - start) / 1000), p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1)! };
   } finally {
     await serve?.stop();
     bench?.remove();
@@ -149,7 +182,7 @@ interface BenchProject {
 }
 
 /** A project in a temporary folder: one schema, one rule raising an alert for every record, one Slack output to the receiver. */
-function makeProject(origin: string): BenchProject {
+function makeProject(cli: Cli, origin: string): BenchProject {
   const dir = mkdtempSync(join(tmpdir(), 'streamalert-bench-'));
   const files: Record<string, string> = {
     'package.json': '{ "type": "module" }\n',
@@ -168,7 +201,7 @@ export const bench_every_login = rule({ logs: ['bench:events'], outputs: ['slack
   }
   // Its own home and master key: nothing of the user's is read or written.
   const env = { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), STREAMALERT_MASTER_KEY: randomBytes(32).toString('base64') };
-  const configured = spawnSync(process.execPath, [BIN, '--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-'], {
+  const configured = spawnSync(process.execPath, [cli.bin, '--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-'], {
     env,
     input: JSON.stringify({ descriptor: 'bench', url: origin + WEBHOOK_PATH }),
     encoding: 'utf8',
@@ -198,8 +231,8 @@ function slackBody(i: number): string {
 }
 
 /** `streamalert --project DIR ARGS...` in its own process; its --json summary. */
-async function runCli(bench: BenchProject, args: string[]): Promise<{ seconds: number; deliveries?: Record<string, { delivered: number }> }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, BIN, '--project', bench.dir, ...args], { env: bench.env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runCli(cli: Cli, bench: BenchProject, args: string[]): Promise<{ seconds: number; deliveries?: Record<string, { delivered: number }> }> {
+  const child = spawn(process.execPath, [...NODE_ARGS, cli.bin, '--project', bench.dir, ...args], { env: bench.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -214,8 +247,8 @@ interface RunningServe {
   stop(): Promise<void>;
 }
 
-async function startServe(bench: BenchProject): Promise<RunningServe> {
-  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, BIN, '--project', bench.dir, 'serve', '--port', '0'], { env: bench.env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startServe(cli: Cli, bench: BenchProject): Promise<RunningServe> {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, cli.bin, '--project', bench.dir, 'serve', '--port', '0'], { env: bench.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -240,23 +273,55 @@ async function startServe(bench: BenchProject): Promise<RunningServe> {
 
 interface Receiver {
   origin: string;
-  /** Every [marker, epoch ms] the receiver saw since the last report. */
+  /** Every [marker, epoch ms] the receiver saw since the last report (when started with marks). */
   report(): Promise<[string, number][]>;
+  /** The receiver process's CPU time so far, in µs. */
+  cpuMicros(): Promise<number>;
   stop(): void;
 }
 
-async function startReceiver(): Promise<Receiver> {
-  const child = fork(new URL('./receiver.js', import.meta.url), ['--mark', MARKER]);
+async function startReceiver(mark: boolean): Promise<Receiver> {
+  const child = fork(new URL('./receiver.js', import.meta.url), mark ? ['--mark', MARKER] : []);
   const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve(Number(message))));
+  const ask = <T>(question: string, answer: (message: Record<string, unknown>) => T) =>
+    new Promise<T>((resolve) => {
+      child.once('message', (message) => resolve(answer(message as Record<string, unknown>)));
+      child.send(question);
+    });
   return {
     origin: `http://127.0.0.1:${port}`,
-    report: () =>
-      new Promise((resolve) => {
-        child.once('message', (message) => resolve((message as { seen: [string, number][] }).seen));
-        child.send('report');
-      }),
+    report: () => ask('report', (message) => message.seen as [string, number][]),
+    cpuMicros: () => ask('cpu', (message) => message.cpuMicros as number),
     stop: () => child.disconnect(),
   };
+}
+
+/**
+ * The compiled CLI (bin/streamalert.js, what a user installs and runs), with dist/ built first
+ * when it is missing or older than src/; the sources (bin/streamalert-from-source.js, as the tests
+ * run them, compiled on load) only when the build fails, and the printout says so.
+ */
+function compiledCli(): Cli {
+  const compiled = join(ROOT, 'bin', 'streamalert.js');
+  const builtAt = modifiedMs(join(ROOT, 'dist', 'cli', 'main.js'));
+  const stale = builtAt === undefined ? 'dist/ was missing' : newestMs(join(ROOT, 'src')) > builtAt ? 'dist/ was older than src/' : undefined;
+  if (!stale) return { bin: compiled, label: 'compiled dist/ (bin/streamalert.js)' };
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status === 0) return { bin: compiled, label: `compiled dist/ (bin/streamalert.js; built first: ${stale})` };
+  const why = `${build.stdout}${build.stderr}`.trim().split('\n').at(-1);
+  return { bin: join(ROOT, 'bin', 'streamalert-from-source.js'), label: `the sources (bin/streamalert-from-source.js): npm run build failed: ${why}` };
+}
+
+function modifiedMs(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function newestMs(dir: string): number {
+  return Math.max(...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => statSync(join(dir, name)).mtimeMs));
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
@@ -282,14 +347,18 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 /** Prints a result the way bench/index.ts shows every benchmark. */
 export function printDurableRunBench(result: DurableRunResult): void {
   console.log(`Durable run, ${fmt(result.records)} records x ${result.rounds} rounds (median): the real CLI in its own process, receiver in another`);
+  console.log(`  CLI: ${result.cli}`);
   console.log('  streamalert run --input FILE: classify -> rule -> SQLite alert store -> Slack output, each alert stored then delivered');
   console.log(`  run (its summary's seconds):               ${fmt(result.runPerSecond)} alerts/s (${fmt(result.runWallPerSecond)} counting CLI start)`);
   console.log(`  bare undici Pool loop, ${IN_FLIGHT} in flight, same bodies: ${fmt(result.bareLoopPerSecond)} requests/s`);
   console.log(`  ratio: ${result.ratio.toFixed(2)} (goal >= 0.40)`);
+  const busy = (fraction: number) => `${Math.round(100 * fraction)}%`;
+  console.log(`  receiver (own process) busy: ${busy(result.receiverBusyBare)} of a core during the bare loop, ${busy(result.receiverBusyRun)} during run`);
 }
 
 export function printDurableServeBench(result: DurableServeResult): void {
   console.log(`Durable serve, ${fmt(result.alerts)} alerts POSTed to /v1/records, ${result.recordsPerPost} records a POST, offered at ${fmt(result.offeredPerSecond)} alerts/s`);
+  console.log(`  CLI: ${result.cli}`);
   console.log(`  achieved: ${fmt(result.achievedPerSecond)} alerts/s stored and delivered`);
   console.log(`  intake (POST sent) to delivery (receiver saw it): p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms`);
 }

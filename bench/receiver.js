@@ -4,6 +4,7 @@
 // With the argument `--mark PREFIX` it also notes, for each body holding PREFIX followed by
 // digits, when it arrived (epoch ms, sub-millisecond), and sends the parent every
 // [marker, time] pair when asked ('report'): the durable bench's intake-to-delivery latency.
+// Asked 'cpu', it sends its CPU time so far.
 import { createServer } from 'node:http';
 
 const markAt = process.argv.indexOf('--mark');
@@ -28,5 +29,10 @@ server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send?.(server.address().port));
 process.on('message', (message) => {
   if (message === 'report') process.send?.({ seen: seen.splice(0) });
+  // Its own CPU time (user + system, µs) so far: a bench can tell whether the receiver was its bottleneck.
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMicros: user + system });
+  }
 });
 process.on('disconnect', () => process.exit(0));

@@ -113,8 +113,9 @@ export class DeliveryEngine {
         inFlight: this.#claimableInFlight(perOutputConcurrency),
       });
       for (const delivery of claimed) this.#start(delivery);
-      // A full batch, or one cut short by an output at its limit, may leave more to claim.
-      if (claimed.length > 0) this.#pumpAgain = true;
+      // A full batch may leave more to claim. One cut short by the outputs' limits does not:
+      // their attempts ending ask for the next claim (so does a drain's or serve's timer).
+      if (claimed.length >= free) this.#pumpAgain = true;
     } while (this.#pumpAgain && !this.#settling);
   }
 
