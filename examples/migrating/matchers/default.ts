@@ -1,0 +1,3 @@
+import { matcher } from 'streamalert';
+
+matcher('OsqueryMatcher.added', { logs: ['osquery:differential'] }, (rec) => rec.action === 'added');
