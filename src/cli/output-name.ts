@@ -1,19 +1,20 @@
 import { isConfigured } from '../config/output-config.ts';
 import { configuredOutputs, type Project } from '../config/project.ts';
-import { getService, type OutputClass } from '../outputs/registry.ts';
+import { getService, loadServices, type OutputClass } from '../outputs/registry.ts';
 import { CliError } from './errors.ts';
 
 /**
  * Resolves a `service:descriptor` argument to a configured output, or fails with exit 2
- * naming what is configured.
+ * naming what is configured. Loads the service classes (see loadServices).
  */
-export function configuredOutputNamed(project: Project, name: string): { cls: OutputClass; descriptor: string } {
+export async function configuredOutputNamed(project: Project, name: string): Promise<{ cls: OutputClass; descriptor: string }> {
   const colon = name.indexOf(':');
   if (colon <= 0 || colon === name.length - 1) {
     throw new CliError(`'${name}' is not an output name: use service:descriptor, e.g. slack:sec-alerts`);
   }
   const service = name.slice(0, colon);
   const descriptor = name.slice(colon + 1);
+  await loadServices();
   const cls = getService(service);
   if (!isConfigured(project, service, descriptor)) {
     const known = configuredOutputs(project.outputs).map((o) => `${o.service}:${o.descriptor}`);

@@ -3,7 +3,7 @@ import { describeError } from '../observability/describe-error.ts';
 import { ownEntry, readOutputSettings, resourcePropertyOf } from '../config/output-config.ts';
 import { configuredOutputs, type Project } from '../config/project.ts';
 import type { OutputBase, OutputContext } from '../outputs/output.ts';
-import { createOutput, getService, type OutputClass } from '../outputs/registry.ts';
+import { createOutput, getService, loadServices, type OutputClass } from '../outputs/registry.ts';
 import { failed, retry, type Failed, type Retry } from '../outputs/result.ts';
 import { AwsAccessDeniedError, CredentialsError, KmsAccessDeniedError } from '../secrets/errors.ts';
 import type { Secret } from '../secrets/secret.ts';
@@ -32,6 +32,7 @@ export async function loadConfiguredOutputs(
   context: OutputContext,
   names: readonly string[],
 ): Promise<LoadedOutput[]> {
+  await loadServices();
   const settings = readOutputSettings(project);
   const configured = configuredOutputs(project.outputs);
   return Promise.all(

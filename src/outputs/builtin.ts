@@ -1,8 +1,11 @@
-// Importing an output module registers its service (see `@output`). A new built-in service
-// is one folder under src/outputs/ and one line here.
-import './slack/slack.ts';
-import './aws-s3/aws-s3.ts';
-import './aws-lambda/aws-lambda.ts';
-import './pagerduty/pagerduty.ts';
-import './phantom/phantom.ts';
-import './file/file.ts';
+import { builtinService } from './registry.ts';
+
+// The built-in services, each by id and the module that registers it (see `@output`), imported
+// only when a command needs their classes (loadServices). A new built-in service is one folder
+// under src/outputs/ and one line here.
+builtinService('slack', () => import('./slack/slack.ts'));
+builtinService('aws-s3', () => import('./aws-s3/aws-s3.ts'));
+builtinService('aws-lambda', () => import('./aws-lambda/aws-lambda.ts'));
+builtinService('pagerduty', () => import('./pagerduty/pagerduty.ts'));
+builtinService('phantom', () => import('./phantom/phantom.ts'));
+builtinService('file', () => import('./file/file.ts'));

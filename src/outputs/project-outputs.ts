@@ -3,7 +3,7 @@ import { ConfigError } from '../config/errors.ts';
 import { importProjectModule, moduleFiles, moduleTypeProblem } from '../config/module-files.ts';
 import { describeError } from '../observability/describe-error.ts';
 import { OutputBase } from './output.ts';
-import { getService, serviceIds } from './registry.ts';
+import { isRegistered, loadServices } from './registry.ts';
 
 /**
  * Imports a project's own output services: every module under `outputs/`. Each `@output` class
@@ -16,7 +16,10 @@ import { getService, serviceIds } from './registry.ts';
  *   await loadProjectOutputs(project.dir);  // warning: outputs/teams.ts: class TeamsOutput (service 'teams') has no @output ...
  */
 export async function loadProjectOutputs(projectDir: string, warn: (message: string) => void = (message) => console.error(`warning: ${message}`)): Promise<void> {
-  for (const path of moduleFiles(join(projectDir, 'outputs'))) {
+  const paths = moduleFiles(join(projectDir, 'outputs'));
+  // The built-in services first: a project's service that takes one of their ids is refused as a duplicate.
+  if (paths.length > 0) await loadServices();
+  for (const path of paths) {
     const file = relative(projectDir, path).split(sep).join('/');
     let exports: Record<string, unknown>;
     try {
@@ -38,5 +41,5 @@ function isUnregisteredService(value: unknown): value is typeof OutputBase {
   if (typeof value !== 'function' || !(value.prototype instanceof OutputBase)) return false;
   const cls = value as typeof OutputBase;
   if (!Object.hasOwn(cls, 'service') || cls.service === '') return false;
-  return !serviceIds().some((id) => getService(id) === cls);
+  return !isRegistered(cls);
 }

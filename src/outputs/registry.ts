@@ -10,6 +10,12 @@ export type OutputClass = (new (settings: OutputSettings, context: OutputContext
 const services = new Map<string, OutputClass>();
 
 /**
+ * Built-in services declared but not imported yet, by id (see builtin.ts): loadServices() imports
+ * them, so a command that only reads the configuration (`output list`) loads no output code.
+ */
+const unloaded = new Map<string, () => Promise<unknown>>();
+
+/**
  * Registers an output class under its `service` id (the seed's `@output` decorator).
  * A second class with the same id is an error at load, not a silent replacement.
  */
@@ -30,18 +36,48 @@ function register(cls: OutputClass): void {
   }
   if (services.has(service)) throw new DuplicateServiceError(service);
   services.set(service, cls);
+  unloaded.delete(service);
+}
+
+/**
+ * Declares a built-in service by id and the module that registers it, imported by loadServices().
+ *
+ * @example
+ *   builtinService('slack', () => import('./slack/slack.ts'));
+ */
+export function builtinService(service: string, load: () => Promise<unknown>): void {
+  if (!services.has(service)) unloaded.set(service, load);
+}
+
+/**
+ * Imports every declared built-in service not imported yet: what a command calls before it needs
+ * a service's class (to prompt for its properties, to build or describe an output).
+ */
+export async function loadServices(): Promise<void> {
+  const pending = [...unloaded];
+  await Promise.all(pending.map(([, load]) => load()));
+  for (const [service] of pending) {
+    if (!services.has(service)) throw new OutputDeclarationError(`the module declared for the built-in service '${service}' registers no such service`);
+  }
 }
 
 /** The class registered for a service id; an unknown id names every known one. */
 export function getService(service: string): OutputClass {
   const cls = services.get(service);
-  if (!cls) throw new UnknownServiceError(service, serviceIds());
-  return cls;
+  if (cls) return cls;
+  // A programming error, not a user's: the caller forgot to load the services first.
+  if (unloaded.has(service)) throw new OutputDeclarationError(`output service '${service}' is not loaded yet: await loadServices() before getService()`);
+  throw new UnknownServiceError(service, serviceIds());
 }
 
 /** Every registered service id, sorted: the CLI's `--service` choices. */
 export function serviceIds(): string[] {
-  return [...services.keys()].sort();
+  return [...new Set([...services.keys(), ...unloaded.keys()])].sort();
+}
+
+/** Whether `cls` is the class registered for its service id. */
+export function isRegistered(cls: unknown): boolean {
+  return [...services.values()].includes(cls as OutputClass);
 }
 
 /** Removes a registration; for tests that register throwaway services. */

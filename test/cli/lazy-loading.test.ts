@@ -29,7 +29,7 @@ function newestMtime(dir: string): number {
 
 let runs = 0;
 /** Runs the compiled CLI in `cwd`; returns its exit status and the npm packages it loaded. */
-function packagesLoadedBy(args: string[], cwd: string): { status: number | null; stderr: string; packages: Set<string> } {
+function packagesLoadedBy(args: string[], cwd: string): { status: number | null; stderr: string; packages: Set<string>; modules: string[] } {
   const out = join(traces, `${++runs}.txt`);
   const register = `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(join(ROOT, 'test', 'support', 'load-trace-hook.js')).href)}, { data: { out: ${JSON.stringify(out)} } });`;
   const run = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(ROOT, 'bin', 'streamalert.js'), ...args], {
@@ -40,7 +40,8 @@ function packagesLoadedBy(args: string[], cwd: string): { status: number | null;
   });
   const urls = existsSync(out) ? readFileSync(out, 'utf8').split('\n') : [];
   const packages = new Set(urls.flatMap((url) => [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1]!)));
-  return { status: run.status, stderr: run.stderr, packages };
+  const modules = urls.filter((url) => url.startsWith(pathToFileURL(DIST).href)).map((url) => url.slice(pathToFileURL(DIST).href.length + 1));
+  return { status: run.status, stderr: run.stderr, packages, modules };
 }
 
 const HEAVY = ['@aws-sdk/client-s3', '@aws-sdk/client-lambda', '@aws-sdk/client-kms', '@aws-sdk/client-dynamodb', 'better-sqlite3', '@inquirer/prompts', 'undici', 'pino', 'prom-client', 'tsx', 'typescript'];
@@ -62,6 +63,13 @@ describe('each command loads only what it uses', () => {
     const { status, packages } = packagesLoadedBy(args, jsProject);
     expect(status).toBe(0);
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it('`output list` reads the configuration without loading any output service, nor the other output commands', () => {
+    const { status, modules } = packagesLoadedBy(['output', 'list'], jsProject);
+    expect(status).toBe(0);
+    expect(modules).toContain('cli/commands/output-list.js');
+    expect(modules.filter((path) => /^outputs\/(slack|pagerduty|phantom|file|aws-s3|aws-lambda)\//.test(path) || /^cli\/commands\/output-(new|test)/.test(path))).toEqual([]);
   });
 
   it('`run` on a project of JavaScript rules stores in SQLite and writes a file, with no AWS SDK, prompts, HTTP client or TypeScript loader', () => {

@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serviceIds, getService } from '../../src/outputs/registry.ts';
+import { getService, loadServices, serviceIds } from '../../src/outputs/registry.ts';
 import '../../src/outputs/builtin.ts';
 import { streamalert } from '../support/cli.ts';
 import { isolatedEnv, knownSecret, makeProject } from '../support/secrets.ts';
+
+// The built-in services' classes, as the commands that build outputs load them.
+await loadServices();
 
 /** Valid values for every built-in service; secrets are unique so a leak is unmistakable. */
 function validValues(service: string): Record<string, string> {

@@ -1,11 +1,14 @@
 import { afterAll } from 'vitest';
 import { createAlert, type Alert, type NewAlert } from '../../src/alerts/alert.ts';
 import { createOutputContext } from '../../src/outputs/context.ts';
-import { createOutput } from '../../src/outputs/registry.ts';
+import { createOutput, loadServices } from '../../src/outputs/registry.ts';
 import type { OutputBase } from '../../src/outputs/output.ts';
 import type { Secret } from '../../src/secrets/secret.ts';
 import '../../src/outputs/builtin.ts';
 import { ANSWER_TIMEOUT_MS, HANG_TIMEOUT_MS } from './timeouts.ts';
+
+// The built-in services' classes, as the commands that build outputs load them.
+await loadServices();
 
 /**
  * A shared output context for one test file, for requests that should be answered: its timeout

@@ -18,7 +18,7 @@ export function registerOutputDelete(output: Command): void {
     .action(async (name: string, options: { force?: boolean }, command: Command) => {
       const project = projectOf(command);
       const [{ loadDetection }, { credentialStoreOf }] = await Promise.all([import('../../pipeline/load.ts'), import('../credentials.ts')]);
-      const { cls, descriptor } = configuredOutputNamed(project, name);
+      const { cls, descriptor } = await configuredOutputNamed(project, name);
       const output = `${cls.service}:${descriptor}`;
       if (project.global.deadLetterOutput === output) {
         throw new CliError(`${output} is the deadLetterOutput in conf/global.json; change or remove deadLetterOutput there first, then delete it`);

@@ -15,7 +15,7 @@ export function registerOutputGet(output: Command): void {
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
       const { credentialStoreOf } = await import('../credentials.ts');
       const project = projectOf(command);
-      const { cls, descriptor } = configuredOutputNamed(project, name);
+      const { cls, descriptor } = await configuredOutputNamed(project, name);
       const { values, secretsProblem } = await storedOutput(project, credentialStoreOf(project), cls, descriptor);
 
       const properties: Record<string, string> = {};

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { descriptorProblem, isConfigured, saveOutputConfig } from '../../config/output-config.ts';
 import { configuredOutputs, type Project } from '../../config/project.ts';
 import { checkPropertyValue, type OutputProperty } from '../../outputs/property.ts';
-import { getService, serviceIds, type OutputClass } from '../../outputs/registry.ts';
+import { getService, loadServices, serviceIds, type OutputClass } from '../../outputs/registry.ts';
 import { MasterKeyError } from '../../secrets/errors.ts';
 import type { CredentialStore } from '../../secrets/store.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -38,6 +38,7 @@ Examples:
     .action(async (options: NewOptions, command: Command) => {
       // The output being added may be the deadLetterOutput global.json already names.
       const project = projectOf(command, { checkDeadLetterOutput: false });
+      await loadServices();
       const cls = getService(options.service);
       const { credentialStoreOf } = await import('../credentials.ts');
       const credentials = credentialStoreOf(project);

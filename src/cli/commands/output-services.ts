@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getService, serviceIds } from '../../outputs/registry.ts';
+import { getService, loadServices, serviceIds } from '../../outputs/registry.ts';
 
 /** `streamalert output services [--json]`: every registered service and its properties. */
 export function registerOutputServices(output: Command): void {
@@ -8,7 +8,8 @@ export function registerOutputServices(output: Command): void {
     .description('list every registered output service and its properties')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ streamalert output services --json')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      await loadServices();
       const services = serviceIds().map((id) => {
         const cls = getService(id);
         return {

@@ -24,7 +24,7 @@ Example:
     .action(async (name: string, _options: unknown, command: Command) => {
       const [{ deliverToLoaded, loadConfiguredOutputs }, { credentialStoreOf }] = await Promise.all([import('../../delivery/configured-outputs.ts'), import('../credentials.ts')]);
       const project = projectOf(command);
-      configuredOutputNamed(project, name);
+      await configuredOutputNamed(project, name);
       const alert = testAlert(name);
       // Relative paths in output settings (the file output's) point from the project, as in delivery.
       const context = createOutputContext({ region: project.global.account.region, projectDir: project.dir });
