@@ -1,5 +1,4 @@
 import type { PyFunction, PyModule } from './python-module.ts';
-import type { Note } from './rule-port.ts';
 import { lineComments, quote } from './typescript-text.ts';
 
 export interface MatcherFilePort {
@@ -7,7 +6,6 @@ export interface MatcherFilePort {
   readonly text?: string;
   /** The matchers' names, as rules list them. */
   readonly matchers: readonly string[];
-  readonly notes: readonly Note[];
 }
 
 /**
@@ -35,7 +33,7 @@ export function portMatcherFile(module: PyModule, sourceFile: string): MatcherFi
     parts.push(matcherText(fn.name, fn));
     matchers.push(fn.name);
   }
-  if (matchers.length === 0) return { matchers, notes: [] };
+  if (matchers.length === 0) return { matchers };
   const header = [
     `// Ported from ${sourceFile} by 'streamalert import-streamalert': each matcher's logic is still to port`,
     '// (its Python is kept as a comment in it). Until then it matches nothing, and the rules listing it never run.',
@@ -43,7 +41,7 @@ export function portMatcherFile(module: PyModule, sourceFile: string): MatcherFi
   ];
   const rest = module.moduleCode.concat(module.functions.filter((fn) => !matchers.includes(fn.name)).map((fn) => fn.source));
   if (rest.length > 0) header.push('', '// The rest of the Python module:', lineComments(rest.join('\n\n'), ''));
-  return { text: `${header.join('\n')}\n\n${parts.join('\n\n')}\n`, matchers, notes: [] };
+  return { text: `${header.join('\n')}\n\n${parts.join('\n\n')}\n`, matchers };
 }
 
 function matcherText(name: string, fn: PyFunction): string {
