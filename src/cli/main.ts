@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { describeError } from '../observability/describe-error.ts';
@@ -98,8 +100,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A project's own output services register before the command tree lists the services;
     // asking for help or the version, or creating a project, runs none of the project's code.
     if (readsProject(argv)) {
-      const [{ loadProjectOutputs }, { resolveProjectDir }] = await Promise.all([import('../outputs/project-outputs.ts'), import('../config/project.ts')]);
-      await loadProjectOutputs(resolveProjectDir(projectOption(argv)));
+      const { resolveProjectDir } = await import('../config/project.ts');
+      const dir = resolveProjectDir(projectOption(argv));
+      // Most projects have no services of their own: then nothing more to load.
+      if (existsSync(join(dir, 'outputs'))) await (await import('../outputs/project-outputs.ts')).loadProjectOutputs(dir);
     }
     const program = await buildProgram(argv);
     await program.parseAsync(argv);
