@@ -5,7 +5,7 @@ import { ConfigError } from '../config/errors.ts';
 import { moduleFiles } from '../config/module-files.ts';
 
 /** The folders of a project that hold its own code, as the CLI loads them. */
-export const CODE_FOLDERS = ['rules', 'publishers', 'outputs'] as const;
+export const CODE_FOLDERS = ['rules', 'matchers', 'publishers', 'outputs'] as const;
 
 /** The compiler options of a project without a tsconfig.json: the one `streamalert init` writes. */
 export const SCAFFOLD_TSCONFIG = join(import.meta.dirname, '..', '..', 'templates', 'tsconfig.json');
@@ -51,7 +51,7 @@ export class TsconfigError extends ConfigError {
 }
 
 /**
- * The TypeScript files of a project's code folders (rules/, publishers/, outputs/, any depth),
+ * The TypeScript files of a project's code folders (rules/, matchers/, publishers/, outputs/, any depth),
  * absolute and sorted. JavaScript files are not type-checked.
  */
 export function typeScriptFiles(dir: string): string[] {
@@ -59,7 +59,7 @@ export function typeScriptFiles(dir: string): string[] {
 }
 
 /**
- * Type-checks a project's TypeScript rules, publishers and outputs with the compiler API, against
+ * Type-checks a project's TypeScript rules, matchers, publishers and outputs with the compiler API, against
  * the running package's declarations: the project's tsconfig.json if it has one (else the
  * scaffold's), with `noEmit` and `paths` making `streamalert` this copy. Only problems in the
  * project's own files are returned, not in node_modules or the package. TypeScript is loaded here,

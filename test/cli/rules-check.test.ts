@@ -66,7 +66,7 @@ describe('streamalert rules check', () => {
 
     const javascriptOnly = tempProject({ 'rules/a.js': 'export const x = 1;\n' });
     const nothing = streamalert(['--project', javascriptOnly, 'rules', 'check'], { env: isolatedEnv() });
-    expect(nothing.stdout).toBe('No TypeScript files under rules/, publishers/, outputs/: nothing to check.\n');
+    expect(nothing.stdout).toBe('No TypeScript files under rules/, matchers/, publishers/, outputs/: nothing to check.\n');
     expect(nothing.status, nothing.stderr).toBe(0);
   });
 

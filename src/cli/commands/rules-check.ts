@@ -8,11 +8,11 @@ import { CliError, EXIT } from '../errors.ts';
 /** Enough to fix in one sitting; a project that fails everywhere (a wrong tsconfig) would otherwise print thousands. */
 const MAX_PRINTED_PROBLEMS = 100;
 
-/** `streamalert rules check`: type-checks the project's TypeScript rules, publishers and outputs. */
+/** `streamalert rules check`: type-checks the project's TypeScript rules, matchers, publishers and outputs. */
 export function registerRulesCheck(rules: Command): void {
   rules
     .command('check')
-    .description("type-check the project's TypeScript rules, publishers and outputs against this package's API (with the project's tsconfig.json, if any)")
+    .description("type-check the project's TypeScript rules, matchers, publishers and outputs against this package's API (with the project's tsconfig.json, if any)")
     .addHelpText('after', '\nExamples:\n  $ streamalert rules check\n  $ streamalert --project ~/detections rules check    # in CI, before rules test')
     .action(async (_options: unknown, command: Command) => {
       const dir = resolveProjectDir(command.optsWithGlobals<{ project?: string }>().project);
