@@ -58,8 +58,9 @@ export interface DurableServeResult {
  */
 export async function runDurableRunBench(records = 20_000, rounds = 3): Promise<DurableRunResult> {
   const cli = compiledCli();
-  // Without marks: noting each body's marker costs the receiver about as much as the bare loop's
-  // own work, and made it the bare loop's bottleneck. The run's summary counts its deliveries.
+  // Without marks: the run's summary counts its deliveries, and noting each body's marker costs
+  // the receiver about a quarter more per request (it stays far from a whole core either way:
+  // the printout gives its share, about 40% during the bare loop on the development machine).
   const receiver = await startReceiver(false);
   let bench: BenchProject | undefined;
   try {
