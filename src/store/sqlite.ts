@@ -52,12 +52,14 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded alert store: SQLite (better-sqlite3) in WAL mode. Every write is committed
- * before the call returns (results that arrive together share one commit), so a process that
- * crashes loses nothing it was told was saved. (synchronous=NORMAL by default: durable across
- * process crashes; an OS crash or power loss may undo the commits since the WAL was last synced,
- * and WAL keeps the file consistent; `synchronous: 'full'` syncs every commit.) Several processes
- * may share the file: each write transaction takes the write lock up front (BEGIN IMMEDIATE),
- * waiting its turn, and every failure is a StoreError naming the file and the fix.
+ * before the call returns (results that arrive together share one commit, with the claims made
+ * meanwhile), so a process that crashes loses nothing it was told was saved. (synchronous=NORMAL
+ * by default: durable across process crashes; an OS crash or power loss may undo the commits
+ * since the WAL was last synced, and WAL keeps the file consistent; `synchronous: 'full'` syncs
+ * every commit.) Several processes may share the file: each write transaction takes the write
+ * lock up front (BEGIN IMMEDIATE), waiting its turn, except a claim's first try, which looks
+ * for due deliveries before it takes the lock (see claimDue); every failure is a StoreError
+ * naming the file and the fix.
  *
  * @example
  *   const store = new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'));

@@ -325,6 +325,22 @@ describe('the SQLite alert store file', () => {
     store.close();
   });
 
+  it('a claim that finds due deliveries while another process holds the write lock waits its turn, then takes them', async () => {
+    const path = join(tempDir(), 'alerts.db');
+    const store = new SqliteAlertStore(path);
+    const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });
+    await store.save([alert]);
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE; UPDATE deliveries SET attempts = attempts WHERE output = 'none'");
+    // Its first try (without the lock) sees the delivery and fails to lease it at once; it tries again.
+    const claiming = claim(store, T0);
+    other.exec('COMMIT');
+    other.close();
+    expect((await claiming).map((c) => c.alert.id)).toEqual([alert.id]);
+    expect(await claim(store, T0)).toEqual([]);
+    store.close();
+  });
+
   it('a commit of results that fails records none of them and leases nothing for the claim that rode on it', async () => {
     const path = join(tempDir(), 'alerts.db');
     const store = new SqliteAlertStore(path, { lockWaitMs: 200 });
