@@ -6,7 +6,7 @@ import { createOutput } from '../src/outputs/registry.ts';
 import { buildSlackMessages } from '../src/outputs/slack/message.ts';
 import { deliverTo } from '../src/delivery/deliver.ts';
 import { Secret } from '../src/secrets/secret.ts';
-import '../src/outputs/builtin.ts';
+import '../src/outputs/slack/slack.ts'; // registers the service createOutput builds
 
 export interface SlackBenchResult {
   alerts: number;

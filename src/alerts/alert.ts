@@ -91,7 +91,7 @@ export type AlertDocument = {
   publishers: JsonObject;
 };
 
-/** Converts an alert to StreamAlert's document shape (ISO-8601 UTC `created`). */
+/** Converts an alert to StreamAlert's document shape (`created` with microseconds, `outputs` sorted, as StreamAlert writes them). */
 export function toAlertDocument(alert: Alert): AlertDocument {
   return {
     id: alert.id,
@@ -100,8 +100,8 @@ export function toAlertDocument(alert: Alert): AlertDocument {
     log_source: alert.logSource,
     log_type: alert.logType,
     record: alert.record,
-    outputs: [...alert.outputs],
-    created: alert.created.toISOString(),
+    outputs: [...alert.outputs].sort(),
+    created: streamAlertTime(alert.created),
     context: alert.context,
     cluster: alert.cluster,
     source_entity: alert.sourceEntity,
@@ -109,4 +109,15 @@ export function toAlertDocument(alert: Alert): AlertDocument {
     staged: alert.staged,
     publishers: alert.publishers,
   };
+}
+
+/**
+ * A time as StreamAlert writes an alert's `created` (`%Y-%m-%dT%H:%M:%S.%fZ`: microseconds, UTC).
+ * A Date holds milliseconds, so the last three digits are zeros.
+ *
+ * @example
+ *   streamAlertTime(new Date('2026-12-01T10:00:00.123Z'));  // '2026-12-01T10:00:00.123000Z'
+ */
+export function streamAlertTime(time: Date): string {
+  return time.toISOString().replace(/Z$/, '000Z');
 }

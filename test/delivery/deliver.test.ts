@@ -87,6 +87,6 @@ describe('deliver', () => {
     expect(Object.keys(RecordingOutput.seen.at(-1)!).sort()).toEqual(
       ['id', 'rule_name', 'rule_description', 'log_source', 'log_type', 'record', 'outputs', 'created', 'context', 'cluster', 'source_entity', 'source_service', 'staged', 'publishers'].sort(),
     );
-    expect(RecordingOutput.seen.at(-1)).toMatchObject({ id: alert.id, rule_name: 'cloudtrail_root_account_usage', created: alert.created.toISOString() });
+    expect(RecordingOutput.seen.at(-1)).toMatchObject({ id: alert.id, rule_name: 'cloudtrail_root_account_usage', created: alert.created.toISOString().replace('Z', '000Z') });
   });
 });
