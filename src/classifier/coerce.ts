@@ -1,4 +1,4 @@
-import { pythonStr } from './python-str.ts';
+import { pythonStr } from '../python/str.ts';
 import { isPlainObject } from './record.ts';
 import type { FieldType, Fields } from './schema.ts';
 

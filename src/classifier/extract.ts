@@ -3,7 +3,7 @@ import { describe, fitEnvelope, isPythonFalsy } from './coerce.ts';
 import { readCsv, rowToRecord } from './parsers/csv.ts';
 import { readKv } from './parsers/kv.ts';
 import { readSyslog } from './parsers/syslog.ts';
-import { pythonStr } from './python-str.ts';
+import { pythonStr } from '../python/str.ts';
 import { isPlainObject } from './record.ts';
 import type { LogSchema } from './schema.ts';
 

@@ -4,7 +4,8 @@ import { toAlertDocument } from '../alerts/alert.ts';
 import { isPlainObject } from '../classifier/record.ts';
 import { contextList } from './context.ts';
 import { publisher, type PublicationDraft } from './publisher.ts';
-import { pythonRegExp, pythonStr } from './python.ts';
+import { pythonStr } from '../python/str.ts';
+import { pythonRegExp } from './python.ts';
 import { deleteKeysMatching, getKeys, NORMALIZATION_KEYS, stringifyScalarArrays } from './tree.ts';
 
 const GENERIC = 'publishers.community.generic';

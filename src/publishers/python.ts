@@ -1,6 +1,7 @@
 // Python's text conventions, where StreamAlert's publishers put Python's output in a publication
 // and test events expect it verbatim (`"@slack.attachments"[2].text contains "\"requestID\": ..."`).
 import { isPlainObject } from '../classifier/record.ts';
+import { pythonStr } from '../python/str.ts';
 
 /**
  * `json.dumps(value, indent=2, sort_keys=True, separators=(',', ': '))`: two-space indents, keys
@@ -26,34 +27,6 @@ export function pythonJsonDumps(value: unknown, pad = ''): string {
 
 function asciiJson(text: string): string {
   return JSON.stringify(text).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * Python's `str()` of a JSON value: strings as they are, `True`/`False`/`None`, and containers
- * as Python writes them (`{'a': [1, None]}`).
- */
-export function pythonStr(value: unknown): string {
-  return typeof value === 'string' ? value : pythonRepr(value);
-}
-
-function pythonRepr(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'string') return stringRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([key, item]) => `${stringRepr(key)}: ${pythonRepr(item)}`).join(', ')}}`;
-  return String(value);
-}
-
-/** Python's string repr: single quotes unless the text has one and no double quote. */
-function stringRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  const escaped = text.replace(/[\\\n\r\t\x00-\x1f\x7f]/g, (char) => {
-    const named: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-  return quote + (quote === "'" ? escaped.replace(/'/g, "\\'") : escaped) + quote;
 }
 
 /**

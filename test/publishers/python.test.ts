@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capitalize, pythonFormat, pythonJsonDumps, pythonStr, urlencode } from '../../src/publishers/python.ts';
+import { capitalize, pythonFormat, pythonJsonDumps, urlencode } from '../../src/publishers/python.ts';
+import { pythonStr } from '../../src/python/str.ts';
 import { presentRuleDescription } from '../../src/publishers/rule-description.ts';
 
 describe('Python’s text conventions', () => {

@@ -1,4 +1,4 @@
-import { isPlainObject } from './record.ts';
+import { isPlainObject } from '../classifier/record.ts';
 
 /**
  * A JSON value as Python's str() writes it, which is what StreamAlert stores in a `"string"`
