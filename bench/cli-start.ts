@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildIfStale } from './built-dist.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const COMPILED_BIN = join(ROOT, 'bin', 'streamalert.js');
 const SOURCE_BIN = join(ROOT, 'bin', 'streamalert-from-source.js');
-const COMPILED_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 /** `--help` and `output list` within this many times a bare `node -e 0` (issue 11). */
 export const TARGET_RATIO = 3;
 
@@ -78,28 +78,6 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): number {
   const elapsedMs = performance.now() - started;
   if (result.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return elapsedMs;
-}
-
-/** Builds dist/ when it is missing or older than a source file; says why it did, if it did. */
-function buildIfStale(): string | undefined {
-  const compiledAt = modifiedMs(COMPILED_MAIN);
-  const reason = compiledAt === undefined ? 'dist/ was missing' : newestMs(join(ROOT, 'src')) > compiledAt ? 'dist/ was older than src/' : undefined;
-  if (!reason) return undefined;
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`bench: npm run build failed:\n${build.stdout}${build.stderr}`);
-  return reason;
-}
-
-function modifiedMs(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function newestMs(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => statSync(join(dir, name)).mtimeMs));
 }
 
 function median(values: number[]): number {

@@ -1,11 +1,12 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { createAlert, toAlertDocument } from '../src/alerts/alert.ts';
 import { buildSlackMessages } from '../src/outputs/slack/message.ts';
+import { buildIfStale } from './built-dist.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const WEBHOOK_PATH = '/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
@@ -304,25 +305,13 @@ async function startReceiver(mark: boolean): Promise<Receiver> {
  */
 function compiledCli(): Cli {
   const compiled = join(ROOT, 'bin', 'streamalert.js');
-  const builtAt = modifiedMs(join(ROOT, 'dist', 'cli', 'main.js'));
-  const stale = builtAt === undefined ? 'dist/ was missing' : newestMs(join(ROOT, 'src')) > builtAt ? 'dist/ was older than src/' : undefined;
-  if (!stale) return { bin: compiled, label: 'compiled dist/ (bin/streamalert.js)' };
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status === 0) return { bin: compiled, label: `compiled dist/ (bin/streamalert.js; built first: ${stale})` };
-  const why = `${build.stdout}${build.stderr}`.trim().split('\n').at(-1);
-  return { bin: join(ROOT, 'bin', 'streamalert-from-source.js'), label: `the sources (bin/streamalert-from-source.js): npm run build failed: ${why}` };
-}
-
-function modifiedMs(path: string): number | undefined {
   try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
+    const built = buildIfStale();
+    return { bin: compiled, label: `compiled dist/ (bin/streamalert.js${built ? `; built first: ${built}` : ''})` };
+  } catch (error) {
+    const why = (error as Error).message.trim().split('\n').at(-1);
+    return { bin: join(ROOT, 'bin', 'streamalert-from-source.js'), label: `the sources (bin/streamalert-from-source.js): npm run build failed: ${why}` };
   }
-}
-
-function newestMs(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => statSync(join(dir, name)).mtimeMs));
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
