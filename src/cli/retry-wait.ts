@@ -1,4 +1,5 @@
 import type { DeliveryEngine } from '../delivery/engine.ts';
+import { drainWithMerges, type Merger } from '../merge/merger.ts';
 import type { AlertStore } from '../store/alert-store.ts';
 import type { ProgressLine } from './progress.ts';
 import type { OutputDeliveries } from './run-summary.ts';
@@ -20,14 +21,15 @@ export type RetryWaitEnd = 'drained' | 'interrupted';
  *   const end = await waitForRetries(session, started + maxWaitMs, progress);
  *   if (end === 'interrupted') throw new CliError(interruptedMessage(summary.deliveries), EXIT.cancelled);
  */
-export async function waitForRetries(session: { engine: DeliveryEngine; store: AlertStore }, deadline: number, progress: ProgressLine): Promise<RetryWaitEnd> {
+export async function waitForRetries(session: { engine: DeliveryEngine; store: AlertStore; merger: Merger }, deadline: number, progress: ProgressLine): Promise<RetryWaitEnd> {
   let interrupt = (): void => undefined;
   const interrupted = new Promise<RetryWaitEnd>((resolve) => (interrupt = () => resolve('interrupted')));
   process.once('SIGINT', interrupt);
   const show = () => void showRetryPhase(session.store, progress).catch(() => undefined);
   const refresh = progress.enabled ? setInterval(show, REFRESH_MS) : undefined;
   if (progress.enabled) show();
-  const drained = session.engine.drain(deadline).then((): RetryWaitEnd => 'drained');
+  // Merge windows closing before the deadline are waited for too: their merged alerts are deliveries to make.
+  const drained = drainWithMerges(session, deadline).then((): RetryWaitEnd => 'drained');
   try {
     return await Promise.race([drained, interrupted]);
   } finally {
@@ -54,8 +56,13 @@ export function interruptedMessage(deliveries: Record<string, OutputDeliveries>)
 }
 
 async function showRetryPhase(store: AlertStore, progress: ProgressLine): Promise<void> {
-  const [byOutput, nextDueAt] = await Promise.all([store.pendingByOutput(), store.nextDueAt()]);
+  const [byOutput, nextDueAt, merges] = await Promise.all([store.pendingByOutput(), store.nextDueAt(), store.openMerges()]);
   const pending = Object.values(byOutput).reduce((sum, count) => sum + count, 0);
+  if (pending === 0 && merges.nextClosesAt !== undefined) {
+    const seconds = Math.max(0, Math.ceil((merges.nextClosesAt - Date.now()) / 1000));
+    progress.update(() => `waiting for merges: ${merges.count.toLocaleString('en-US')} window${merges.count === 1 ? '' : 's'} open, the next closes in ${seconds} s (Ctrl-C stops waiting; the alerts stay stored)`);
+    return;
+  }
   if (pending === 0) return;
   const seconds = nextDueAt === undefined ? 0 : Math.ceil((nextDueAt - Date.now()) / 1000);
   const next = seconds > 0 ? `next attempt in ${seconds} s` : 'attempting now';

@@ -2,6 +2,7 @@ import type { LoadProblem } from '../config/load-problem.ts';
 import type { DeliveryEngine } from '../delivery/engine.ts';
 import type { PipelineStats } from '../pipeline/events.ts';
 import type { AlertStore } from '../store/alert-store.ts';
+import type { OpenMerges } from '../store/merges.ts';
 
 /** Per output: delivered and dead-lettered in this run, and pending in the store now. */
 export interface OutputDeliveries {
@@ -17,6 +18,8 @@ export interface RunSummary {
   /** What did not load, and is disabled for this run. */
   disabled: readonly LoadProblem[];
   deliveries: Record<string, OutputDeliveries>;
+  /** Merge windows still open when the run stopped waiting: their alerts are stored, not sent yet. */
+  openMerges?: OpenMerges;
   seconds: number;
 }
 
@@ -24,7 +27,7 @@ export interface RunSummary {
  * The summary as `run --json` prints it: snake_case, as every `--json` of the CLI and
  * StreamAlert's own documents (log types, rules and reasons stay as they are: they are data).
  */
-export function runSummaryJson({ input, stats, disabled, deliveries, seconds }: RunSummary) {
+export function runSummaryJson({ input, stats, disabled, deliveries, openMerges, seconds }: RunSummary) {
   return {
     input,
     stats: {
@@ -48,6 +51,7 @@ export function runSummaryJson({ input, stats, disabled, deliveries, seconds }: 
         { delivered, failed, pending, ...(lastProblem !== undefined && { last_problem: lastProblem }) },
       ]),
     ),
+    ...(openMerges && { open_merges: { count: openMerges.count, ...(openMerges.nextClosesAt !== undefined && { next_closes_at: new Date(openMerges.nextClosesAt).toISOString() }) } }),
     seconds,
   };
 }
@@ -96,9 +100,16 @@ export function formatRunSummary(summary: RunSummary, options: { allowErrors?: b
   lines.push(`Alerts: ${fmt(stats.alerts)}`);
   for (const [rule, count] of sorted(stats.alertsByRule)) lines.push(`  ${rule.padEnd(40)} ${fmt(count)}`);
   lines.push(...formatDeliveries(deliveries));
+  if (summary.openMerges && summary.openMerges.count > 0) lines.push(openMergesLine(summary.openMerges));
   const errors = runErrors(summary);
   if (errors.length > 0) lines.push(`${errors.join(', ')}: ${options.allowErrors ? 'accepted (--allow-errors)' : 'exit 1 (--allow-errors accepts them)'}`);
   return lines.join('\n');
+}
+
+/** Why some alerts were not sent yet: their merge windows outlast the run's wait. */
+export function openMergesLine({ count, nextClosesAt }: OpenMerges): string {
+  const next = nextClosesAt === undefined ? '' : `, the next closes at ${new Date(nextClosesAt).toISOString()}`;
+  return `Merges: ${fmt(count)} window${count === 1 ? '' : 's'} still open (alerts stored, not sent yet${next}); 'streamalert serve' or a later run sends ${count === 1 ? 'its merged alert' : 'their merged alerts'}`;
 }
 
 /** The deliveries part of a summary, shared by `run` and `alerts retry`. */

@@ -11,6 +11,7 @@ import { CachedCredentials } from '../secrets/cache.ts';
 import type { AlertStore } from '../store/alert-store.ts';
 import { openAlertStore } from '../store/open.ts';
 import { createCredentialStore } from '../secrets/create.ts';
+import { buildMergedAlert, Merger } from '../merge/merger.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -18,6 +19,8 @@ const DAY_MS = 24 * HOUR_MS;
 export interface DeliverySession {
   store: AlertStore;
   engine: DeliveryEngine;
+  /** Closes merge windows as they fall due (every second while the session is open), beside the engine. */
+  merger: Merger;
   /** Waits for attempts in flight, then closes the outputs and the store. */
   close(): Promise<void>;
 }
@@ -41,6 +44,9 @@ export async function openDeliverySession(project: Project, options: SessionOpti
     // Retention: at start, then hourly while open (serve). Not on DynamoDB, where pruning would
     // scan the whole table: a TTL on finished items belongs to the deployed stack.
     if (project.global.store.backend === 'sqlite') await pruneOld(store, project);
+    // Merge windows that fell due while no process ran close now (the alert processor Lambda's drain
+    // delivers them); from here on the merger closes them as they fall due.
+    await store.closeDueMerges(Date.now(), buildMergedAlert);
   } catch (error) {
     store.close();
     throw error;
@@ -61,6 +67,8 @@ export async function openDeliverySession(project: Project, options: SessionOpti
   });
   // With a logger, its caller logs every outcome (logDeliveries); without one, dead letters still get their line.
   if (!options.log) engine.listen(reportDeadLetter);
+  const merger = new Merger(store, { onMerged: () => void engine.pump().catch((error: unknown) => onError(`could not claim due deliveries (${(error as Error).message}); will try again`)), onError });
+  merger.start();
   const pruner =
     project.global.store.backend === 'sqlite'
       ? setInterval(() => pruneOld(store, project).catch((error: unknown) => console.error(`streamalert: could not prune old alerts (${(error as Error).message})`)), HOUR_MS).unref()
@@ -68,8 +76,10 @@ export async function openDeliverySession(project: Project, options: SessionOpti
   return {
     store,
     engine,
+    merger,
     async close() {
       clearInterval(pruner);
+      await merger.stop();
       // Every attempt in flight finishes and is recorded before the store closes, whatever
       // ended the session (the work done, an error mid-run, a signal).
       try {

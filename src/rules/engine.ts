@@ -13,6 +13,7 @@ import type { LoadedMatcher, LoadedRule } from './loader.ts';
 import { deepFreeze, isReadOnlyWrite } from './read-only.ts';
 import type { RuleContext } from './rule.ts';
 import { finishesWithin } from './watchdog.ts';
+import { mergeSettingsFor } from '../merge/rule-settings.ts';
 
 /** Where records came from, stamped on alerts (StreamAlert's cluster, source_service, source_entity). */
 export interface AlertSource {
@@ -258,7 +259,10 @@ export class RulesEngine {
     const outputs = rule.staging ? rule.staging.outputs : rule.dynamicOutputs.length === 0 ? rule.outputs : this.#withDynamicOutputs(rule, classified.record, context, position);
     this.stats.alerts++;
     bump(this.stats.alertsByRule, rule.name);
+    const merge = rule.mergeByKeys ? mergeSettingsFor(rule, classified.record) : undefined;
     return createAlert({
+      // A merging rule's alert carries its settings: the store holds it in its merge window (src/merge).
+      ...(merge && { merge }),
       ruleName: rule.name,
       ruleDescription: rule.description,
       record: classified.record,

@@ -45,6 +45,7 @@ export interface LoadedRule {
   readonly severity: Severity;
   readonly mergeByKeys?: readonly string[];
   readonly mergeWindowMins?: number;
+  readonly mergeSendFirst?: boolean;
   /** StreamAlert's `@disable`: loaded, checked and listed, never run. */
   readonly disabled?: true;
   /** Normalized types: the rule runs only on records with a value for one of them. */
@@ -93,6 +94,7 @@ const OPTION_KEYS = new Set([
   'severity',
   'mergeByKeys',
   'mergeWindowMins',
+  'mergeSendFirst',
   'disabled',
   'staged',
   'matchers',
@@ -406,6 +408,12 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, che
   const mergeByKeys = options.mergeByKeys === undefined ? undefined : stringList(options.mergeByKeys, 'mergeByKeys', fail);
   const mergeWindowMins = options.mergeWindowMins;
   if (mergeWindowMins !== undefined && (typeof mergeWindowMins !== 'number' || !(mergeWindowMins >= 0))) fail('mergeWindowMins must be a number of minutes');
+  if (options.mergeSendFirst !== undefined && typeof options.mergeSendFirst !== 'boolean') fail('mergeSendFirst must be true or false');
+  // An option that would do nothing is refused: merging needs both (StreamAlert's merge_enabled).
+  const merges = (mergeByKeys?.length ?? 0) > 0 && (mergeWindowMins as number) > 0;
+  if (!merges && ((mergeByKeys?.length ?? 0) > 0 || (mergeWindowMins as number) > 0 || options.mergeSendFirst === true)) {
+    fail('merging alerts needs both mergeByKeys (the keys to merge by) and mergeWindowMins (minutes, more than 0)');
+  }
 
   const staged = checks.isStaged(name, options.staged === true);
   const rule: LoadedRule = {
@@ -421,6 +429,7 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, che
     severity: severity as Severity,
     ...(mergeByKeys && { mergeByKeys }),
     ...(mergeWindowMins !== undefined && { mergeWindowMins: mergeWindowMins as number }),
+    ...(options.mergeSendFirst === true && { mergeSendFirst: true }),
     ...(options.disabled === true && { disabled: true as const }),
     ...(datatypes && { datatypes }),
     ...(staged && { staging: { outputs: checks.stagingOutputs() } }),

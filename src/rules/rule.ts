@@ -58,9 +58,17 @@ export interface RuleOptions<R = LogRecord, C = RuleContext> {
   readonly description?: string;
   /** Default `critical`. */
   readonly severity?: Severity;
-  /** Accepted for StreamAlert compatibility; alerts are not merged yet, each is delivered on its own. */
+  /**
+   * StreamAlert's alert merging: alerts with equal values for these keys (found at any depth of
+   * the record; a missing key counts as null) within `mergeWindowMins` of the first become one
+   * alert, sent when the window ends, carrying the count, the first and last times, the values
+   * they share and the ones that differ. Both are needed. See docs/rules.md#merging-alerts.
+   */
   readonly mergeByKeys?: readonly string[];
+  /** The merge window in minutes, from the first alert; fractions are honoured (0.5 = 30 s). */
   readonly mergeWindowMins?: number;
+  /** Also send the window's first alert at once, on its own: StreamAlert users asked for it. */
+  readonly mergeSendFirst?: boolean;
 }
 
 const RULE = Symbol.for('streamalert.rule');

@@ -1,5 +1,6 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { DispatchResult } from '../outputs/result.ts';
+import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
 
 /**
  * Where one (alert, output) delivery stands. `failed` is the dead letter: no more attempts
@@ -163,6 +164,20 @@ export abstract class AlertStore {
 
   /** Deletes alerts created before `before` whose deliveries are all finished (delivered or discarded). Returns how many. */
   abstract prune(before: number): Promise<number>;
+
+  /**
+   * Closes the merge windows due by `now` (src/merge): for each, exactly once however many
+   * processes try, the merged alert `build` makes is saved with its pending deliveries and the
+   * window's alerts are marked merged into it, in one transaction. Returns the merged alerts saved.
+   * (An alert of a merging rule is held by `save`: stored, in its window, not sent.)
+   */
+  abstract closeDueMerges(now: number, build: BuildMergedAlert): Promise<Alert[]>;
+
+  /** How many merge windows are open, and when the next closes. */
+  abstract openMerges(): Promise<OpenMerges>;
+
+  /** For each of these alerts held for merging, its window and what became of it. */
+  abstract mergeMemberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>>;
 
   abstract close(): void;
 

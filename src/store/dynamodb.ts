@@ -39,6 +39,9 @@ import {
 } from './alert-store.ts';
 import { dynamoDbStoreError } from './dynamodb-errors.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
+import { DynamoDbMerges } from './dynamodb-merges.ts';
+import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
+import { mergeSettingsOf } from '../merge/settings.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
 const ALERT_ITEM = '#alert';
@@ -75,6 +78,8 @@ export class DynamoDbAlertStore extends AlertStore {
   readonly #region: string;
   readonly #client: DynamoDBClient;
   readonly #documents: DynamoDBDocumentClient;
+  /** Merge windows (src/merge): items of their own in the table. */
+  readonly #merges: DynamoDbMerges;
 
   constructor(table: string, region: string) {
     super();
@@ -94,6 +99,7 @@ export class DynamoDbAlertStore extends AlertStore {
       { step: 'initialize', name: 'streamAlertStoreErrors' },
     );
     this.#documents = DynamoDBDocumentClient.from(this.#client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#merges = new DynamoDbMerges(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
   }
 
   override async verify(): Promise<void> {
@@ -150,6 +156,11 @@ export class DynamoDbAlertStore extends AlertStore {
 
   async save(alerts: readonly Alert[]): Promise<void> {
     for (const alert of alerts) {
+      // A merging rule's alert is held in its merge window, not sent (unless it opens a mergeSendFirst window).
+      if (mergeSettingsOf(alert)) {
+        await this.#merges.hold(alert);
+        continue;
+      }
       const dueAt = alert.created.getTime();
       try {
         await this.#documents.send(
@@ -390,6 +401,18 @@ export class DynamoDbAlertStore extends AlertStore {
       pruned++;
     }
     return pruned;
+  }
+
+  closeDueMerges(now: number, build: BuildMergedAlert): Promise<Alert[]> {
+    return this.#merges.closeDue(now, build);
+  }
+
+  openMerges(): Promise<OpenMerges> {
+    return this.#merges.open();
+  }
+
+  mergeMemberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>> {
+    return this.#merges.memberships(alertIds);
   }
 
   close(): void {

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
+import { MERGE_TABLES } from './sqlite-merges.ts';
 
 /** The schema version this code writes (PRAGMA user_version). */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * A claim looks for due deliveries output by output (those at their concurrency limit skipped):
@@ -43,7 +44,8 @@ const ATTEMPTS = `
  * front, so the second waits and then finds the work done), and every CREATE is IF NOT EXISTS.
  * An interrupted upgrade leaves the old schema whole. Version 1 (the first release) had no
  * attempt history, no queue time and no 'discarded'; version 2 no index of due deliveries by
- * output; version 3 also an index of due deliveries alone (deliveries_due), dropped.
+ * output; version 3 also an index of due deliveries alone (deliveries_due), dropped; version 4
+ * no merge windows (MERGE_TABLES).
  */
 export function migrate(db: Database.Database, now: number, path: string): void {
   // The common case, an up-to-date file, takes no write lock.
@@ -56,9 +58,12 @@ export function migrate(db: Database.Database, now: number, path: string): void 
         CREATE TABLE IF NOT EXISTS alerts (id TEXT PRIMARY KEY, rule_name TEXT NOT NULL, created TEXT NOT NULL, alert TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created);
         ${DELIVERIES}
-        ${ATTEMPTS}`);
+        ${ATTEMPTS}
+        ${MERGE_TABLES}`);
+    } else if (version === 4) {
+      db.exec(MERGE_TABLES);
     } else if (version === 2 || version === 3) {
-      db.exec(`${OUTPUT_DUE} DROP INDEX IF EXISTS deliveries_due;`);
+      db.exec(`${OUTPUT_DUE} DROP INDEX IF EXISTS deliveries_due; ${MERGE_TABLES}`);
     } else {
       // SQLite cannot change a CHECK constraint in place: rebuild the table. Budgets start now.
       db.exec(`ALTER TABLE deliveries RENAME TO deliveries_v1; DROP INDEX deliveries_due; ${DELIVERIES} ${ATTEMPTS}`);
@@ -66,7 +71,7 @@ export function migrate(db: Database.Database, now: number, path: string): void 
         `INSERT INTO deliveries (alert_id, output, status, attempts, next_attempt_at, queued_at, last_result)
          SELECT alert_id, output, status, attempts, next_attempt_at, ?, last_result FROM deliveries_v1`,
       ).run(now);
-      db.exec('DROP TABLE deliveries_v1');
+      db.exec(`DROP TABLE deliveries_v1; ${MERGE_TABLES}`);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

@@ -23,6 +23,9 @@ import { StoreError } from './errors.ts';
 import { closedStoreError, isBusy, sqliteStoreError } from './sqlite-errors.ts';
 import { LOCK_WAIT_MS, openDatabase, type Synchronous } from './sqlite-file.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
+import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
+import { SqliteMerges } from './sqlite-merges.ts';
+import { mergeSettingsOf } from '../merge/settings.ts';
 
 type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; next_attempt_at: number };
 
@@ -76,6 +79,8 @@ export class SqliteAlertStore extends AlertStore {
   readonly #toRecord: QueuedRecord[] = [];
   /** Claims made while results wait: they are taken in the same commit, after the results. */
   readonly #toClaim: QueuedClaim[] = [];
+  /** Merge windows (src/merge), in tables of their own. */
+  readonly #merges: SqliteMerges;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
@@ -108,6 +113,7 @@ export class SqliteAlertStore extends AlertStore {
       nextDueFor: this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending' AND output = ?"),
       quarantine: this.#db.prepare("UPDATE deliveries SET status = 'failed', last_result = ? WHERE alert_id = ? AND status = 'pending'"),
     };
+    this.#merges = new SqliteMerges(this.#db);
   }
 
   async save(alerts: readonly Alert[]): Promise<void> {
@@ -117,6 +123,8 @@ export class SqliteAlertStore extends AlertStore {
         .transaction(() => {
           for (const alert of alerts) {
             insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(alert));
+            // A merging rule's alert is held in its merge window, not sent (unless it opens a mergeSendFirst window).
+            if (mergeSettingsOf(alert) && !this.#merges.hold(alert)) continue;
             const dueAt = alert.created.getTime();
             for (const output of new Set(alert.outputs)) insertDelivery.run(alert.id, output, dueAt, dueAt);
           }
@@ -327,6 +335,25 @@ export class SqliteAlertStore extends AlertStore {
         })
         .immediate(),
     );
+  }
+
+  async closeDueMerges(now: number, build: BuildMergedAlert): Promise<Alert[]> {
+    const due = await this.#guard(() => this.#merges.dueWindows(now));
+    const merged: Alert[] = [];
+    for (const windowId of due) {
+      // One window per transaction: each takes the write lock briefly, and is closed once whoever else tries.
+      const alert = await this.#guard(() => this.#db.transaction(() => this.#merges.closeWindow(windowId, build, (id, text) => this.#alertOf(id, text))).immediate());
+      if (alert) merged.push(alert);
+    }
+    return merged;
+  }
+
+  async openMerges(): Promise<OpenMerges> {
+    return this.#guard(() => this.#merges.open());
+  }
+
+  async mergeMemberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>> {
+    return this.#guard(() => this.#merges.memberships(alertIds));
   }
 
   /** How durable each commit is, as SQLite has it for this connection (PRAGMA synchronous). */

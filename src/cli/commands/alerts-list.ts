@@ -5,6 +5,7 @@ import { CliError } from '../errors.ts';
 import { deliveryJson, formatDelivery } from '../format/deliveries.ts';
 import { parseSince } from '../format/time.ts';
 import { withAlertStore } from './alerts.ts';
+import { describeMerge, mergeJson } from '../../merge/describe.ts';
 
 interface ListOptions {
   status?: DeliveryStatus;
@@ -31,10 +32,11 @@ export function registerAlertsList(alerts: Command): void {
       const filter = listFilter(options, now);
       await withAlertStore(command, async (store) => {
         const stored = await store.list(filter);
+        const memberships = await store.mergeMemberships(stored.map(({ alert }) => alert.id));
         if (options.json) {
           const json = stored.map(({ alert, deliveries }) => {
             const { id, rule_name, created, log_source } = toAlertDocument(alert);
-            return { id, rule_name, created, log_source, deliveries: deliveries.map(deliveryJson) };
+            return { id, rule_name, created, log_source, deliveries: deliveries.map(deliveryJson), ...mergeJson(alert, memberships.get(id)) };
           });
           console.log(JSON.stringify(json, null, 2));
           return;
@@ -42,6 +44,8 @@ export function registerAlertsList(alerts: Command): void {
         if (stored.length === 0) console.log(filter.status || filter.rule || filter.output || filter.since ? 'No stored alerts match.' : 'No alerts stored yet.');
         for (const { alert, deliveries } of stored) {
           console.log(`${alert.id}  ${alert.created.toISOString()}  ${alert.ruleName}`);
+          const merge = describeMerge(alert, memberships.get(alert.id), now);
+          if (merge) console.log(`    ${merge}`);
           for (const delivery of deliveries) console.log(`    ${formatDelivery(delivery, now)}`);
         }
       });

@@ -3,6 +3,7 @@ import { toAlertDocument } from '../../alerts/alert.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { attemptJson, deliveryJson, formatAttempt, formatDelivery } from '../format/deliveries.ts';
 import { withAlertStore } from './alerts.ts';
+import { describeMerge, mergeJson } from '../../merge/describe.ts';
 
 export function registerAlertsShow(alerts: Command): void {
   alerts
@@ -17,8 +18,10 @@ export function registerAlertsShow(alerts: Command): void {
         const detail = await store.get(id);
         if (!detail) throw new CliError(`no stored alert has the id ${id} (see 'streamalert alerts list')`, EXIT.failed);
         const { alert, deliveries, history } = detail;
+        const membership = (await store.mergeMemberships([alert.id])).get(alert.id);
+        const merge = describeMerge(alert, membership, now);
         if (options.json) {
-          console.log(JSON.stringify({ ...toAlertDocument(alert), severity: alert.severity, deliveries: deliveries.map(deliveryJson), attempts: history.map(attemptJson) }, null, 2));
+          console.log(JSON.stringify({ ...toAlertDocument(alert), severity: alert.severity, deliveries: deliveries.map(deliveryJson), attempts: history.map(attemptJson), ...mergeJson(alert, membership) }, null, 2));
           return;
         }
         const source = [alert.sourceService, alert.sourceEntity, alert.cluster].filter(Boolean).join(' / ');
@@ -30,6 +33,7 @@ export function registerAlertsShow(alerts: Command): void {
             `  created     ${alert.created.toISOString()}`,
             `  log         ${alert.logSource}${source ? ` from ${source}` : ''}`,
             ...(Object.keys(alert.context).length > 0 ? [`  context     ${JSON.stringify(alert.context)}`] : []),
+            ...(merge ? [`  merge       ${merge}`] : []),
             'Record:',
             indent(JSON.stringify(alert.record, null, 2)),
             'Deliveries:',

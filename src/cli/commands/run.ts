@@ -88,6 +88,7 @@ export function registerRun(program: Command): void {
           stats: pipeline.stats,
           disabled: pipeline.problems,
           deliveries: await deliverySummary(session),
+          openMerges: await session.store.openMerges(),
           seconds: (Date.now() - started) / 1000,
         };
       } finally {
@@ -98,7 +99,8 @@ export function registerRun(program: Command): void {
       for (const problem of unreadInputs) console.error(`error: ${problem}`);
       if (storeFailure) throw storeFailure;
       if (retryWait === 'interrupted') throw new CliError(interruptedMessage(summary.deliveries), EXIT.cancelled);
-      const failed = !isComplete(summary.deliveries) || unreadInputs.length > 0 || (runErrors(summary).length > 0 && !options.allowErrors);
+      // Alerts held in open merge windows have not reached their outputs yet.
+      const failed = !isComplete(summary.deliveries) || (summary.openMerges?.count ?? 0) > 0 || unreadInputs.length > 0 || (runErrors(summary).length > 0 && !options.allowErrors);
       if (failed) throw new QuietExit(EXIT.failed);
     });
 }
