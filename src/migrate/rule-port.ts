@@ -179,7 +179,6 @@ function portRule(fn: PyFunction, decorator: Decorator, module: PyModule, contex
     if (window.kind === 'num') option('mergeWindowMins', window.value);
     else dropped('merge_window_mins', window, 'a number was expected');
   }
-  if (keywords.has('merge_by_keys') || keywords.has('merge_window_mins')) notes.push('merge_by_keys: accepted, but alerts are not merged yet: each is delivered on its own');
 
   const initial = keywords.get('context');
   if (initial !== undefined) {

@@ -43,8 +43,8 @@ describe('docs/migrating-from-streamalert.md', () => {
     expect(test.status).toBe(0);
   });
 
-  it('says merging is not built, as the rule options say (whoever builds it changes both)', () => {
-    expect(readFileSync(join(ROOT, 'src', 'rules', 'rule.ts'), 'utf8')).toContain('alerts are not merged yet');
-    expect(DOC).toContain('Not built yet: `mergeByKeys` and `mergeWindowMins` are accepted');
+  it('points at merging as built, as the rule options document it', () => {
+    expect(readFileSync(join(ROOT, 'src', 'rules', 'rule.ts'), 'utf8')).toContain('docs/rules.md#merging-alerts');
+    expect(DOC).toContain('[merging alerts](rules.md#merging-alerts)');
   });
 });
