@@ -115,7 +115,12 @@ export class DynamoDbMerges {
   async closeDue(now: number, build: BuildMergedAlert): Promise<Alert[]> {
     const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#openQuery(now), Limit: CLOSE_BATCH }));
     const merged: Alert[] = [];
-    for (const window of Items as WindowItem[]) {
+    for (const due of Items as WindowItem[]) {
+      // The index is eventually consistent: its copy may lack members that joined a moment ago,
+      // and the close below is conditional on the count. The table's own item is read consistently.
+      const { Item } = await this.#documents.send(new GetCommand({ TableName: this.#table, Key: windowKey(due.window_id), ConsistentRead: true }));
+      const window = Item as WindowItem | undefined;
+      if (!window || window.closed) continue;
       const members = [...(await this.#alerts(window.member_ids)).values()].sort((a, b) => a.created.getTime() - b.created.getTime());
       const alert = members.length > 0 ? build(members) : undefined;
       const closed = await this.#transact([
@@ -219,14 +224,14 @@ export class DynamoDbMerges {
     return found;
   }
 
-  /** Items by key, 100 a request (BatchGetItem's limit), unprocessed keys asked again. */
+  /** Items by key, 100 a request (BatchGetItem's limit), unprocessed keys asked again; read consistently, as another process may have just written them. */
   async #batchGet(keys: Record<string, unknown>[], projection?: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     for (let start = 0; start < keys.length; start += 100) {
       let batch: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
       while (batch && batch.length > 0) {
         const answer: BatchGetCommandOutput = await this.#documents.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: batch, ...(projection !== undefined && { ProjectionExpression: projection }) } } }),
+          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: batch, ConsistentRead: true, ...(projection !== undefined && { ProjectionExpression: projection }) } } }),
         );
         items.push(...(answer.Responses?.[this.#table] ?? []));
         batch = answer.UnprocessedKeys?.[this.#table]?.Keys;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.ts';
 import { StoreError } from '../../src/store/errors.ts';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-schema.ts';
 import { openAlertStore } from '../../src/store/open.ts';
 import { sqliteStoreError } from '../../src/store/sqlite-errors.ts';
 import { SqliteAlertStore } from '../../src/store/sqlite.ts';
@@ -36,7 +37,7 @@ describe('opening the SQLite alert store', () => {
     newer.close();
 
     expect(() => new SqliteAlertStore(path)).toThrow(
-      new StoreError(`the alert store ${path} was written by a newer StreamAlert (schema 99; this one reads 4); upgrade streamalert`, {
+      new StoreError(`the alert store ${path} was written by a newer StreamAlert (schema 99; this one reads ${SCHEMA_VERSION}); upgrade streamalert`, {
         location: path,
         code: 'SCHEMA_NEWER',
         setup: true,
