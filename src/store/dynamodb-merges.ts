@@ -4,7 +4,8 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { StoreError } from './errors.ts';
 import { MAX_ALERTS_PER_MERGE, type BuildMergedAlert, type MergeMembership, type OpenMerges } from './merges.ts';
-import { parseAlert, serializeAlert } from './serialize.ts';
+import { ALERT_ITEM, alertItem } from './dynamodb-items.ts';
+import { parseAlert } from './serialize.ts';
 
 /** The sort key of merge items; the alert's own item is '#alert', deliveries use output names. */
 const MERGE_ITEM = '#merge';
@@ -160,7 +161,7 @@ export class DynamoDbMerges {
   }
 
   async memberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>> {
-    const held = (await this.#batchGet([...new Set(alertIds)].map((id) => ({ alert_id: id, output: '#alert' })), 'alert_id, merge_window, sent_alone')).filter(
+    const held = (await this.#batchGet([...new Set(alertIds)].map((id) => ({ alert_id: id, output: ALERT_ITEM })), 'alert_id, merge_window, sent_alone')).filter(
       (item) => typeof item.merge_window === 'string',
     );
     const windows = new Map(
@@ -214,7 +215,7 @@ export class DynamoDbMerges {
 
   async #alerts(ids: readonly string[]): Promise<Map<string, Alert>> {
     const found = new Map<string, Alert>();
-    for (const item of await this.#batchGet(ids.map((id) => ({ alert_id: id, output: '#alert' })))) {
+    for (const item of await this.#batchGet(ids.map((id) => ({ alert_id: id, output: ALERT_ITEM })))) {
       try {
         found.set(item.alert_id as string, parseAlert(item.alert as string));
       } catch {
@@ -243,9 +244,4 @@ export class DynamoDbMerges {
 
 function windowKey(windowId: string) {
   return { alert_id: `merge#window#${windowId}`, output: MERGE_ITEM };
-}
-
-/** The alert's own item, as the alert store writes it. */
-function alertItem(alert: Alert): Record<string, unknown> {
-  return { alert_id: alert.id, output: '#alert', rule_name: alert.ruleName, created: alert.created.toISOString(), alert: serializeAlert(alert) };
 }

@@ -38,13 +38,13 @@ import {
   type StoredDelivery,
 } from './alert-store.ts';
 import { dynamoDbStoreError } from './dynamodb-errors.ts';
-import { parseAlert, serializeAlert } from './serialize.ts';
+import { parseAlert } from './serialize.ts';
+import { ALERT_ITEM, alertItem } from './dynamodb-items.ts';
 import { DynamoDbMerges } from './dynamodb-merges.ts';
 import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
-const ALERT_ITEM = '#alert';
 /**
  * Pending deliveries carry `queue` = 'pending' and dead letters 'failed'; finished ones none, so
  * the index (named 'due' for its first use) holds only what needs attention (a sparse index).
@@ -166,7 +166,7 @@ export class DynamoDbAlertStore extends AlertStore {
         await this.#documents.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: this.#table, Item: { alert_id: alert.id, output: ALERT_ITEM, rule_name: alert.ruleName, created: alert.created.toISOString(), alert: serializeAlert(alert) } } },
+              { Put: { TableName: this.#table, Item: alertItem(alert) } },
               ...[...new Set(alert.outputs)].map((output) => ({ Put: this.#newDelivery(alert.id, output, dueAt) })),
             ],
           }),

@@ -3,6 +3,7 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { MAX_ALERTS_PER_MERGE, type BuildMergedAlert, type MergeMembership, type OpenMerges } from './merges.ts';
 import { serializeAlert } from './serialize.ts';
+import { INSERT_ALERT, INSERT_DELIVERY } from './sqlite-statements.ts';
 
 /**
  * Schema 5: merge windows and the alerts they hold. A window is open until its merged alert is
@@ -48,9 +49,9 @@ export class SqliteMerges {
       claim: db.prepare('UPDATE merge_windows SET closed = 1 WHERE id = ? AND closed = 0'),
       members: db.prepare('SELECT a.id, a.alert FROM merge_members m JOIN alerts a ON a.id = m.alert_id WHERE m.window_id = ? ORDER BY a.created, a.id'),
       mergedInto: db.prepare('UPDATE merge_windows SET merged_into = ? WHERE id = ?'),
-      // The merged alert is saved as `save` saves any alert: the alert, then one pending delivery per output.
-      insertAlert: db.prepare('INSERT OR IGNORE INTO alerts (id, rule_name, created, alert) VALUES (?, ?, ?, ?)'),
-      insertDelivery: db.prepare("INSERT OR IGNORE INTO deliveries (alert_id, output, status, attempts, next_attempt_at, queued_at) VALUES (?, ?, 'pending', 0, ?, ?)"),
+      // The merged alert is saved as `save` saves any alert.
+      insertAlert: db.prepare(INSERT_ALERT),
+      insertDelivery: db.prepare(INSERT_DELIVERY),
       open: db.prepare('SELECT COUNT(*) AS count, MIN(closes_at) AS next FROM merge_windows WHERE closed = 0'),
       membership: db.prepare(
         `SELECT m.alert_id, m.window_id, m.sent_alone, w.closes_at, w.closed, w.merged_into

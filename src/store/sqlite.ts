@@ -25,6 +25,7 @@ import { LOCK_WAIT_MS, openDatabase, type Synchronous } from './sqlite-file.ts';
 import { parseAlert, serializeAlert } from './serialize.ts';
 import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
 import { SqliteMerges } from './sqlite-merges.ts';
+import { INSERT_ALERT, INSERT_DELIVERY } from './sqlite-statements.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 
 type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; next_attempt_at: number };
@@ -93,10 +94,8 @@ export class SqliteAlertStore extends AlertStore {
       throw sqliteStoreError(path, error, this.#lockWaitMs);
     }
     this.#statements = {
-      insertAlert: this.#db.prepare('INSERT OR IGNORE INTO alerts (id, rule_name, created, alert) VALUES (?, ?, ?, ?)'),
-      insertDelivery: this.#db.prepare(
-        "INSERT OR IGNORE INTO deliveries (alert_id, output, status, attempts, next_attempt_at, queued_at) VALUES (?, ?, 'pending', 0, ?, ?)",
-      ),
+      insertAlert: this.#db.prepare(INSERT_ALERT),
+      insertDelivery: this.#db.prepare(INSERT_DELIVERY),
       lease: this.#db.prepare('UPDATE deliveries SET next_attempt_at = ? WHERE alert_id = ? AND output = ?'),
       alertText: this.#db.prepare('SELECT alert FROM alerts WHERE id = ?'),
       // The next output, in name order, with a pending delivery (one step in deliveries_output_due).
