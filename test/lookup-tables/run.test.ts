@@ -49,7 +49,8 @@ describe('streamalert run with a local lookup table and local threat intel', () 
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     const delivered = readFileSync(join(dir, 'alerts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(delivered.map((alert) => [alert.rule_name, alert.record['streamalert:ioc'] ?? null])).toEqual([
+    // Deliveries to one output run side by side: the file's lines need not follow the input's order.
+    expect(delivered.map((alert) => [alert.rule_name, alert.record['streamalert:ioc'] ?? null]).sort()).toEqual([
       ['duo_blocked_browser', null],
       ['duo_from_bad_ip', { ip: ['1.1.1.2'] }],
     ]);
