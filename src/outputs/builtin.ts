@@ -9,3 +9,4 @@ builtinService('aws-lambda', () => import('./aws-lambda/aws-lambda.ts'));
 builtinService('pagerduty', () => import('./pagerduty/pagerduty.ts'));
 builtinService('phantom', () => import('./phantom/phantom.ts'));
 builtinService('file', () => import('./file/file.ts'));
+builtinService('discord', () => import('./discord/discord.ts'));
