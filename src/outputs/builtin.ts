@@ -6,6 +6,8 @@ import { builtinService } from './registry.ts';
 builtinService('slack', () => import('./slack/slack.ts'));
 builtinService('aws-s3', () => import('./aws-s3/aws-s3.ts'));
 builtinService('aws-lambda', () => import('./aws-lambda/aws-lambda.ts'));
+builtinService('aws-sns', () => import('./aws-sns/aws-sns.ts'));
+builtinService('aws-sqs', () => import('./aws-sqs/aws-sqs.ts'));
 builtinService('pagerduty', () => import('./pagerduty/pagerduty.ts'));
 builtinService('phantom', () => import('./phantom/phantom.ts'));
 builtinService('file', () => import('./file/file.ts'));

@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Deadline } from '../deadline.ts';
 
 export interface AwsClientOptions {
@@ -28,6 +30,9 @@ export class AwsClients {
   #s3: S3Client | undefined;
   /** Keyed by region: a Lambda ARN names its region, and Lambda only invokes functions of its own. */
   readonly #lambdas = new Map<string, LambdaClient>();
+  /** Keyed by region, like Lambda's: a topic ARN or a queue URL names its region. */
+  readonly #snsClients = new Map<string, SNSClient>();
+  readonly #sqsClients = new Map<string, SQSClient>();
 
   constructor(options: AwsClientOptions = {}) {
     this.region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -57,6 +62,18 @@ export class AwsClients {
     return client;
   }
 
+  /** The SNS client for `region` (default: this client set's region). */
+  async sns(region: string = this.region): Promise<SNSClient> {
+    const { SNSClient } = await import('@aws-sdk/client-sns');
+    return this.#regional(this.#snsClients, region, (at) => new SNSClient(this.#common(at)));
+  }
+
+  /** The SQS client for `region` (default: this client set's region). */
+  async sqs(region: string = this.region): Promise<SQSClient> {
+    const { SQSClient } = await import('@aws-sdk/client-sqs');
+    return this.#regional(this.#sqsClients, region, (at) => new SQSClient(this.#common(at)));
+  }
+
   /**
    * Makes one SDK call under an overall deadline: `timeoutMs`, or the attempt's `signal`,
    * whichever passes first. The SDK's own requestTimeout ends when the response headers arrive,
@@ -83,6 +100,19 @@ export class AwsClients {
     for (const client of this.#lambdas.values()) client.destroy();
     this.#s3 = undefined;
     this.#lambdas.clear();
+    for (const clients of [this.#snsClients, this.#sqsClients] as Map<string, { destroy(): void }>[]) {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    }
+  }
+
+  #regional<T>(clients: Map<string, T>, region: string, build: (region: string) => T): T {
+    let client = clients.get(region);
+    if (!client) {
+      client = build(region);
+      clients.set(region, client);
+    }
+    return client;
   }
 
   #common(region: string) {
