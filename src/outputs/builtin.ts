@@ -12,3 +12,4 @@ builtinService('pagerduty', () => import('./pagerduty/pagerduty.ts'));
 builtinService('phantom', () => import('./phantom/phantom.ts'));
 builtinService('file', () => import('./file/file.ts'));
 builtinService('discord', () => import('./discord/discord.ts'));
+builtinService('mattermost', () => import('./mattermost/mattermost.ts'));
