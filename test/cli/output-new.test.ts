@@ -24,6 +24,10 @@ function validValues(service: string): Record<string, string> {
       return { descriptor: 'enrich', function_name: 'enrich-fn:production' };
     case 'file':
       return { descriptor: 'archive', path: 'alerts/archive.jsonl' };
+    case 'discord':
+      return { descriptor: 'sec-alerts', url: `https://discord.com/api/webhooks/123456789012345678/${knownSecret('discordtoken')}` };
+    case 'mattermost':
+      return { descriptor: 'sec-alerts', url: `https://chat.example.com/hooks/${knownSecret('mattermosthook')}` };
     default:
       throw new Error(`no test values for service ${service}: add them here`);
   }
@@ -48,7 +52,7 @@ describe('streamalert output new --from-file, for every built-in service', () =>
     for (const service of serviceIds()) expect(() => validValues(service)).not.toThrow();
   });
 
-  it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda', 'file'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
+  it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda', 'file', 'discord', 'mattermost'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
     const project = makeProject();
     const env = isolatedEnv();
     const values = validValues(service);
