@@ -22,6 +22,10 @@ function validValues(service: string): Record<string, string> {
       return { descriptor: 'audit', bucket: 'acme-alerts-bucket' };
     case 'aws-lambda':
       return { descriptor: 'enrich', function_name: 'enrich-fn:production' };
+    case 'aws-sns':
+      return { descriptor: 'security', topic: 'arn:aws:sns:us-east-1:123456789012:security-alerts' };
+    case 'aws-sqs':
+      return { descriptor: 'triage', queue: 'https://sqs.us-east-1.amazonaws.com/123456789012/security-alerts' };
     case 'file':
       return { descriptor: 'archive', path: 'alerts/archive.jsonl' };
     case 'discord':
@@ -52,7 +56,7 @@ describe('streamalert output new --from-file, for every built-in service', () =>
     for (const service of serviceIds()) expect(() => validValues(service)).not.toThrow();
   });
 
-  it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda', 'file', 'discord', 'mattermost'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
+  it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda', 'aws-sns', 'aws-sqs', 'file', 'discord', 'mattermost'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
     const project = makeProject();
     const env = isolatedEnv();
     const values = validValues(service);
