@@ -3,6 +3,7 @@ import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
+import { alertText } from '../text/alert-text.ts';
 import { buildSlackMessages } from './message.ts';
 import { isPublishedLayout, publishedMessage } from './published.ts';
 
@@ -47,11 +48,7 @@ export class SlackOutput extends OutputBase {
     const headline = publication['@slack.text'];
     return buildSlackMessages({
       ...(typeof headline === 'string' && headline !== '' ? { headline } : {}),
-      ruleName: String(publication.rule_name ?? alert.ruleName),
-      ruleDescription: String(publication.rule_description ?? alert.ruleDescription),
-      record: publication.record ?? alert.record,
-      alertId: alert.id,
-      created: typeof publication.created === 'string' ? publication.created : alert.created.toISOString(),
+      ...alertText(alert, publication),
     });
   }
 }

@@ -4,7 +4,7 @@ import { renderRecord } from '../slack/render.ts';
 
 /**
  * What a chat message shows of one alert, read from the publication first (publishers may
- * rewrite it) and from the alert otherwise. Shared by the Markdown chat outputs (Discord,
+ * rewrite it) and from the alert otherwise. Shared by the chat outputs (Slack, Discord,
  * Mattermost), which differ only in where these go in their bodies.
  */
 export interface AlertText {
