@@ -4,7 +4,7 @@ import { loadProject, resolveProjectDir, type Project } from '../config/project.
 import { attemptDeadlineMs } from '../delivery/policy.ts';
 import { openDeliverySession } from '../delivery/session.ts';
 import { readRecordBatches } from '../input/reader.ts';
-import { AwsClients } from '../outputs/aws/clients.ts';
+import { AwsClients } from '../aws/clients.ts';
 import { loadProjectOutputs } from '../outputs/project-outputs.ts';
 import { loadDetection } from '../pipeline/load.ts';
 import { Pipeline, type PipelineParts } from '../pipeline/pipeline.ts';

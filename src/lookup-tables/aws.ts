@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AwsClients } from '../outputs/aws/clients.ts';
+import { AwsClients } from '../aws/clients.ts';
 
 /**
  * How long one table read may take, from the request to the last byte. Longer than an output's

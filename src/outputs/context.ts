@@ -1,5 +1,5 @@
 import { HttpClient } from './http/client.ts';
-import { AwsClients } from './aws/clients.ts';
+import { AwsClients } from '../aws/clients.ts';
 import type { OutputContext } from './output.ts';
 
 export interface OutputContextOptions {

@@ -3,8 +3,9 @@ import { setImmediate as afterIo } from 'node:timers/promises';
 import type { Alert } from '../alerts/alert.ts';
 import { reveal, type Secret } from '../secrets/secret.ts';
 import type { HttpClient } from './http/client.ts';
-import type { AwsClients } from './aws/clients.ts';
+import type { AwsClients } from '../aws/clients.ts';
 import type { OutputProperties } from './property.ts';
+import type { ServiceLimits } from './limits.ts';
 import { retry, type DispatchResult } from './result.ts';
 import { Deadline } from './deadline.ts';
 import { serverText } from './http/redact.ts';
@@ -62,6 +63,8 @@ export abstract class OutputBase {
   static readonly service: string = '';
   static readonly displayName: string = '';
   static readonly properties: OutputProperties = {};
+  /** The vendor's documented limits: message size, what happens over it, the rate (limits.ts). */
+  static readonly limits: ServiceLimits = {};
 
   readonly descriptor: string;
   protected readonly context: OutputContext;

@@ -5,7 +5,7 @@ import type { OutputBase, OutputContext, OutputSettings } from './output.ts';
 
 /** An output class: the constructor plus its static declaration. */
 export type OutputClass = (new (settings: OutputSettings, context: OutputContext) => OutputBase) &
-  Pick<typeof OutputBase, 'service' | 'displayName' | 'properties'>;
+  Pick<typeof OutputBase, 'service' | 'displayName' | 'properties' | 'limits'>;
 
 const services = new Map<string, OutputClass>();
 

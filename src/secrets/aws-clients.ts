@@ -1,7 +1,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { AwsClients } from '../outputs/aws/clients.ts';
+import { AwsClients } from '../aws/clients.ts';
 
 export interface SecretsAwsClientsOptions {
   /** The account region from conf/global.json. */

@@ -1,4 +1,4 @@
-import { classifyAwsError } from '../outputs/aws/classify.ts';
+import { classifyAwsError } from '../aws/classify.ts';
 import { scrub } from '../outputs/http/redact.ts';
 import {
   AwsAccessDeniedError,

@@ -1,6 +1,6 @@
 import { GetObjectCommand, CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { streamalert, streamalertAsync } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';

@@ -2,7 +2,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aw
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { streamalert, streamalertAsync } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertProcessor, rulesEngine } from '../../src/lambda/handlers.ts';
 import { loadProject } from '../../src/config/project.ts';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { openAlertStore } from '../../src/store/open.ts';
 import { ROOT, streamalert } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { streamalert } from '../support/cli.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { duoRecord, SCHEMAS, tempProject } from '../support/rules-project.ts';

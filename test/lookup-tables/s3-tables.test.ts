@@ -9,7 +9,7 @@ import { installRuleData } from '../../src/lookup-tables/active.ts';
 import { S3TableDriver } from '../../src/lookup-tables/drivers/s3.ts';
 import { loadEnrichment } from '../../src/lookup-tables/enrichment.ts';
 import { lookupTable } from '../../src/lookup-tables/lookup.ts';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { duoRecord, OUTPUTS, SCHEMAS, tempProject } from '../support/rules-project.ts';

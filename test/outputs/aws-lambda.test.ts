@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateFunctionCommand, GetFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { LAMBDA_ASYNC_PAYLOAD_MAX_BYTES, LambdaOutput } from '../../src/outputs/aws-lambda/aws-lambda.ts';
 import { parseFunctionName } from '../../src/outputs/aws-lambda/function-name.ts';
 import { createOutput } from '../../src/outputs/registry.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { alertObjectKey } from '../../src/outputs/aws-s3/key.ts';
 import { S3Output } from '../../src/outputs/aws-s3/aws-s3.ts';
 import { createOutput } from '../../src/outputs/registry.ts';

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
-import { AwsClients } from '../../src/outputs/aws/clients.ts';
+import { AwsClients } from '../../src/aws/clients.ts';
 import { Deadline } from '../../src/outputs/deadline.ts';
 import { HttpClient, MAX_BODY_BYTES } from '../../src/outputs/http/client.ts';
 import { OutputBase, type Publication } from '../../src/outputs/output.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAlert } from '../../alerts/alert.ts';
+import { testAlert } from '../../alerts/test-alert.ts';
 import { createOutputContext } from '../../outputs/context.ts';
 import type { DispatchResult } from '../../outputs/result.ts';
 import { EXIT, QuietExit } from '../errors.ts';
@@ -37,21 +37,6 @@ Example:
         await context.close();
       }
     });
-}
-
-/** A test alert no one can mistake for a real one. */
-function testAlert(name: string) {
-  return createAlert({
-    ruleName: 'streamalert_output_test',
-    ruleDescription: `Test alert sent by 'streamalert output test ${name}'. If you can read this, the output works; no action is needed.`,
-    severity: 'info',
-    logSource: 'streamalert',
-    logType: 'streamalert:test',
-    sourceEntity: 'streamalert-cli',
-    sourceService: 'cli',
-    outputs: [name],
-    record: { test: true, message: 'This is a test alert from StreamAlert. No action is needed.', output: name, sent_at: new Date().toISOString() },
-  });
 }
 
 /** One line a person can act on: what happened, why, and when a retry makes sense. */

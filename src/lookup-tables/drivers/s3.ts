@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { AwsClients } from '../../outputs/aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { describeError } from '../../observability/describe-error.ts';
 import type { S3TableConfig } from '../config.ts';
 import { decodeTable, formatBytes, MiB, tooLarge, type TableRows } from '../decode.ts';

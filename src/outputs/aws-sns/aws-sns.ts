@@ -1,7 +1,7 @@
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
-import { classifyAwsError } from '../aws/classify.ts';
-import type { AwsClients } from '../aws/clients.ts';
+import { classifyAwsError } from '../../aws/classify.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { oversizedMessage } from '../aws/message-size.ts';
 import type { Attempt, Publication } from '../output.ts';
 import { property } from '../property.ts';

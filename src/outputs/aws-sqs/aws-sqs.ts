@@ -1,6 +1,6 @@
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
-import { classifyAwsError } from '../aws/classify.ts';
+import { classifyAwsError } from '../../aws/classify.ts';
 import { oversizedMessage } from '../aws/message-size.ts';
 import type { Attempt, Publication } from '../output.ts';
 import { property } from '../property.ts';

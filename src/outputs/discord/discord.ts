@@ -1,15 +1,13 @@
 import type { Alert } from '../../alerts/alert.ts';
-import { OutputBase, type Attempt, type Publication } from '../output.ts';
+import type { Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
-import { delivered, retry, type DispatchResult } from '../result.ts';
+import { retry, type DispatchResult, type Failed, type Retry } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
-import { parseJsonObject } from '../http/json.ts';
+import { JsonWebhookOutput, type WebhookRequest } from '../http/json-webhook.ts';
+import { bodyRetryAfterMs } from '../http/retry-after.ts';
 import { alertText } from '../text/alert-text.ts';
-import { buildDiscordMessage } from './message.ts';
-
-/** The longest wait a 429's JSON `retry_after` may ask for: a larger value is taken as this. */
-const MAX_RETRY_AFTER_MS = 10 * 60_000;
+import { buildDiscordMessage, DISCORD_LIMITS } from './message.ts';
 
 /**
  * Discord webhooks: one execution per alert, an embed without `?wait=true`, so Discord answers
@@ -22,7 +20,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
  * JSON body (https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit).
  */
 @output
-export class DiscordOutput extends OutputBase {
+export class DiscordOutput extends JsonWebhookOutput {
   static override readonly service = 'discord';
   static override readonly displayName = 'Discord';
   static override readonly properties = {
@@ -30,24 +28,20 @@ export class DiscordOutput extends OutputBase {
     // URLs contain colons, so only spaces are restricted; the token in the path is the credential.
     url: property('the full Discord webhook url, including the token', { secret: true, url: true, inputRestrictions: [' '] }),
   };
+  static override readonly limits = {
+    message: { max: DISCORD_LIMITS.totalEmbedChars, unit: 'characters', over: 'truncated' },
+    // Discord documents no fixed webhook rate; about 5 requests in 2 seconds per webhook is what it enforces.
+    rate: { perSecond: 2, burst: 5 },
+    source: 'https://discord.com/developers/docs/topics/rate-limits',
+  } as const;
 
-  async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
-    const url = this.setting('url');
-    const message = buildDiscordMessage(alertText(alert, publication));
-    const outcome = await this.context.http.send({ method: 'POST', url, json: message, ignoreSuccessBody: true, secrets: [url], signal: attempt.signal });
-    if (outcome.ok) return delivered();
-    const { result, response } = outcome;
-    if (result.kind === 'retry' && result.retryAfterMs === undefined && response?.status === 429) {
-      const waitMs = bodyRetryAfterMs(response);
-      if (waitMs !== undefined) return retry(result.reason, result.message, waitMs);
-    }
-    return result;
+  protected request(alert: Alert, publication: Publication): WebhookRequest {
+    return { url: this.setting('url'), json: buildDiscordMessage(alertText(alert, publication)) };
   }
-}
 
-/** The JSON `retry_after` (seconds, fractional) of Discord's 429 body, in whole milliseconds. */
-function bodyRetryAfterMs(response: HttpResponse): number | undefined {
-  const seconds = parseJsonObject(response.body)?.retry_after;
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return undefined;
-  return Math.min(Math.ceil(seconds * 1000), MAX_RETRY_AFTER_MS);
+  protected override refused(result: Retry | Failed, response: HttpResponse | undefined): DispatchResult {
+    if (result.kind !== 'retry' || result.retryAfterMs !== undefined || response?.status !== 429) return result;
+    const waitMs = bodyRetryAfterMs(response.body, 'retry_after');
+    return waitMs === undefined ? result : retry(result.reason, result.message, waitMs);
+  }
 }

@@ -1,3 +1,5 @@
+import { parseJsonObject } from './json.ts';
+
 /**
  * Parses an HTTP `Retry-After` header (RFC 9110 section 10.2.3): either delay-seconds or an
  * HTTP-date. Returns the wait in milliseconds (never negative), or undefined when absent or
@@ -14,4 +16,20 @@ export function parseRetryAfter(header: string | undefined, nowMs = Date.now()):
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
+}
+
+/** The longest wait a 429's body may ask for: a larger value is taken as this. */
+const MAX_BODY_RETRY_AFTER_MS = 10 * 60_000;
+
+/**
+ * A wait given in a JSON answer's body rather than a header (Discord's `retry_after`, seconds,
+ * fractional), in whole milliseconds, at most ten minutes; undefined when absent or not a number.
+ *
+ * @example
+ *   bodyRetryAfterMs('{"retry_after":0.729}', 'retry_after') // 729
+ */
+export function bodyRetryAfterMs(body: string, key: string): number | undefined {
+  const seconds = parseJsonObject(body)?.[key];
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.min(Math.ceil(seconds * 1000), MAX_BODY_RETRY_AFTER_MS);
 }

@@ -1,10 +1,10 @@
 import type { Alert } from '../../alerts/alert.ts';
-import { OutputBase, type Attempt, type Publication } from '../output.ts';
+import type { Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
-import { delivered, type DispatchResult } from '../result.ts';
+import { JsonWebhookOutput, type WebhookRequest } from '../http/json-webhook.ts';
 import { alertText } from '../text/alert-text.ts';
-import { buildMattermostMessage } from './message.ts';
+import { buildMattermostMessage, MATTERMOST_LIMITS } from './message.ts';
 
 /**
  * Mattermost incoming webhooks: one JSON post per alert, answered 200 `ok`.
@@ -15,7 +15,7 @@ import { buildMattermostMessage } from './message.ts';
  * (the server's optional rate limiting) retries after its Retry-After, 5xx retry.
  */
 @output
-export class MattermostOutput extends OutputBase {
+export class MattermostOutput extends JsonWebhookOutput {
   static override readonly service = 'mattermost';
   static override readonly displayName = 'Mattermost';
   static override readonly properties = {
@@ -23,11 +23,14 @@ export class MattermostOutput extends OutputBase {
     // URLs contain colons, so only spaces are restricted; the hook id in the path is the credential.
     url: property('the full Mattermost incoming webhook url, including the hook id', { secret: true, url: true, inputRestrictions: [' '] }),
   };
+  static override readonly limits = {
+    message: { max: MATTERMOST_LIMITS.postChars, unit: 'characters', over: 'truncated' },
+    // The server's own rate limiting, when an admin turns it on, defaults to 10 requests a second.
+    rate: { perSecond: 10, burst: 10 },
+    source: 'https://docs.mattermost.com/configure/environment-configuration-settings.html#rate-limiting',
+  } as const;
 
-  async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
-    const url = this.setting('url');
-    const message = buildMattermostMessage(alertText(alert, publication));
-    const outcome = await this.context.http.send({ method: 'POST', url, json: message, ignoreSuccessBody: true, secrets: [url], signal: attempt.signal });
-    return outcome.ok ? delivered() : outcome.result;
+  protected request(alert: Alert, publication: Publication): WebhookRequest {
+    return { url: this.setting('url'), json: buildMattermostMessage(alertText(alert, publication)) };
   }
 }

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { Deadline } from '../deadline.ts';
+import { Deadline } from '../outputs/deadline.ts';
 
 export interface AwsClientOptions {
   /** Default: AWS_REGION, then us-east-1. */
@@ -28,11 +28,8 @@ export class AwsClients {
   readonly #timeoutMs: number;
   readonly #endpoint: string | undefined;
   #s3: S3Client | undefined;
-  /** Keyed by region: a Lambda ARN names its region, and Lambda only invokes functions of its own. */
-  readonly #lambdas = new Map<string, LambdaClient>();
-  /** Keyed by region, like Lambda's: a topic ARN or a queue URL names its region. */
-  readonly #snsClients = new Map<string, SNSClient>();
-  readonly #sqsClients = new Map<string, SQSClient>();
+  /** Keyed by service and region: an ARN or a queue URL names its region, and a client talks to one. */
+  readonly #clients = new Map<string, { destroy(): void }>();
 
   constructor(options: AwsClientOptions = {}) {
     this.region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -44,7 +41,7 @@ export class AwsClients {
     const { S3Client } = await import('@aws-sdk/client-s3');
     const customEndpoint = Boolean(this.#endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
     this.#s3 ??= new S3Client({
-      ...this.#common(this.region),
+      ...this.common(this.region),
       forcePathStyle: customEndpoint,
       ...(customEndpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
     });
@@ -52,26 +49,43 @@ export class AwsClients {
   }
 
   /** The Lambda client for `region` (default: this client set's region). */
-  async lambda(region: string = this.region): Promise<LambdaClient> {
-    let client = this.#lambdas.get(region);
-    if (!client) {
-      const { LambdaClient } = await import('@aws-sdk/client-lambda');
-      client = new LambdaClient(this.#common(region));
-      this.#lambdas.set(region, client);
-    }
-    return client;
+  lambda(region?: string): Promise<LambdaClient> {
+    return this.client('lambda', async () => (await import('@aws-sdk/client-lambda')).LambdaClient, region);
   }
 
   /** The SNS client for `region` (default: this client set's region). */
-  async sns(region: string = this.region): Promise<SNSClient> {
-    const { SNSClient } = await import('@aws-sdk/client-sns');
-    return this.#regional(this.#snsClients, region, (at) => new SNSClient(this.#common(at)));
+  sns(region?: string): Promise<SNSClient> {
+    return this.client('sns', async () => (await import('@aws-sdk/client-sns')).SNSClient, region);
   }
 
   /** The SQS client for `region` (default: this client set's region). */
-  async sqs(region: string = this.region): Promise<SQSClient> {
-    const { SQSClient } = await import('@aws-sdk/client-sqs');
-    return this.#regional(this.#sqsClients, region, (at) => new SQSClient(this.#common(at)));
+  sqs(region?: string): Promise<SQSClient> {
+    return this.client('sqs', async () => (await import('@aws-sdk/client-sqs')).SQSClient, region);
+  }
+
+  /**
+   * The client of any AWS service for `region` (default: this client set's region), built once
+   * with our common configuration; `load` imports its SDK package on first use.
+   *
+   * @example
+   *   const firehose = await aws.client('firehose', async () => (await import('@aws-sdk/client-firehose')).FirehoseClient);
+   */
+  async client<C extends { destroy(): void }>(
+    service: string,
+    load: () => Promise<new (config: ReturnType<AwsClients['common']>) => C>,
+    region: string = this.region,
+  ): Promise<C> {
+    const key = `${service} ${region}`;
+    let client = this.#clients.get(key) as C | undefined;
+    if (!client) {
+      const Client = await load();
+      client = this.#clients.get(key) as C | undefined;
+      if (!client) {
+        client = new Client(this.common(region));
+        this.#clients.set(key, client);
+      }
+    }
+    return client;
   }
 
   /**
@@ -97,25 +111,13 @@ export class AwsClients {
 
   destroy(): void {
     this.#s3?.destroy();
-    for (const client of this.#lambdas.values()) client.destroy();
     this.#s3 = undefined;
-    this.#lambdas.clear();
-    for (const clients of [this.#snsClients, this.#sqsClients] as Map<string, { destroy(): void }>[]) {
-      for (const client of clients.values()) client.destroy();
-      clients.clear();
-    }
+    for (const client of this.#clients.values()) client.destroy();
+    this.#clients.clear();
   }
 
-  #regional<T>(clients: Map<string, T>, region: string, build: (region: string) => T): T {
-    let client = clients.get(region);
-    if (!client) {
-      client = build(region);
-      clients.set(region, client);
-    }
-    return client;
-  }
-
-  #common(region: string) {
+  /** The configuration every client shares: a region, one attempt per call, our deadlines. */
+  common(region: string) {
     return {
       region,
       maxAttempts: 1,

@@ -1,6 +1,6 @@
-import { DeadlineError } from '../errors.ts';
-import { serverText } from '../http/redact.ts';
-import { failed, retry, type Failed, type Retry } from '../result.ts';
+import { DeadlineError } from '../outputs/errors.ts';
+import { serverText } from '../outputs/http/redact.ts';
+import { failed, retry, type Failed, type Retry } from '../outputs/result.ts';
 
 /** Error names AWS uses for "slow down"; all are worth a retry. */
 const THROTTLING = new Set([
