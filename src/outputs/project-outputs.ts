@@ -13,7 +13,7 @@ import { isRegistered, loadServices } from './registry.ts';
  * word: `warn` names its file and the fix (default: a `warning:` line on standard error).
  *
  * @example
- *   await loadProjectOutputs(project.dir);  // warning: outputs/teams.ts: class TeamsOutput (service 'teams') has no @output ...
+ *   await loadProjectOutputs(project.dir);  // warning: outputs/gotify.ts: class GotifyOutput (service 'gotify') has no @output ...
  */
 export async function loadProjectOutputs(projectDir: string, warn: (message: string) => void = (message) => console.error(`warning: ${message}`)): Promise<void> {
   const paths = moduleFiles(join(projectDir, 'outputs'));

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAlertDocument, type Alert } from '../../src/alerts/alert.ts';
 import { testAlert } from '../../src/alerts/test-alert.ts';
