@@ -19,6 +19,12 @@ export interface OutputProperty {
   readonly choices?: readonly string[];
   /** An endpoint: the value must be an http:// or https:// URL, so a typo fails here, not at delivery. */
   readonly isUrl: boolean;
+  /**
+   * The service's own rule for a non-empty value (a template that must parse, a JSON object of
+   * headers): what is wrong, said after the property name ("must be ..."), or undefined. It may
+   * not quote the value (it may be a secret).
+   */
+  readonly check?: (value: string) => string | undefined;
 }
 
 /** Property names in prompt order; `descriptor` always comes first. */
@@ -45,6 +51,8 @@ export function property(
     choices?: readonly string[];
     /** The value is an http(s) URL (a webhook, an API base). */
     url?: boolean;
+    /** The service's own rule for a non-empty value, run after the others (see OutputProperty.check). */
+    check?: (value: string) => string | undefined;
   } = {},
 ): OutputProperty {
   return {
@@ -58,6 +66,7 @@ export function property(
     optional: options.optional ?? false,
     ...(options.choices ? { choices: options.choices } : {}),
     isUrl: options.url ?? false,
+    ...(options.check ? { check: options.check } : {}),
   };
 }
 
@@ -86,7 +95,8 @@ export function checkPropertyValue(
     }
   }
   if (prop.isUrl && !isHttpUrl(value)) return `${name} must be a URL starting with https:// (or http://), e.g. https://example.com/path`;
-  return undefined;
+  const problem = prop.check?.(value);
+  return problem === undefined ? undefined : `${name} ${problem}`;
 }
 
 function isHttpUrl(value: string): boolean {
