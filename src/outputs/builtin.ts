@@ -8,6 +8,7 @@ builtinService('aws-s3', () => import('./aws-s3/aws-s3.ts'));
 builtinService('aws-lambda', () => import('./aws-lambda/aws-lambda.ts'));
 builtinService('aws-sns', () => import('./aws-sns/aws-sns.ts'));
 builtinService('aws-sqs', () => import('./aws-sqs/aws-sqs.ts'));
+builtinService('aws-firehose', () => import('./aws-firehose/aws-firehose.ts'));
 builtinService('pagerduty', () => import('./pagerduty/pagerduty.ts'));
 builtinService('phantom', () => import('./phantom/phantom.ts'));
 builtinService('file', () => import('./file/file.ts'));

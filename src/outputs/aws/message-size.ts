@@ -7,12 +7,21 @@ import { failed, type Failed } from '../result.ts';
  */
 export const AWS_MESSAGE_MAX_BYTES = 262_144;
 
-/** Undefined when `body` fits in `limit` bytes of UTF-8; else the too_large failure that says why and what to do. */
-export function oversizedMessage(body: string, resource: string, limit = AWS_MESSAGE_MAX_BYTES): Failed | undefined {
+/** A documented size limit in bytes, with how the vendor names it ("256 KB", "message"). */
+export interface ByteLimit {
+  readonly bytes: number;
+  readonly size: string;
+  readonly what: string;
+}
+
+const SNS_SQS_MESSAGE: ByteLimit = { bytes: AWS_MESSAGE_MAX_BYTES, size: '256 KB', what: 'message' };
+
+/** Undefined when `body` fits in `limit` (default: SNS's and SQS's) as UTF-8; else the too_large failure that says why and what to do. */
+export function oversizedMessage(body: string, resource: string, limit: ByteLimit = SNS_SQS_MESSAGE): Failed | undefined {
   const bytes = Buffer.byteLength(body, 'utf8');
-  if (bytes <= limit) return undefined;
+  if (bytes <= limit.bytes) return undefined;
   return failed(
     'too_large',
-    `the alert document is ${bytes.toLocaleString('en-US')} bytes, over the ${limit.toLocaleString('en-US')}-byte (256 KB) message limit of ${resource}; trim the record with a publisher, or store alerts in S3 (aws-s3) and send only a reference`,
+    `the alert document is ${bytes.toLocaleString('en-US')} bytes, over the ${limit.bytes.toLocaleString('en-US')}-byte (${limit.size}) ${limit.what} limit of ${resource}; trim the record with a publisher, or store alerts in S3 (aws-s3) and send only a reference`,
   );
 }
