@@ -14,3 +14,4 @@ builtinService('phantom', () => import('./phantom/phantom.ts'));
 builtinService('file', () => import('./file/file.ts'));
 builtinService('discord', () => import('./discord/discord.ts'));
 builtinService('mattermost', () => import('./mattermost/mattermost.ts'));
+builtinService('telegram', () => import('./telegram/telegram.ts'));

@@ -2,10 +2,10 @@ import type { Alert } from '../../alerts/alert.ts';
 import type { Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
-import { retry, type DispatchResult, type Failed, type Retry } from '../result.ts';
+import type { DispatchResult, Failed, Retry } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
 import { JsonWebhookOutput, type WebhookRequest } from '../http/json-webhook.ts';
-import { bodyRetryAfterMs } from '../http/retry-after.ts';
+import { withBodyRetryAfter } from '../http/retry-after.ts';
 import { alertText } from '../text/alert-text.ts';
 import { buildDiscordMessage, DISCORD_LIMITS } from './message.ts';
 
@@ -40,8 +40,6 @@ export class DiscordOutput extends JsonWebhookOutput {
   }
 
   protected override refused(result: Retry | Failed, response: HttpResponse | undefined): DispatchResult {
-    if (result.kind !== 'retry' || result.retryAfterMs !== undefined || response?.status !== 429) return result;
-    const waitMs = bodyRetryAfterMs(response.body, 'retry_after');
-    return waitMs === undefined ? result : retry(result.reason, result.message, waitMs);
+    return withBodyRetryAfter(result, response, 'retry_after');
   }
 }

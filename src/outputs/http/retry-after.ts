@@ -1,4 +1,6 @@
 import { parseJsonObject } from './json.ts';
+import { retry, type Failed, type Retry } from '../result.ts';
+import type { HttpResponse } from './client.ts';
 
 /**
  * Parses an HTTP `Retry-After` header (RFC 9110 section 10.2.3): either delay-seconds or an
@@ -22,14 +24,32 @@ export function parseRetryAfter(header: string | undefined, nowMs = Date.now()):
 const MAX_BODY_RETRY_AFTER_MS = 10 * 60_000;
 
 /**
- * A wait given in a JSON answer's body rather than a header (Discord's `retry_after`, seconds,
- * fractional), in whole milliseconds, at most ten minutes; undefined when absent or not a number.
+ * A wait given in a JSON answer's body rather than a header, at `path` (Discord's `retry_after`,
+ * Telegram's `parameters.retry_after`; seconds, fractional), in whole milliseconds, at most ten
+ * minutes; undefined when absent or not a number.
  *
  * @example
  *   bodyRetryAfterMs('{"retry_after":0.729}', 'retry_after') // 729
+ *   bodyRetryAfterMs('{"parameters":{"retry_after":5}}', 'parameters', 'retry_after') // 5000
  */
-export function bodyRetryAfterMs(body: string, key: string): number | undefined {
-  const seconds = parseJsonObject(body)?.[key];
+export function bodyRetryAfterMs(body: string, ...path: string[]): number | undefined {
+  let seconds: unknown = parseJsonObject(body);
+  for (const key of path) seconds = typeof seconds === 'object' && seconds !== null ? (seconds as Record<string, unknown>)[key] : undefined;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return undefined;
   return Math.min(Math.ceil(seconds * 1000), MAX_BODY_RETRY_AFTER_MS);
+}
+
+/**
+ * `result` as it is, or, for a 429 whose answer had no usable Retry-After header, retried after
+ * the wait its JSON body gives at `path` (see bodyRetryAfterMs). For a JSON webhook's `refused`.
+ *
+ * @example
+ *   protected override refused(result: Retry | Failed, response: HttpResponse | undefined) {
+ *     return withBodyRetryAfter(result, response, 'retry_after');
+ *   }
+ */
+export function withBodyRetryAfter(result: Retry | Failed, response: HttpResponse | undefined, ...path: string[]): Retry | Failed {
+  if (result.kind !== 'retry' || result.retryAfterMs !== undefined || response?.status !== 429) return result;
+  const waitMs = bodyRetryAfterMs(response.body, ...path);
+  return waitMs === undefined ? result : retry(result.reason, result.message, waitMs);
 }
