@@ -15,3 +15,4 @@ builtinService('file', () => import('./file/file.ts'));
 builtinService('discord', () => import('./discord/discord.ts'));
 builtinService('mattermost', () => import('./mattermost/mattermost.ts'));
 builtinService('telegram', () => import('./telegram/telegram.ts'));
+builtinService('ntfy', () => import('./ntfy/ntfy.ts'));

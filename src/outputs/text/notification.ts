@@ -15,7 +15,7 @@ export interface AlertBodyOptions {
   readonly descriptionChars?: number;
 }
 
-/** How many times the record's room shrinks to fit a byte limit: each pass removes at least the excess. */
+/** How many times the record's room shrinks to fit a byte limit: the first pass comes within a few bytes. */
 const MAX_FIT_PASSES = 8;
 
 /**
@@ -45,14 +45,15 @@ export function alertBody(view: AlertText, limit: TextLimit, options: AlertBodyO
   const footer = `\n\nAlert ${options.markdown ? `\`${id}\`` : id} created ${truncateText(view.created, 64)}`;
   const record = options.markdown ? recordCodeBlock : recordPlainText;
   let recordChars = limit.max - head.length - footer.length;
-  let body = head + record(view.record, recordChars) + footer;
+  let shown = record(view.record, recordChars);
   for (let pass = 0; pass < MAX_FIT_PASSES && limit.unit === 'bytes'; pass++) {
-    const excess = utf8Bytes(body) - limit.max;
+    const excess = utf8Bytes(head + shown + footer) - limit.max;
     if (excess <= 0) break;
-    recordChars -= excess;
-    body = head + record(view.record, recordChars) + footer;
+    // Shrink by the excess in characters of the record's own weight (1 to 4 bytes each).
+    recordChars -= Math.ceil((excess * shown.length) / Math.max(1, utf8Bytes(shown)));
+    shown = record(view.record, recordChars);
   }
-  return fitText(body, limit);
+  return fitText(head + shown + footer, limit);
 }
 
 /**
