@@ -1,13 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert } from '../alerts/alert.ts';
 import { describeError } from '../observability/describe-error.ts';
-import { failed, type DispatchResult } from '../outputs/result.ts';
+import type { OutputBase } from '../outputs/output.ts';
+import { failed, retry, type DispatchResult, type Retry } from '../outputs/result.ts';
 import type { AlertStore, ClaimedDelivery } from '../store/alert-store.ts';
 import type { LoadedOutput } from './configured-outputs.ts';
 import { deadLetterNotice, isDeadLetterNotice } from './dead-letter.ts';
 import { deliverTo, type Publish } from './deliver.ts';
 import type { DeliveryListener, DeliveryOutcome, Outcome } from './events.ts';
 import { attemptDeadlineMs, budgetSpent, leaseMs, nextAttemptAt, type DeliveryPolicy } from './policy.ts';
+import { RateLimiter } from './rate-limit.ts';
 
 /** Per output: how deliveries ended in this engine's life. */
 export interface OutputTally {
@@ -50,6 +52,8 @@ export class DeliveryEngine {
   readonly #load: OutputLoader;
   readonly #options: EngineOptions;
   readonly #listeners: DeliveryListener[] = [];
+  /** Each output's declared (or configured) rate: claims take no more than its tokens. */
+  readonly #rates = new RateLimiter();
   /** Every attempt not yet over: sending, or having its result recorded. */
   readonly #inFlight = new Set<Promise<void>>();
   /**
@@ -105,12 +109,13 @@ export class DeliveryEngine {
       const free = concurrency - this.#sending;
       // Claim in batches (a quarter of the slots) rather than one store transaction per freed slot.
       if (free <= 0 || (this.#sending > 0 && free < Math.ceil(concurrency / 4))) break;
+      const now = Date.now();
       const claimed = await this.#store.claimDue({
-        now: Date.now(),
+        now,
         limit: free,
         leaseMs: this.#leaseMs(),
         perOutput: perOutputConcurrency,
-        inFlight: this.#claimableInFlight(perOutputConcurrency),
+        inFlight: this.#claimableInFlight(perOutputConcurrency, now),
       });
       for (const delivery of claimed) this.#start(delivery);
       // A full batch may leave more to claim. One cut short by the outputs' limits does not:
@@ -138,7 +143,7 @@ export class DeliveryEngine {
         const next = await this.#store.nextDueAt();
         if (next === undefined || next > deadline || Date.now() >= deadline) return;
         // Checked at least every second: what is due may be another process's lease, finished early.
-        await sleep(Math.min(1_000, Math.max(0, next - Date.now())));
+        await sleep(this.#idleMs(next, Date.now()));
       }
     } finally {
       this.#claimsUntil = Number.POSITIVE_INFINITY;
@@ -154,8 +159,7 @@ export class DeliveryEngine {
       let waitMs = 1_000;
       try {
         await this.pump();
-        const next = (await this.#store.nextDueAt()) ?? Number.POSITIVE_INFINITY;
-        waitMs = Math.min(1_000, Math.max(10, next - Date.now()));
+        waitMs = this.#idleMs(await this.#store.nextDueAt(), Date.now());
       } catch (error) {
         // A store that failed (disk full, locked too long) may recover: say so and try again.
         this.#options.onError(`could not claim due deliveries (${messageOf(error)}); will try again`);
@@ -182,10 +186,12 @@ export class DeliveryEngine {
    * claiming one delivery per attempt that ends. It never starves: as its attempts end, its room
    * grows past the quarter.
    */
-  #claimableInFlight(perOutput: number): ReadonlyMap<string, number> {
+  #claimableInFlight(perOutput: number, now: number): ReadonlyMap<string, number> {
     const quarter = Math.ceil(perOutput / 4);
     const counted = new Map<string, number>();
     for (const [output, sending] of this.#sendingByOutput) counted.set(output, perOutput - sending < quarter ? perOutput : sending);
+    // A rate-limited output is offered no more than its tokens: the rest stay due in the store.
+    for (const [output, tokens] of this.#rates.allowances(now)) counted.set(output, Math.max(counted.get(output) ?? 0, perOutput - tokens));
     return counted;
   }
 
@@ -268,7 +274,34 @@ export class DeliveryEngine {
   async #dispatch(alert: Alert, name: string): Promise<DispatchResult> {
     const loaded = await this.#load(name);
     if (loaded.kind === 'unavailable') return loaded.result;
+    const heldBack = await this.#keepToRate(name, loaded.output);
+    if (heldBack) return heldBack;
     return deliverTo(alert, loaded.output, this.#options.publish, attemptDeadlineMs(this.#options.policy));
+  }
+
+  /**
+   * Waits for the output's next token, if it has a rate limit. Claims take no more than its
+   * tokens, so the wait is short, except for the first claim to an output (its limit is learned
+   * as it is loaded): a wait too long for the lease is a retry, due when the token is.
+   */
+  async #keepToRate(name: string, output: OutputBase): Promise<Retry | undefined> {
+    const now = Date.now();
+    this.#rates.learn(name, output.rateLimit, now);
+    const waitMs = this.#rates.reserve(name, now, this.#leaseMs() / 4);
+    if (waitMs === undefined) {
+      const limit = this.#rates.limitOf(name)!;
+      return retry('rate_limited', `held back to keep to ${name}'s rate limit of ${limit.perSecond} per second (burst ${limit.burst}); no request was made`, Math.ceil(1000 / limit.perSecond));
+    }
+    if (waitMs > 0) await sleep(waitMs);
+    return undefined;
+  }
+
+  /** How long a loop with nothing to do now may sleep: until the next due delivery, or a rate-limited output's next token. */
+  #idleMs(nextDueAt: number | undefined, now: number): number {
+    const untilDue = (nextDueAt ?? Number.POSITIVE_INFINITY) - now;
+    if (untilDue > 0) return Math.min(1_000, untilDue);
+    // Due now, yet nothing was claimed: what is due waits for a token (or another process's lease).
+    return Math.min(1_000, Math.max(10, this.#rates.msUntilNextToken(now) ?? 10));
   }
 
   #tell(outcome: DeliveryOutcome): void {

@@ -23,3 +23,6 @@ export interface RateLimit {
   readonly perSecond: number;
   readonly burst: number;
 }
+
+/** The per-output setting (conf/output_settings.json) that overrides a service's declared rate. */
+export const RATE_SETTING = 'ratePerSecond';

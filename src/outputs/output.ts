@@ -4,8 +4,9 @@ import type { Alert } from '../alerts/alert.ts';
 import { reveal, type Secret } from '../secrets/secret.ts';
 import type { HttpClient } from './http/client.ts';
 import type { AwsClients } from '../aws/clients.ts';
+import type { PooledClients } from './pooled-clients.ts';
 import type { OutputProperties } from './property.ts';
-import type { ServiceLimits } from './limits.ts';
+import { RATE_SETTING, type RateLimit, type ServiceLimits } from './limits.ts';
 import { retry, type DispatchResult } from './result.ts';
 import { Deadline } from './deadline.ts';
 import { serverText } from './http/redact.ts';
@@ -19,6 +20,16 @@ export interface OutputContext {
   readonly aws: AwsClients;
   /** The project folder, against which relative paths in settings resolve. */
   readonly projectDir: string;
+  /** Clients an output keeps across its rebuilds (an SMTP pool), closed with the context. */
+  readonly pools: PooledClients;
+  /** Earlier deliveries' references, where the alert store is at hand (delivery; not `output test`). */
+  readonly deliveries?: DeliveryReferences;
+}
+
+/** What an output may read of earlier deliveries: to reply in the thread an earlier message opened. */
+export interface DeliveryReferences {
+  /** The reference `output` (`service:descriptor`) gave when it delivered alert `alertId` (a Slack message's channel and ts), if it did. */
+  deliveredReference(alertId: string, output: string): Promise<string | undefined>;
 }
 
 /** One configured output: its descriptor and the values of its properties (secrets as Secret). */
@@ -99,6 +110,19 @@ export abstract class OutputBase {
     } finally {
       deadline.clear();
     }
+  }
+
+  /**
+   * The rate the delivery engine keeps to for this output: the user's `ratePerSecond` from
+   * conf/output_settings.json (`"0"` for none), else the service's declared `limits.rate`.
+   */
+  get rateLimit(): RateLimit | undefined {
+    const declared = (this.constructor as typeof OutputBase).limits.rate;
+    const setting = this.#values[RATE_SETTING];
+    if (typeof setting !== 'string') return declared;
+    const perSecond = Number(setting);
+    if (perSecond === 0) return undefined;
+    return { perSecond, burst: declared?.burst ?? Math.max(1, Math.ceil(perSecond)) };
   }
 
   /** The plain value of a property, or its declared default. Reveal secrets only at use. */

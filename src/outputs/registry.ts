@@ -2,6 +2,10 @@ import { DuplicateServiceError, OutputConfigError, OutputDeclarationError, Unkno
 import { checkPropertyValue, property, type OutputProperty } from './property.ts';
 import { reveal } from '../secrets/secret.ts';
 import type { OutputBase, OutputContext, OutputSettings } from './output.ts';
+import { RATE_SETTING } from './limits.ts';
+
+/** The highest `ratePerSecond` a user may set: beyond it, a limit limits nothing. */
+const MAX_RATE_PER_SECOND = 100_000;
 
 /** An output class: the constructor plus its static declaration. */
 export type OutputClass = (new (settings: OutputSettings, context: OutputContext) => OutputBase) &
@@ -107,6 +111,10 @@ export function createOutput(service: string, settings: OutputSettings, context:
     const raw = key === 'descriptor' ? settings.descriptor : settings.values[key];
     const problem = checkPropertyValue(key, prop, raw === undefined ? '' : reveal(raw));
     if (problem) throw new OutputConfigError(`${name}: ${problem}; run 'streamalert output new --service ${service} --update' to fix it`);
+  }
+  const rate = settings.values[RATE_SETTING];
+  if (rate !== undefined && !(typeof rate === 'string' && /^\d+(\.\d+)?$/.test(rate) && Number(rate) <= MAX_RATE_PER_SECOND)) {
+    throw new OutputConfigError(`${name}: ${RATE_SETTING} in conf/output_settings.json must be a number of sends per second from 0 (no limit) to ${MAX_RATE_PER_SECOND}, e.g. "0.5"`);
   }
   return new cls(settings, context);
 }

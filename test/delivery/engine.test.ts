@@ -42,8 +42,9 @@ describe('the delivery engine over the SQLite store', () => {
     // Gives up on another connection's lock after 500 ms (30 s by default): the test that holds it sees the failure soon.
     const store = new SqliteAlertStore(join(dir, 'alerts.db'), { lockWaitMs: 500 });
     const outputs = {
-      'slack:sec': createOutput('slack', { descriptor: 'sec', values: { url: new Secret(`${slack.url}/hook`) } }, context),
-      'slack:slow': createOutput('slack', { descriptor: 'slow', values: { url: new Secret(`${slow.url}/hook`) } }, context),
+      // No rate limit (Slack declares one a second): these tests send bursts; test/delivery/rate-limit.test.ts tests the limit.
+      'slack:sec': createOutput('slack', { descriptor: 'sec', values: { url: new Secret(`${slack.url}/hook`), ratePerSecond: '0' } }, context),
+      'slack:slow': createOutput('slack', { descriptor: 'slow', values: { url: new Secret(`${slow.url}/hook`), ratePerSecond: '0' } }, context),
       'file:audit': createOutput('file', { descriptor: 'audit', values: { path: join(dir, 'audit.jsonl') } }, context),
       'file:dead-letters': createOutput('file', { descriptor: 'dead-letters', values: { path: join(dir, 'dead-letters.jsonl') } }, context),
     };
