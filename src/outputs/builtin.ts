@@ -16,3 +16,5 @@ builtinService('discord', () => import('./discord/discord.ts'));
 builtinService('mattermost', () => import('./mattermost/mattermost.ts'));
 builtinService('telegram', () => import('./telegram/telegram.ts'));
 builtinService('ntfy', () => import('./ntfy/ntfy.ts'));
+builtinService('jira', () => import('./jira/jira.ts'));
+builtinService('jira-v2', () => import('./jira-v2/jira-v2.ts'));
