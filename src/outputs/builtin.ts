@@ -18,3 +18,4 @@ builtinService('telegram', () => import('./telegram/telegram.ts'));
 builtinService('ntfy', () => import('./ntfy/ntfy.ts'));
 builtinService('jira', () => import('./jira/jira.ts'));
 builtinService('jira-v2', () => import('./jira-v2/jira-v2.ts'));
+builtinService('webhook', () => import('./webhook/webhook.ts'));

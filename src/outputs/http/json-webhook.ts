@@ -8,7 +8,9 @@ import type { StatusOverrides } from './status.ts';
 export interface WebhookRequest {
   /** The full URL; it is scrubbed from every message as a credential (a webhook's path often is one). */
   readonly url: string;
-  readonly json: unknown;
+  /** The body, sent as JSON; or else `body`, sent as it is (its content-type in `headers`). */
+  readonly json?: unknown;
+  readonly body?: string;
   readonly method?: 'POST' | 'PUT';
   readonly headers?: Record<string, string>;
   /** Credential values in the request besides the URL (a token in a header), to scrub from messages. */
@@ -40,7 +42,8 @@ export abstract class JsonWebhookOutput extends OutputBase {
   /** Read a 2xx answer's body for `delivered` (off: the status is the answer, the body is skipped). */
   protected readonly readsSuccessBody: boolean = false;
 
-  protected abstract request(alert: Alert, publication: Publication): WebhookRequest;
+  /** The request for an alert; or, when none can be made of it (a body over the limit), the result to return unsent. */
+  protected abstract request(alert: Alert, publication: Publication): WebhookRequest | Failed | Promise<WebhookRequest | Failed>;
 
   /** The result of a 2xx answer. */
   protected delivered(_response: HttpResponse): DispatchResult {
@@ -53,11 +56,13 @@ export abstract class JsonWebhookOutput extends OutputBase {
   }
 
   async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
-    const request = this.request(alert, publication);
+    const request = await this.request(alert, publication);
+    if ('kind' in request) return request;
     const outcome = await this.context.http.send({
       method: request.method ?? 'POST',
       url: request.url,
       json: request.json,
+      body: request.body,
       headers: request.headers,
       statusOverrides: request.statusOverrides,
       ignoreSuccessBody: !this.readsSuccessBody,
