@@ -19,3 +19,4 @@ builtinService('ntfy', () => import('./ntfy/ntfy.ts'));
 builtinService('jira', () => import('./jira/jira.ts'));
 builtinService('jira-v2', () => import('./jira-v2/jira-v2.ts'));
 builtinService('webhook', () => import('./webhook/webhook.ts'));
+builtinService('pushover', () => import('./pushover/pushover.ts'));
