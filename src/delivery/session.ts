@@ -51,7 +51,8 @@ export async function openDeliverySession(project: Project, options: SessionOpti
     store.close();
     throw error;
   }
-  const context = createOutputContext({ timeoutMs: policy.timeoutMs, region: project.global.account.region, projectDir: project.dir });
+  // The store answers outputs that reply in an earlier message's thread (slack-bot's merged alerts).
+  const context = createOutputContext({ timeoutMs: policy.timeoutMs, region: project.global.account.region, projectDir: project.dir, deliveries: store });
   // Notices (a master key created) go to standard error, never standard output.
   const credentials = new CachedCredentials(createCredentialStore(project, { notice: (line) => console.error(line) }));
   const onError = options.log ? (message: string) => options.log!.error(message) : (message: string) => console.error(`streamalert: ${message}`);

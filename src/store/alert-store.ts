@@ -162,6 +162,13 @@ export abstract class AlertStore {
   /** One alert with its deliveries and every attempt, or undefined. */
   abstract get(alertId: string): Promise<AlertDetail | undefined>;
 
+  /**
+   * The reference `output` gave when it delivered alert `alertId` (its id for the message: a
+   * Slack message's channel and ts), or undefined when it has not delivered it or gave none.
+   * Outputs read it through their context (OutputContext.deliveries) to reply in a thread.
+   */
+  abstract deliveredReference(alertId: string, output: string): Promise<string | undefined>;
+
   /** Deletes alerts created before `before` whose deliveries are all finished (delivered or discarded). Returns how many. */
   abstract prune(before: number): Promise<number>;
 
@@ -217,9 +224,18 @@ export function toDeliveryState(stored: StoredDelivery): DeliveryState {
   };
 }
 
+/** The reference a delivered delivery's last result holds (see describeStoredResult), else undefined. */
+export function referenceOf(stored: Pick<StoredDelivery, 'status' | 'last_result'> | undefined): string | undefined {
+  const text = stored?.last_result;
+  if (stored?.status !== 'delivered' || !text?.startsWith(DELIVERED_WITH) || !text.endsWith(')')) return undefined;
+  return text.slice(DELIVERED_WITH.length, -1);
+}
+
+const DELIVERED_WITH = 'delivered (';
+
 /** A result as one line for the store and for `alerts list`. */
 export function describeStoredResult(result: DispatchResult): string {
-  if (result.kind === 'delivered') return result.reference ? `delivered (${result.reference})` : 'delivered';
+  if (result.kind === 'delivered') return result.reference ? `${DELIVERED_WITH}${result.reference})` : 'delivered';
   return `${result.kind} ${result.reason}: ${result.message}`;
 }
 

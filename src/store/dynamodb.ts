@@ -9,6 +9,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
+  GetCommand,
   paginateQuery,
   paginateScan,
   QueryCommand,
@@ -22,6 +23,7 @@ import { ConfigError } from '../config/errors.ts';
 import {
   AlertStore,
   describeStoredResult,
+  referenceOf,
   roomFor,
   saturatedOutputs,
   statusAfter,
@@ -387,6 +389,14 @@ export class DynamoDbAlertStore extends AlertStore {
       .flatMap((d) => (d.history ?? []).map((h) => ({ output: d.output, at: h.at, durationMs: h.duration_ms, result: h.result })))
       .sort((a, b) => a.at - b.at);
     return { alert, deliveries: deliveries.map(toDeliveryState), history };
+  }
+
+  async deliveredReference(alertId: string, output: string): Promise<string | undefined> {
+    const { Item } = await this.#documents.send(
+      // Consistent: the reference was recorded moments ago (a merge window's first alert, just sent).
+      new GetCommand({ TableName: this.#table, Key: { alert_id: alertId, output }, ProjectionExpression: '#status, last_result', ExpressionAttributeNames: { '#status': 'status' }, ConsistentRead: true }),
+    );
+    return referenceOf(Item as DeliveryItem | undefined);
   }
 
   async prune(before: number): Promise<number> {

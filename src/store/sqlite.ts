@@ -6,6 +6,7 @@ import {
   describeStoredResult,
   roomFor,
   statusAfter,
+  referenceOf,
   toDeliveryState,
   type AlertDetail,
   type AttemptEntry,
@@ -111,6 +112,7 @@ export class SqliteAlertStore extends AlertStore {
       history: this.#db.prepare('INSERT INTO attempts (alert_id, output, at, duration_ms, result) VALUES (?, ?, ?, ?, ?)'),
       nextDueFor: this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending' AND output = ?"),
       quarantine: this.#db.prepare("UPDATE deliveries SET status = 'failed', last_result = ? WHERE alert_id = ? AND status = 'pending'"),
+      delivery: this.#db.prepare('SELECT status, last_result FROM deliveries WHERE alert_id = ? AND output = ?'),
     };
     this.#merges = new SqliteMerges(this.#db);
   }
@@ -319,6 +321,10 @@ export class SqliteAlertStore extends AlertStore {
         .all(alertId) as AttemptEntry[];
       return { alert, deliveries: this.#deliveriesOf(alertId), history };
     });
+  }
+
+  async deliveredReference(alertId: string, output: string): Promise<string | undefined> {
+    return this.#guard(() => referenceOf(this.#statements.delivery.get(alertId, output) as Pick<StoredDelivery, 'status' | 'last_result'> | undefined));
   }
 
   async prune(before: number): Promise<number> {

@@ -81,6 +81,22 @@ describe.each(backends)('the %s alert store', (_name, openStore, skip) => {
     store.close();
   });
 
+  it("gives a delivered delivery's reference (for a reply in its thread), and none for one not delivered or unknown", async () => {
+    const { store } = await openStore();
+    const alert = sampleAlert({ outputs: ['slack-bot:sec', 'b:1', 'c:1'], created: new Date(T0) });
+    await store.save([alert]);
+    await attempt(store, alert.id, 'slack-bot:sec', delivered('C0123ABCD/1712345678.123456 (a) b'), T0);
+    await attempt(store, alert.id, 'b:1', retry('server_error', 'HTTP 503'), T0, T0 + 35_000);
+    await attempt(store, alert.id, 'c:1', delivered(), T0);
+
+    expect(await store.deliveredReference(alert.id, 'slack-bot:sec')).toBe('C0123ABCD/1712345678.123456 (a) b');
+    expect(await store.deliveredReference(alert.id, 'b:1')).toBeUndefined();
+    expect(await store.deliveredReference(alert.id, 'c:1')).toBeUndefined();
+    expect(await store.deliveredReference(alert.id, 'slack-bot:other')).toBeUndefined();
+    expect(await store.deliveredReference('no-such-alert', 'slack-bot:sec')).toBeUndefined();
+    store.close();
+  });
+
   it('keeps every attempt in the history, across a replay', async () => {
     const { store } = await openStore();
     const alert = sampleAlert({ outputs: ['a:1'], created: new Date(T0) });

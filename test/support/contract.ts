@@ -8,6 +8,7 @@ import { LoopbackReceiver, type ReceivedRequest, type Scripted } from './receive
 import { ANSWER_TIMEOUT_MS, HANG_TIMEOUT_MS } from './timeouts.ts';
 import { motoEndpoint } from './moto.ts';
 import { createOutputContext } from '../../src/outputs/context.ts';
+import { PooledClients } from '../../src/outputs/pooled-clients.ts';
 
 // The contract every output service passes (test/outputs/contract.test.ts), as unstorage's
 // driver suite does for its drivers: one file per service in test/outputs/contract/, named
@@ -214,13 +215,15 @@ export function contextFor(options: { timeoutMs: number; awsEndpoint?: string })
   if (options.awsEndpoint === undefined) return createOutputContext({ timeoutMs: options.timeoutMs });
   const http = new HttpClient({ timeoutMs: options.timeoutMs });
   const aws = new AwsClients({ timeoutMs: options.timeoutMs, endpoint: options.awsEndpoint });
+  const pools = new PooledClients();
   return {
     http,
     aws,
+    pools,
     projectDir: process.cwd(),
     async close() {
       aws.destroy();
-      await http.close();
+      await Promise.all([http.close(), pools.close()]);
     },
   };
 }
