@@ -20,3 +20,4 @@ builtinService('jira', () => import('./jira/jira.ts'));
 builtinService('jira-v2', () => import('./jira-v2/jira-v2.ts'));
 builtinService('webhook', () => import('./webhook/webhook.ts'));
 builtinService('pushover', () => import('./pushover/pushover.ts'));
+builtinService('email', () => import('./email/email.ts'));

@@ -196,7 +196,8 @@ async function readAtMost(body: Dispatcher.ResponseData['body'], maxBytes: numbe
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-const TLS_CODES = new Set([
+/** Node's codes for a TLS certificate that failed verification (shared with the SMTP output). */
+export const TLS_CODES: ReadonlySet<string> = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',

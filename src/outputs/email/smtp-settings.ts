@@ -1,0 +1,57 @@
+import { isIP } from 'node:net';
+
+export const SECURITY_CHOICES = ['starttls', 'tls', 'none'] as const;
+export type Security = (typeof SECURITY_CHOICES)[number];
+
+/** Recipients one output mails at most: a list, not a mailing list (use the relay's for that). */
+export const MAX_RECIPIENTS = 50;
+/** RFC 5321 section 4.5.3.1.3: a path (an address) is at most 256 octets, brackets included. */
+const MAX_ADDRESS_CHARS = 254;
+
+/** An output's SMTP settings, checked. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  password: string;
+  from: string;
+  to: string[];
+  verifyTls: boolean;
+}
+
+/** The values of an email output's properties, as `setting()` reads them. */
+export type SmtpValues = Record<'host' | 'port' | 'security' | 'username' | 'password' | 'from' | 'to' | 'verify_tls', string>;
+
+/**
+ * The settings, or what is wrong with them (naming the property, never a value that may be a
+ * secret). `to` is a comma-separated list of at most 50 addresses. A password is never sent
+ * in clear (`security` none) to a relay other than this machine.
+ *
+ * @example
+ *   smtpSettings({ host: 'smtp.example.com', port: '587', security: 'starttls', to: 'soc@example.com, oncall@example.com', ... })
+ */
+export function smtpSettings(values: SmtpValues): SmtpSettings | string {
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return 'port must be a number from 1 to 65535';
+  const security = values.security as Security;
+  if (!SECURITY_CHOICES.includes(security)) return `security must be one of: ${SECURITY_CHOICES.join(', ')}`;
+  const to = values.to.split(',').map((address) => address.trim()).filter((address) => address !== '');
+  if (to.length === 0) return "to must name at least one address (a comma-separated list)";
+  if (to.length > MAX_RECIPIENTS) return `to names ${to.length} addresses; at most ${MAX_RECIPIENTS} (use a mailing list for more)`;
+  const bad = [values.from, ...to].find((address) => !looksLikeAddress(address));
+  if (bad !== undefined) return `'${bad.slice(0, 80)}' in from or to is not an e-mail address`;
+  if (security === 'none' && values.password !== '' && !isLoopback(values.host)) {
+    return "security none would send the password in clear over the network: use starttls or tls (none is for a relay on this machine)";
+  }
+  return { host: values.host, port, security, username: values.username, password: values.password, from: values.from, to, verifyTls: values.verify_tls !== 'false' };
+}
+
+/** `user@host`, or `Name <user@host>`: nodemailer parses the rest; this catches a typo before a relay does. */
+function looksLikeAddress(text: string): boolean {
+  return text.length <= MAX_ADDRESS_CHARS && /^(?:[^<>@]*<)?[^\s<>@]+@[^\s<>@]+>?$/.test(text);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+}
