@@ -21,3 +21,4 @@ builtinService('jira-v2', () => import('./jira-v2/jira-v2.ts'));
 builtinService('webhook', () => import('./webhook/webhook.ts'));
 builtinService('pushover', () => import('./pushover/pushover.ts'));
 builtinService('email', () => import('./email/email.ts'));
+builtinService('rocketchat', () => import('./rocketchat/rocketchat.ts'));
