@@ -56,9 +56,11 @@ for (const contract of contracts) {
       return output.attempt(alert, toAlertDocument(alert));
     };
     const secretForms = () => harness.secrets.flatMap(secretRenderings);
+    // A rule's alert, with the context the service acts on when it needs one (carbonblack's ban).
+    const ruleAlert = (fields: Parameters<typeof sampleAlert>[0] = {}) => sampleAlert({ ...(contract.alertContext ? { context: contract.alertContext } : {}), ...fields });
 
     it.each([
-      ['an alert', () => sampleAlert({ outputs: [`${contract.service}:contract`] })],
+      ['an alert', () => ruleAlert({ outputs: [`${contract.service}:contract`] })],
       ['the test alert of `output test`', () => testAlert(`${contract.service}:contract`)],
     ])('delivers %s in the documented format', async (_, make) => {
       const alert = make();
@@ -70,7 +72,7 @@ for (const contract of contracts) {
 
     const modes = MODES.filter((mode): mode is Exclude<Mode, 'ok'> => mode !== 'ok' && !contract.excused?.[mode]);
     it.each(modes)('answers %s as the status table says, and no credential survives into the result', async (mode) => {
-      const result = await dispatch(mode, sampleAlert());
+      const result = await dispatch(mode, ruleAlert());
       expect(result).toMatchObject(EXPECTED[mode]);
       if (mode === 'rate_limited' && harness.retryAfterMs !== undefined) expect(result).toMatchObject({ retryAfterMs: harness.retryAfterMs });
       expect(result.kind !== 'delivered' && result.message.length).toBeGreaterThan(10);
@@ -79,7 +81,7 @@ for (const contract of contracts) {
 
     it('delivers an alert with a huge record within its declared limits, or fails it as too_large as declared', async () => {
       const record = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`field_${i}`, 'v'.repeat(250)]));
-      const result = await dispatch('ok', sampleAlert({ record }));
+      const result = await dispatch('ok', ruleAlert({ record }));
       const { over } = getService(contract.service).limits.message ?? {};
       expect(result).toMatchObject(over === 'failed' ? { kind: 'failed', reason: 'too_large' } : { kind: 'delivered' });
     });

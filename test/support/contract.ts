@@ -1,4 +1,4 @@
-import type { Alert } from '../../src/alerts/alert.ts';
+import type { Alert, JsonObject } from '../../src/alerts/alert.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { HttpClient } from '../../src/outputs/http/client.ts';
 import type { OutputBase, OutputContext, Publication } from '../../src/outputs/output.ts';
@@ -42,6 +42,11 @@ export interface ServiceContract {
   readonly excused?: Partial<Record<Exclude<Mode, 'ok'>, string>>;
   /** Whether it needs moto_server (skipped, as every AWS test is, without it). */
   readonly needsMoto?: boolean;
+  /**
+   * The rule `context` the service acts on (carbonblack's `{ carbonblack: { action: 'ban', value } }`):
+   * the suite's sample alerts carry it, as a rule's alerts do. The test alert of `output test` never does.
+   */
+  readonly alertContext?: JsonObject;
   harness(): Promise<Harness>;
 }
 
@@ -78,6 +83,7 @@ export interface HttpContractSpec {
   /** The vendor's documented server failure. Default: 503. */
   serverError?: { status: number; body?: string | object };
   excused?: ServiceContract['excused'];
+  alertContext?: ServiceContract['alertContext'];
 }
 
 /**
@@ -90,6 +96,7 @@ export function httpContract(spec: HttpContractSpec): ServiceContract {
     docs: spec.docs,
     idempotency: spec.idempotency,
     excused: spec.excused,
+    alertContext: spec.alertContext,
     async harness() {
       const receiver = await LoopbackReceiver.start();
       const patient = contextFor({ timeoutMs: ANSWER_TIMEOUT_MS });

@@ -17,6 +17,8 @@ export interface WebhookRequest {
   readonly secrets?: readonly string[];
   /** The vendor's exceptions to the shared status table. */
   readonly statusOverrides?: StatusOverrides;
+  /** Verify the server's TLS certificate (default true): off only by the user's `verify_tls` (http/verify-tls.ts). */
+  readonly verifyTls?: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export abstract class JsonWebhookOutput extends OutputBase {
       statusOverrides: request.statusOverrides,
       ignoreSuccessBody: !this.readsSuccessBody,
       secrets: [request.url, ...(request.secrets ?? [])],
+      verifyTls: request.verifyTls,
       signal: attempt.signal,
     });
     return outcome.ok ? this.delivered(outcome.response) : this.refused(outcome.result, outcome.response);
