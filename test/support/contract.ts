@@ -148,8 +148,12 @@ export interface AwsContractSpec {
   idempotency: string;
   /** The protocol of the API the output calls (https://smithy.io/2.0/aws/protocols/). */
   protocol: AwsProtocol;
-  /** Creates the resource on moto; the output's values, and a reader of what arrived there. */
-  setup(): Promise<{ values: Record<string, string>; received(): Promise<unknown[]> }>;
+  /**
+   * Creates the resource on moto; the output's values, and a reader of what arrived there.
+   * `endpoint`: where deliveries go instead of moto itself (a RecordingProxy in front of it, for
+   * a service moto keeps no record of), and `close` to stop it.
+   */
+  setup(): Promise<{ values: Record<string, string>; received(): Promise<unknown[]>; endpoint?: string; close?(): Promise<void> }>;
   /** Asserts that what arrived for one delivery of `alert` is what the output should have sent. */
   check(received: readonly unknown[], alert: Alert, publication: Publication): void;
   excused?: ServiceContract['excused'];
@@ -194,11 +198,11 @@ export function awsContract(spec: AwsContractSpec): ServiceContract {
     excused: spec.excused,
     needsMoto: true,
     async harness() {
-      const moto = contextFor({ timeoutMs: ANSWER_TIMEOUT_MS, awsEndpoint: motoEndpoint });
       const standIn = await LoopbackReceiver.start();
       const patient = contextFor({ timeoutMs: ANSWER_TIMEOUT_MS, awsEndpoint: standIn.url });
       const hasty = contextFor({ timeoutMs: HANG_TIMEOUT_MS, awsEndpoint: standIn.url });
-      const { values, received } = await spec.setup();
+      const { values, received, endpoint, close } = await spec.setup();
+      const moto = contextFor({ timeoutMs: ANSWER_TIMEOUT_MS, awsEndpoint: endpoint ?? motoEndpoint });
       return {
         secrets: [],
         async output(mode) {
@@ -210,7 +214,7 @@ export function awsContract(spec: AwsContractSpec): ServiceContract {
           spec.check(await received(), alert, publication);
         },
         async close() {
-          await Promise.all([standIn.close(), moto.close(), patient.close(), hasty.close()]);
+          await Promise.all([standIn.close(), moto.close(), patient.close(), hasty.close(), close?.()]);
         },
       };
     },
