@@ -5,14 +5,13 @@ import { buildSlackMessages as buildBodies, SLACK_LIMITS, type SlackAlertView, t
 import { renderRecord, splitText } from '../../src/outputs/slack/render.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
-import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
 import { ATTACHMENT_LIMITS } from '../../src/outputs/slack/published.ts';
 import { deliver } from '../../src/delivery/deliver.ts';
 import { publish } from '../../src/publishers/publish.ts';
 import { publicAclAlert } from '../publishers/alerts.ts';
 
 const context = testContext();
-const hanging = hangContext();
 
 /** The messages as Slack will read them: every body must be valid JSON. */
 const buildSlackMessages = (view: SlackAlertView): SlackMessage[] => buildBodies(view).map((body) => JSON.parse(body) as SlackMessage);
@@ -166,20 +165,6 @@ describe('Slack output against a loopback webhook', () => {
     expect(result).toMatchObject({ kind, reason });
     expect(result.kind !== 'delivered' && result.message).toContain(body);
     expectNoSecrets([SECRET_PATH, 'XXXXXXXXXXXXXXXXXXXXXXXX'], result);
-  });
-
-  it('retries a 429 after the Retry-After Slack sends', async () => {
-    slack.script({ status: 429, headers: { 'retry-after': '30' }, body: 'rate_limited' });
-    const alert = sampleAlert();
-    expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'rate_limited', retryAfterMs: 30_000 });
-  });
-
-  it('retries a hang as a timeout and a reset as a connection failure', async () => {
-    const alert = sampleAlert();
-    slack.script('hang');
-    expect(await output(hanging).dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'timeout' });
-    slack.script('reset');
-    expect(await output().dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'retry', reason: 'connection' });
   });
 
   it('stops at the first failed part of a split record', async () => {
