@@ -5,13 +5,12 @@ import { buildTriggerEvent, PAGERDUTY_LIMITS, truncate, type PagerDutyTriggerEve
 import { PAGERDUTY_EVENTS_URL, PagerDutyOutput } from '../../src/outputs/pagerduty/pagerduty.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
-import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
+import { makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
 import { deliver } from '../../src/delivery/deliver.ts';
 import { publish } from '../../src/publishers/publish.ts';
 import { publicAclAlert } from '../publishers/alerts.ts';
 
 const context = testContext();
-const hanging = hangContext();
 const ROUTING_KEY = 'R0UT1NGK3Y0123456789abcdef012345';
 const ENQUEUE_PATH = '/v2/enqueue';
 
@@ -237,14 +236,23 @@ describe('PagerDuty output against a loopback Events API', () => {
     expectNoSecrets([ROUTING_KEY], limited, bare);
   });
 
-  it('retries a hang as a timeout and a reset as a connection failure', async () => {
+  it('fails a 400 that only names the routing key as auth: the credential is what to fix', async () => {
+    pagerduty.script({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] } });
     const alert = sampleAlert();
-    pagerduty.script('hang');
-    const hung = await output(hanging).dispatch(alert, toAlertDocument(alert));
-    expect(hung).toMatchObject({ kind: 'retry', reason: 'timeout' });
-    pagerduty.script('reset');
-    const reset = await output().dispatch(alert, toAlertDocument(alert));
-    expect(reset).toMatchObject({ kind: 'retry', reason: 'connection' });
-    expectNoSecrets([ROUTING_KEY], hung, reset);
+    const result = await output().dispatch(alert, toAlertDocument(alert));
+    expect(result).toEqual({ kind: 'failed', reason: 'auth', message: `${pagerduty.url} rejected the event (HTTP 400): Event object is invalid: Invalid routing key` });
+  });
+
+  it("sends an event of a huge record cut within 512 KB, and fails too_large unsent when a publisher's links alone are over it", async () => {
+    pagerduty.respond(() => accepted('k'));
+    const huge = sampleAlert({ record: { blob: 'y'.repeat(PAGERDUTY_LIMITS.eventBytes * 2) } });
+    expect(await output().dispatch(huge, toAlertDocument(huge))).toMatchObject({ kind: 'delivered' });
+    expect(Buffer.byteLength(pagerduty.requests[0]!.body)).toBeLessThanOrEqual(PAGERDUTY_LIMITS.eventBytes);
+
+    const links = Array.from({ length: 5000 }, (_, i) => ({ href: `https://example.com/${'l'.repeat(100)}/${i}` }));
+    const result = await output().dispatch(huge, { ...toAlertDocument(huge), '@pagerduty.links': links });
+    expect(result).toMatchObject({ kind: 'failed', reason: 'too_large' });
+    expect(result.kind === 'failed' && result.message).toMatch(/^the trigger event is [\d,]+ bytes with its record cut, over PagerDuty's 524,288-byte limit/);
+    expect(pagerduty.requests).toHaveLength(1);
   });
 });
