@@ -10,6 +10,7 @@ import { Secret } from '../../src/secrets/secret.ts';
 import { OutputConfigError } from '../../src/outputs/errors.ts';
 import { toCef } from '../../src/outputs/phantom/cef.ts';
 import { PhantomOutput } from '../../src/outputs/phantom/phantom.ts';
+import { SOAR_ARTIFACT_MAX_BYTES, TRUNCATED_FIELD } from '../../src/outputs/phantom/artifact-size.ts';
 import { LoopbackReceiver, type ReceivedRequest, type Scripted } from '../support/receiver.ts';
 import { expectNoSecrets } from '../support/no-secrets.ts';
 import { hangContext, makeOutput, sampleAlert, testContext } from '../support/outputs.ts';
@@ -186,12 +187,28 @@ describe('Phantom output against a loopback SOAR', () => {
     expectNoSecrets(SECRETS, result);
   });
 
-  it('retries a 429 after its Retry-After', async () => {
-    serve({ 'GET container': { status: 429, headers: { 'retry-after': '12' }, body: 'slow down' } });
+  it('cuts a record too large for one artifact: the CEF fields that fit, a note, and the document without its record', async () => {
+    serve({ 'GET container': list(5), 'GET artifact': list(), 'POST artifact': created(9) });
+    const record = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`field_${i}`, 'v'.repeat(1000)]));
+    const alert = sampleAlert({ record });
+    expect(await output().dispatch(alert, toAlertDocument(alert))).toEqual({ kind: 'delivered', reference: '5/9' });
+    const posted = soar.requests.at(-1)!;
+    expect(Buffer.byteLength(posted.body)).toBeLessThanOrEqual(SOAR_ARTIFACT_MAX_BYTES);
+    const artifact = posted.json as { cef: Record<string, string>; data: Record<string, unknown>; source_data_identifier: string };
+    expect(artifact.source_data_identifier).toBe(alert.id);
+    expect(artifact.cef[TRUNCATED_FIELD]).toMatch(/^the record was cut: the artifact was \d+ bytes, over the 2621440-byte bound/);
+    expect(artifact.cef.field_0).toBe('v'.repeat(1000));
+    expect(Object.keys(artifact.cef).length).toBeGreaterThan(1000);
+    expect(artifact.cef.field_2999).toBeUndefined();
+    expect(artifact.data).toMatchObject({ id: alert.id, rule_name: alert.ruleName, record: artifact.cef[TRUNCATED_FIELD] });
+  });
+
+  it('fails too_large, sending no artifact, when the document is too large even without its record', async () => {
+    serve({ 'GET container': list(5), 'GET artifact': list() });
     const alert = sampleAlert();
-    const result = await output().dispatch(alert, toAlertDocument(alert));
-    expect(result).toMatchObject({ kind: 'retry', reason: 'rate_limited', retryAfterMs: 12_000 });
-    expectNoSecrets(SECRETS, result);
+    const result = await output().dispatch(alert, { ...toAlertDocument(alert), enrichment: 'e'.repeat(SOAR_ARTIFACT_MAX_BYTES) });
+    expect(result).toMatchObject({ kind: 'failed', reason: 'too_large' });
+    expect(calls()).toEqual(['GET container', 'GET artifact']);
   });
 
   it('retries a 2xx it cannot read, and fails a 2xx that reports failure', async () => {

@@ -2,7 +2,8 @@ import type { Alert, Severity } from '../../alerts/alert.ts';
 import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
-import { delivered, type DispatchResult } from '../result.ts';
+import { delivered, failed, type DispatchResult } from '../result.ts';
+import { fitArtifact, SOAR_ARTIFACT_MAX_BYTES } from './artifact-size.ts';
 import { toCef } from './cef.ts';
 import { SoarClient, type Step } from './soar-client.ts';
 
@@ -45,6 +46,12 @@ export class PhantomOutput extends OutputBase {
       choices: ['true', 'false'],
     }),
   };
+  static override readonly limits = {
+    // SOAR documents no limit: artifact-size.ts says why this bound. Over it the record is cut.
+    message: { max: SOAR_ARTIFACT_MAX_BYTES, unit: 'bytes', over: 'truncated' },
+    // SOAR runs on the customer's own host and documents no rate limit, so none is declared.
+    source: 'https://help.splunk.com/en/splunk-soar/soar-cloud/rest-api-reference/artifact-endpoints/rest-artifact',
+  } as const;
 
   async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     // createOutput has checked the value against `choices`: anything but 'false' verifies.
@@ -67,7 +74,7 @@ export class PhantomOutput extends OutputBase {
       if (earlier.value !== undefined) return delivered(`${containerId}/${earlier.value}`);
     }
 
-    const artifact = await soar.createArtifact({
+    const fitted = fitArtifact({
       container_id: containerId,
       name: alert.ruleName,
       label: ARTIFACT_LABEL,
@@ -79,6 +86,10 @@ export class PhantomOutput extends OutputBase {
       // The alert's only artifact: let active playbooks run on it.
       run_automation: true,
     });
+    if (!fitted) {
+      return failed('too_large', `the artifact is over ${SOAR_ARTIFACT_MAX_BYTES.toLocaleString('en-US')} bytes even without its record: a publisher's fields of the alert document are too large`);
+    }
+    const artifact = await soar.createArtifact(fitted);
     return artifact.ok ? delivered(`${containerId}/${artifact.value.id}`) : artifact.result;
   }
 
