@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
 import { createOutputContext } from '../../src/outputs/context.ts';
 import { createOutput } from '../../src/outputs/registry.ts';
+import { FILE_LINE_MAX_BYTES } from '../../src/outputs/file/file.ts';
 import { sampleAlert } from '../support/outputs.ts';
 import { tempDir } from '../support/secrets.ts';
 
@@ -43,6 +44,18 @@ describe('file output', () => {
     expect(await fileOutput(dir, 'state/alerts/a.jsonl').dispatch(alert, toAlertDocument(alert))).toMatchObject({ kind: 'delivered' });
     expect(statSync(join(dir, 'state', 'alerts')).mode & 0o777).toBe(0o700);
     expect(JSON.parse(readFileSync(join(dir, 'state', 'alerts', 'a.jsonl'), 'utf8')).id).toBe(alert.id);
+  });
+
+  it('appends a line of exactly 10 MiB, and fails too_large one byte over it without writing', async () => {
+    const dir = tempDir();
+    const output = fileOutput(dir, 'alerts.jsonl');
+    const fits = { blob: 'x'.repeat(FILE_LINE_MAX_BYTES - '{"blob":""}\n'.length) };
+    expect(await output.dispatch(sampleAlert(), fits)).toMatchObject({ kind: 'delivered' });
+    const over = { blob: `${fits.blob}x` };
+    const result = await output.dispatch(sampleAlert(), over);
+    expect(result).toMatchObject({ kind: 'failed', reason: 'too_large' });
+    expect(result.kind === 'failed' && result.message).toContain('10,485,761 bytes, over the 10,485,760-byte (10 MiB) line limit');
+    expect(statSync(join(dir, 'alerts.jsonl')).size).toBe(FILE_LINE_MAX_BYTES);
   });
 
   it('fails as config when the path is a folder, and as auth without permission', async () => {

@@ -6,6 +6,12 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, retry, type DispatchResult } from '../result.ts';
 
+/**
+ * The longest line appended, newline included: 10 MiB, the default `message_max_bytes` of
+ * Filebeat, so that a shipper tailing the file takes every line whole (it cuts longer ones).
+ */
+export const FILE_LINE_MAX_BYTES = 10 * 1024 * 1024;
+
 /** File-system errors that a later attempt may not meet (a full disk, a busy volume). */
 const TRANSIENT_CODES = new Set(['ENOSPC', 'EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE', 'EIO']);
 
@@ -25,10 +31,20 @@ export class FileOutput extends OutputBase {
       inputRestrictions: [':'],
     }),
   };
+  static override readonly limits = {
+    // A local file has no vendor limit; ours is the line a log shipper takes whole. Over it the
+    // alert fails unsent: a cut JSON line would not parse.
+    message: { max: FILE_LINE_MAX_BYTES, unit: 'bytes', over: 'failed' },
+    source: 'https://www.elastic.co/docs/reference/beats/filebeat/filebeat-input-filestream',
+  } as const;
 
   async dispatch(_alert: Alert, publication: Publication): Promise<DispatchResult> {
     const path = resolve(this.context.projectDir, this.setting('path'));
     const line = `${JSON.stringify(publication)}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (bytes > FILE_LINE_MAX_BYTES) {
+      return failed('too_large', `the alert document is ${bytes.toLocaleString('en-US')} bytes, over the ${FILE_LINE_MAX_BYTES.toLocaleString('en-US')}-byte (10 MiB) line limit of the file output; trim the record with a publisher`);
+    }
     try {
       await appendFile(path, line, { mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
