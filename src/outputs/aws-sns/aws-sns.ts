@@ -2,7 +2,7 @@ import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
 import { classifyAwsError } from '../../aws/classify.ts';
 import type { AwsClients } from '../../aws/clients.ts';
-import { oversizedMessage } from '../aws/message-size.ts';
+import { AWS_MESSAGE_MAX_BYTES, oversizedMessage } from '../aws/message-size.ts';
 import type { Attempt, Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
@@ -31,6 +31,12 @@ export class SnsOutput extends AwsOutput {
     // ARNs contain colons, so only spaces are restricted.
     topic: property('the SNS topic name, or its ARN', { inputRestrictions: [' '] }),
   };
+  static override readonly limits = {
+    // 256 KB, 262,144 bytes: a larger document fails unsent (a cut JSON document is no use to a subscriber).
+    message: { max: AWS_MESSAGE_MAX_BYTES, unit: 'bytes', over: 'failed' },
+    // Publish quotas are per account and region (thousands a second), not per topic: throttling is retried.
+    source: 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html',
+  } as const;
 
   #resolvedArn: string | undefined;
 

@@ -1,7 +1,7 @@
 import type { Alert } from '../../alerts/alert.ts';
 import { AwsOutput } from '../aws/aws-output.ts';
 import { classifyAwsError } from '../../aws/classify.ts';
-import { oversizedMessage } from '../aws/message-size.ts';
+import { AWS_MESSAGE_MAX_BYTES, oversizedMessage } from '../aws/message-size.ts';
 import type { Attempt, Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
@@ -29,6 +29,12 @@ export class SqsOutput extends AwsOutput {
     // URLs contain colons, so only spaces are restricted.
     queue: property('the SQS queue name, or its URL', { inputRestrictions: [' '] }),
   };
+  static override readonly limits = {
+    // 256 KB, 262,144 bytes, a queue's default MaximumMessageSize: a larger document fails unsent.
+    message: { max: AWS_MESSAGE_MAX_BYTES, unit: 'bytes', over: 'failed' },
+    // Standard queues take a nearly unlimited number of sends a second: no rate to keep to.
+    source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html',
+  } as const;
 
   #resolvedUrl: string | undefined;
 
