@@ -40,6 +40,13 @@ export class LambdaOutput extends AwsOutput {
       { inputRestrictions: [' '] },
     ),
   };
+  static override readonly limits = {
+    // The output invokes with InvocationType Event, so the asynchronous limit applies (not the
+    // 6 MB of synchronous calls); a larger document fails unsent, as a cut one would be no use.
+    message: { max: LAMBDA_ASYNC_PAYLOAD_MAX_BYTES, unit: 'bytes', over: 'failed' },
+    // Lambda limits concurrency, not a caller's request rate: its throttling is retried.
+    source: 'https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html',
+  } as const;
 
   async dispatch(_alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const configured = this.resource;
