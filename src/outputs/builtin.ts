@@ -27,3 +27,4 @@ builtinService('webhook', () => import('./webhook/webhook.ts'));
 builtinService('pushover', () => import('./pushover/pushover.ts'));
 builtinService('email', () => import('./email/email.ts'));
 builtinService('rocketchat', () => import('./rocketchat/rocketchat.ts'));
+builtinService('github', () => import('./github/github.ts'));
