@@ -28,3 +28,4 @@ builtinService('pushover', () => import('./pushover/pushover.ts'));
 builtinService('email', () => import('./email/email.ts'));
 builtinService('rocketchat', () => import('./rocketchat/rocketchat.ts'));
 builtinService('github', () => import('./github/github.ts'));
+builtinService('zulip', () => import('./zulip/zulip.ts'));

@@ -1,4 +1,4 @@
-import { parseJsonObject } from './json.ts';
+import { jsonPath } from './json.ts';
 import { retry, type Failed, type Retry } from '../result.ts';
 import type { HttpResponse } from './client.ts';
 
@@ -33,8 +33,7 @@ const MAX_BODY_RETRY_AFTER_MS = 10 * 60_000;
  *   bodyRetryAfterMs('{"parameters":{"retry_after":5}}', 'parameters', 'retry_after') // 5000
  */
 export function bodyRetryAfterMs(body: string, ...path: string[]): number | undefined {
-  let seconds: unknown = parseJsonObject(body);
-  for (const key of path) seconds = typeof seconds === 'object' && seconds !== null ? (seconds as Record<string, unknown>)[key] : undefined;
+  const seconds = jsonPath(body, ...path);
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return undefined;
   return Math.min(Math.ceil(seconds * 1000), MAX_BODY_RETRY_AFTER_MS);
 }

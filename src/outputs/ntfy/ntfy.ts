@@ -4,7 +4,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
-import { parseJsonObject } from '../http/json.ts';
+import { jsonReference } from '../http/json.ts';
 import { JsonWebhookOutput, type WebhookRequest } from '../http/json-webhook.ts';
 import { alertText } from '../text/alert-text.ts';
 import { buildNtfyMessage, NTFY_LIMITS } from './message.ts';
@@ -60,7 +60,6 @@ export class NtfyOutput extends JsonWebhookOutput {
   }
 
   protected override delivered(response: HttpResponse): DispatchResult {
-    const id = parseJsonObject(response.body)?.id;
-    return delivered(typeof id === 'string' && id !== '' ? id : undefined);
+    return delivered(jsonReference(response.body, 'id'));
   }
 }

@@ -4,7 +4,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, retry, type DispatchResult, type Failed, type Retry } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
-import { parseJsonObject } from '../http/json.ts';
+import { jsonReference, parseJsonObject } from '../http/json.ts';
 import { safeOrigin } from '../http/redact.ts';
 import { JsonWebhookOutput, type WebhookRequest } from '../http/json-webhook.ts';
 import { alertText } from '../text/alert-text.ts';
@@ -59,7 +59,7 @@ export class PushoverOutput extends JsonWebhookOutput {
   protected override delivered(response: HttpResponse): DispatchResult {
     const body = parseJsonObject(response.body);
     if (body?.status === 0) return this.#rejected(body, response.status);
-    return delivered(typeof body?.request === 'string' && body.request !== '' ? body.request : undefined);
+    return delivered(jsonReference(response.body, 'request'));
   }
 
   protected override refused(result: Retry | Failed, response: HttpResponse | undefined): DispatchResult {

@@ -4,7 +4,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult, type Failed, type Retry } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
-import { parseJsonObject } from '../http/json.ts';
+import { jsonPath, jsonReference } from '../http/json.ts';
 import { JsonWebhookOutput, type WebhookRequest } from '../http/json-webhook.ts';
 import { withBodyRetryAfter } from '../http/retry-after.ts';
 import { alertText } from '../text/alert-text.ts';
@@ -59,13 +59,11 @@ export class TelegramOutput extends JsonWebhookOutput {
   }
 
   protected override delivered(response: HttpResponse): DispatchResult {
-    const result = parseJsonObject(response.body)?.result as { message_id?: unknown } | undefined;
-    return delivered(typeof result?.message_id === 'number' ? String(result.message_id) : undefined);
+    return delivered(jsonReference(response.body, 'result', 'message_id'));
   }
 
   protected override refused(result: Retry | Failed, response: HttpResponse | undefined): DispatchResult {
-    const parameters = parseJsonObject(response?.body ?? '')?.parameters as { migrate_to_chat_id?: unknown } | undefined;
-    const newChatId = parameters?.migrate_to_chat_id;
+    const newChatId = jsonPath(response?.body ?? '', 'parameters', 'migrate_to_chat_id');
     if (typeof newChatId === 'number') {
       return failed('config', this.redact(`the group became a supergroup with chat id ${newChatId}: set chat_id to it with 'streamalert output new --service telegram --update'`));
     }
