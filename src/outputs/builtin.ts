@@ -30,3 +30,4 @@ builtinService('email', () => import('./email/email.ts'));
 builtinService('rocketchat', () => import('./rocketchat/rocketchat.ts'));
 builtinService('github', () => import('./github/github.ts'));
 builtinService('zulip', () => import('./zulip/zulip.ts'));
+builtinService('victorops', () => import('./victorops/victorops.ts'));
