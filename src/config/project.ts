@@ -11,8 +11,10 @@ import { writeFileAtomic } from './atomic.ts';
 import { ConfigError, NoProjectError } from './errors.ts';
 import { nearest } from './nearest.ts';
 import { parseConfig } from './validate.ts';
+import { SEVERITY_NAMES } from '../routing/severity.ts';
 
 const OUTPUT_NAME = /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9._-]+$/;
+const RouteSchema = z.array(z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'pagerduty:oncall'"));
 /** What a descriptor may be made of, in conf/outputs.json and wherever one is chosen. */
 export const DESCRIPTOR = /^[A-Za-z0-9._-]+$/;
 
@@ -45,6 +47,8 @@ export const GlobalConfigSchema = z.strictObject({
   input: InputConfigSchema.prefault({}),
   /** Where staged rules' alerts go (each configured in outputs.json); none: stored, not sent. */
   staging: z.strictObject({ outputs: z.array(z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'file:staging'")).default([]) }).prefault({}),
+  /** Outputs for the alerts of rules that name none, by severity (src/routing); each configured in outputs.json. */
+  routing: z.strictObject(Object.fromEntries(SEVERITY_NAMES.map((name) => [name, RouteSchema.optional()]))).prefault({}),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 
@@ -112,9 +116,12 @@ export function loadProject(dir: string, options: { checkDeadLetterOutput?: bool
   const deadLetter = project.global.deadLetterOutput;
   if (options.checkDeadLetterOutput !== false) {
     const configured = configuredOutputs(project.outputs).map(({ service, descriptor }) => `${service}:${descriptor}`);
-    const unconfigured = project.global.staging.outputs.find((output) => !configured.includes(output));
-    if (unconfigured !== undefined) {
-      throw new ConfigError(`conf/global.json: staging.outputs names '${unconfigured}', which is not configured in conf/outputs.json (configured: ${configured.join(', ') || 'none'}); add it or remove it from staging.outputs`);
+    const lists: [string, readonly string[]][] = [['staging.outputs', project.global.staging.outputs], ...Object.entries(project.global.routing).map(([severity, outputs]) => [`routing.${severity}`, outputs ?? []] as [string, readonly string[]])];
+    for (const [key, outputs] of lists) {
+      const unconfigured = outputs.find((output) => !configured.includes(output));
+      if (unconfigured !== undefined) {
+        throw new ConfigError(`conf/global.json: ${key} names '${unconfigured}', which is not configured in conf/outputs.json (configured: ${configured.join(', ') || 'none'}); add it or remove it from ${key}`);
+      }
     }
   }
   if (deadLetter !== undefined && options.checkDeadLetterOutput !== false) {

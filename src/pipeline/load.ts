@@ -5,6 +5,8 @@ import type { Project } from '../config/project.ts';
 import { loadEnrichment, type Enrichment } from '../lookup-tables/enrichment.ts';
 import { RuleLoadError } from '../rules/errors.ts';
 import { loadRules, type LoadedRule } from '../rules/loader.ts';
+import { routingOf } from '../routing/routing-config.ts';
+import type { Routing } from '../routing/routing.ts';
 
 /** What detection runs on: the log types and rules that loaded, and what did not. */
 export interface Detection {
@@ -14,6 +16,8 @@ export interface Detection {
   readonly problems: LoadProblem[];
   /** Lookup tables and threat intel (conf/lookup_tables.json, conf/threat_intel.json), installed for rules. */
   readonly enrichment: Enrichment;
+  /** Outputs by severity for rules that name none, and each output's minSeverity (conf/global.json, conf/output_settings.json). */
+  readonly routing: Routing;
 }
 
 /**
@@ -40,5 +44,5 @@ export async function loadDetection(project: Project, options: { strict?: boolea
     const count = `${problems.length} load problem${problems.length === 1 ? '' : 's'}`;
     throw new Refusal([...problems.map((problem) => problem.message), `${count}: --strict refuses to start (without it, only what each names is disabled)`].join('\n'));
   }
-  return { schemas, rules, problems, enrichment };
+  return { schemas, rules, problems, enrichment, routing: routingOf(project) };
 }

@@ -11,6 +11,7 @@ import { RulesEngine, type AlertSource } from '../rules/engine.ts';
 import type { LoadedRule } from '../rules/loader.ts';
 import { bump, formatPosition, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
 import { loadDetection } from './load.ts';
+import type { Routing } from '../routing/routing.ts';
 
 export interface PipelineOptions {
   /** Narrows classification: a log type (`cloudtrail:events`) or a source (`cloudtrail`). */
@@ -29,6 +30,8 @@ export interface PipelineParts extends PipelineOptions {
   readonly problems?: readonly LoadProblem[];
   /** Lookup tables and threat intel, made ready by prepare() (from loadDetection). */
   readonly enrichment?: Enrichment;
+  /** Outputs by severity and each output's minimum severity (from conf/, loadDetection). */
+  readonly routing?: Routing;
 }
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
@@ -80,6 +83,7 @@ export class Pipeline {
       onEvent: this.#onEvent,
       stats: this.stats,
       ...(parts.source && { source: parts.source }),
+      ...(parts.routing && { routing: parts.routing }),
     });
   }
 

@@ -14,6 +14,7 @@ import { deepFreeze, isReadOnlyWrite } from './read-only.ts';
 import type { RuleContext } from './rule.ts';
 import { finishesWithin } from './watchdog.ts';
 import { mergeSettingsFor } from '../merge/rule-settings.ts';
+import { NO_ROUTING, routeAlert, type Routing } from '../routing/routing.ts';
 
 /** Where records came from, stamped on alerts (StreamAlert's cluster, source_service, source_entity). */
 export interface AlertSource {
@@ -30,6 +31,8 @@ export interface RulesEngineOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
   /** Counters to add to (shared with the classifier stage by the pipeline). */
   readonly stats?: PipelineStats;
+  /** Outputs by severity for rules that name none, and each output's minimum severity (src/routing). */
+  readonly routing?: Routing;
 }
 
 /** A classified record and where it is in the input: what the engine evaluates. */
@@ -81,6 +84,7 @@ export class RulesEngine {
   readonly stats: PipelineStats;
   readonly #byLogType = new Map<string, LoadedRule[]>();
   readonly #configured: ReadonlySet<string>;
+  readonly #routing: Routing;
   /** Stamped on the alerts raised from here on: set per input by the caller (a file, a bucket). */
   source: AlertSource;
   readonly #onEvent: (event: PipelineEvent) => void;
@@ -97,6 +101,7 @@ export class RulesEngine {
       }
     }
     this.#configured = options.configuredOutputs;
+    this.#routing = options.routing ?? NO_ROUTING;
     this.source = options.source ?? {};
     this.#onEvent = options.onEvent ?? (() => {});
     this.stats = options.stats ?? newStats();
@@ -256,7 +261,9 @@ export class RulesEngine {
 
   #alert(rule: LoadedRule, classified: ClassifiedRecord, context: RuleContext, position: RecordPosition): Alert {
     // A staged rule's alerts go to the staging outputs alone, its dynamic outputs not even asked (as StreamAlert).
-    const outputs = rule.staging ? rule.staging.outputs : rule.dynamicOutputs.length === 0 ? rule.outputs : this.#withDynamicOutputs(rule, classified.record, context, position);
+    const named = rule.staging ? rule.staging.outputs : rule.dynamicOutputs.length === 0 ? rule.outputs : this.#withDynamicOutputs(rule, classified.record, context, position);
+    // A staged rule's alerts go nowhere but the staging outputs, even when it names none.
+    const outputs = rule.staging ? named : routeAlert(this.#routing, rule.severity, named);
     this.stats.alerts++;
     bump(this.stats.alertsByRule, rule.name);
     const merge = rule.mergeByKeys ? mergeSettingsFor(rule, classified.record) : undefined;

@@ -122,6 +122,7 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
   const normalization = loadNormalization(project.dir, project.schemas);
   const staging = readStagingState(project.dir);
   let stagingOutputs = project.stagingOutputs;
+  let routed: boolean | undefined;
   const checks: RuleChecks = {
     knownLogs,
     disabledLogs,
@@ -129,6 +130,7 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
     normalizedTypes: normalization.declared,
     isStaged: (name, declared) => isStaged(staging, name, declared),
     stagingOutputs: () => (stagingOutputs ??= loadProject(project.dir).global.staging.outputs),
+    routed: () => (routed ??= Object.values(loadProject(project.dir).global.routing).some((outputs) => (outputs ?? []).length > 0)),
   };
   const byName = new Map<string, LoadedRule>();
   const matcherRefs = new Map<string, readonly (string | Matcher<never>)[]>();
@@ -317,6 +319,8 @@ interface RuleChecks {
   /** Whether the rule is staged: conf/rule_staging.json, else its option. */
   readonly isStaged: (name: string, declared: boolean) => boolean;
   readonly stagingOutputs: () => readonly string[];
+  /** Whether conf/global.json routes alerts by severity: then a rule may name no outputs. */
+  readonly routed: () => boolean;
 }
 
 /** A rule checked, and the matchers it names, resolved once every file is loaded. */
@@ -371,8 +375,8 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, che
 
   const dynamicOutputs = options.dynamicOutputs ?? [];
   if (!Array.isArray(dynamicOutputs) || dynamicOutputs.some((fn) => typeof fn !== 'function')) fail('dynamicOutputs must be a list of functions (record, context) => outputs');
-  if (outputs.length === 0 && (dynamicOutputs as unknown[]).length === 0) {
-    fail(`has no outputs, so its alerts would go nowhere; add outputs: ['service:descriptor'] (configured: ${[...configured].join(', ') || 'none'}) or dynamicOutputs`);
+  if (outputs.length === 0 && (dynamicOutputs as unknown[]).length === 0 && !checks.routed()) {
+    fail(`has no outputs, so its alerts would go nowhere; add outputs: ['service:descriptor'] (configured: ${[...configured].join(', ') || 'none'}) or dynamicOutputs, or route alerts by severity (conf/global.json routing)`);
   }
 
   let publishers: PublisherAssignment | undefined;

@@ -111,7 +111,7 @@ describe('rule load problems name the file and the rule, and disable only that r
   it('a rule with no outputs, so its alerts would go nowhere; dynamic outputs alone are enough', async () => {
     const error = await loadError({ 'rules/r.ts': IMPORT + "export const nowhere = rule({ logs: ['github:audit'] }, () => true);\n" });
     expect(error.message).toBe(
-      "rules/r.ts: rule nowhere: has no outputs, so its alerts would go nowhere; add outputs: ['service:descriptor'] (configured: slack:sec-alerts, pagerduty:oncall, aws-s3:audit) or dynamicOutputs",
+      "rules/r.ts: rule nowhere: has no outputs, so its alerts would go nowhere; add outputs: ['service:descriptor'] (configured: slack:sec-alerts, pagerduty:oncall, aws-s3:audit) or dynamicOutputs, or route alerts by severity (conf/global.json routing)",
     );
     expect(error).toMatchObject({ name: 'nowhere', disables: 'rule nowhere' });
     const rules = await loadClean({ 'rules/d.ts': IMPORT + "export const routed = rule({ logs: ['github:audit'], dynamicOutputs: [() => 'slack:sec-alerts'] }, () => true);\n" });
