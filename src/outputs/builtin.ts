@@ -31,3 +31,4 @@ builtinService('rocketchat', () => import('./rocketchat/rocketchat.ts'));
 builtinService('github', () => import('./github/github.ts'));
 builtinService('zulip', () => import('./zulip/zulip.ts'));
 builtinService('victorops', () => import('./victorops/victorops.ts'));
+builtinService('opsgenie', () => import('./opsgenie/opsgenie.ts'));

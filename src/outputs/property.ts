@@ -71,6 +71,17 @@ export function property(
 }
 
 /**
+ * An endpoint a user may leave empty for the vendor's own (another region's host, a proxy):
+ * optional, defaulting to `defaultUrl`, an http(s) URL with no space (URLs hold colons).
+ *
+ * @example
+ *   endpointProperty('the API host, only to override the default (EU region, proxy)', 'https://api.opsgenie.com')
+ */
+export function endpointProperty(description: string, defaultUrl: string): OutputProperty {
+  return property(description, { value: defaultUrl, optional: true, url: true, inputRestrictions: [' '] });
+}
+
+/**
  * Checks one value against its property's rules. Returns what is wrong, or undefined if it is fine.
  * The message names the property and the offending character, never the value itself (it may be a secret).
  *
