@@ -32,3 +32,4 @@ builtinService('github', () => import('./github/github.ts'));
 builtinService('zulip', () => import('./zulip/zulip.ts'));
 builtinService('victorops', () => import('./victorops/victorops.ts'));
 builtinService('opsgenie', () => import('./opsgenie/opsgenie.ts'));
+builtinService('pagerduty-v2', () => import('./pagerduty-v2/pagerduty-v2.ts'));

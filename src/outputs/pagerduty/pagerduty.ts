@@ -26,8 +26,9 @@ const MAX_QUOTED_ERRORS = 5;
  */
 @output
 export class PagerDutyOutput extends OutputBase {
-  static override readonly service = 'pagerduty';
-  static override readonly displayName = 'PagerDuty';
+  // Typed wide: pagerduty-v2 is this output under StreamAlert's other id.
+  static override readonly service: string = 'pagerduty';
+  static override readonly displayName: string = 'PagerDuty';
   static override readonly properties = {
     descriptor: descriptorProperty('PagerDuty', 'service, team, etc'),
     routing_key: property('the integration key (routing key) of an Events API v2 integration on the PagerDuty service', { secret: true }),
