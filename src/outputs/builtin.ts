@@ -33,3 +33,4 @@ builtinService('zulip', () => import('./zulip/zulip.ts'));
 builtinService('victorops', () => import('./victorops/victorops.ts'));
 builtinService('opsgenie', () => import('./opsgenie/opsgenie.ts'));
 builtinService('pagerduty-v2', () => import('./pagerduty-v2/pagerduty-v2.ts'));
+builtinService('pagerduty-incident', () => import('./pagerduty-incident/pagerduty-incident.ts'));
