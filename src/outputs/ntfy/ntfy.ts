@@ -1,6 +1,6 @@
 import type { Alert } from '../../alerts/alert.ts';
 import type { Publication } from '../output.ts';
-import { property } from '../property.ts';
+import { endpointProperty, property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
@@ -30,12 +30,7 @@ export class NtfyOutput extends JsonWebhookOutput {
     // On a server without access control the topic name is the only password: kept as a secret.
     topic: property('the ntfy topic to publish to (anyone who knows it may read it on a public server: pick one hard to guess)', { secret: true }),
     token: property('an ntfy access token (tk_...) if the topic needs one, or nothing', { secret: true, optional: true }),
-    url: property('the ntfy server url, only to override https://ntfy.sh (a self-hosted server)', {
-      value: NTFY_URL,
-      optional: true,
-      url: true,
-      inputRestrictions: [' '],
-    }),
+    url: endpointProperty('the ntfy server url, only to override https://ntfy.sh (a self-hosted server)', NTFY_URL),
   };
   static override readonly limits = {
     message: { max: NTFY_LIMITS.messageBytes, unit: 'bytes', over: 'truncated' },

@@ -1,6 +1,6 @@
 import type { Alert } from '../../alerts/alert.ts';
 import type { Publication } from '../output.ts';
-import { property } from '../property.ts';
+import { endpointProperty, property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, retry, type DispatchResult, type Failed, type Retry } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
@@ -34,12 +34,7 @@ export class PushoverOutput extends JsonWebhookOutput {
     descriptor: descriptorProperty('Pushover', 'user, group, etc'),
     token: property("the API token of the Pushover application that sends the alerts", { secret: true }),
     user: property('the Pushover user key, or the group key, to send to', { secret: true }),
-    url: property('the Messages API url, only to override the default (a proxy)', {
-      value: PUSHOVER_MESSAGES_URL,
-      optional: true,
-      url: true,
-      inputRestrictions: [' '],
-    }),
+    url: endpointProperty('the Messages API url, only to override the default (a proxy)', PUSHOVER_MESSAGES_URL),
   };
   static override readonly limits = {
     message: { max: PUSHOVER_LIMITS.messageChars, unit: 'characters', over: 'truncated' },

@@ -1,6 +1,6 @@
 import type { Alert } from '../../alerts/alert.ts';
 import type { Publication } from '../output.ts';
-import { property } from '../property.ts';
+import { endpointProperty, property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult, type Failed, type Retry } from '../result.ts';
 import type { HttpResponse } from '../http/client.ts';
@@ -32,12 +32,7 @@ export class TelegramOutput extends JsonWebhookOutput {
     // Tokens look like 123456789:AAH...: a colon is part of them.
     bot_token: property('the bot token @BotFather gave the bot', { secret: true, inputRestrictions: [' '] }),
     chat_id: property('the chat to post to: its id (e.g. -1001234567890) or a channel @username'),
-    url: property('the Bot API server url, only to override the default (a self-hosted Bot API server)', {
-      value: TELEGRAM_API_URL,
-      optional: true,
-      url: true,
-      inputRestrictions: [' '],
-    }),
+    url: endpointProperty('the Bot API server url, only to override the default (a self-hosted Bot API server)', TELEGRAM_API_URL),
   };
   static override readonly limits = {
     message: { max: TELEGRAM_LIMITS.textChars, unit: 'characters', over: 'truncated' },
