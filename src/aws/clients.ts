@@ -4,6 +4,21 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Deadline } from '../outputs/deadline.ts';
 
+/** Temporary AWS credentials, as SDK clients take them. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  /** When they stop working: the SDK asks its provider again shortly before. */
+  readonly expiration?: Date;
+}
+
+/** Credentials other than the SDK's chain (an assumed role's), by a name that keys their clients. */
+export interface ClientIdentity {
+  readonly name: string;
+  readonly credentials: () => Promise<AwsCredentials>;
+}
+
 export interface AwsClientOptions {
   /** Default: AWS_REGION, then us-east-1. */
   region?: string;
@@ -65,23 +80,25 @@ export class AwsClients {
 
   /**
    * The client of any AWS service for `region` (default: this client set's region), built once
-   * with our common configuration; `load` imports its SDK package on first use.
+   * with our common configuration; `load` imports its SDK package on first use. With `identity`,
+   * the client signs with that identity's credentials instead of the SDK's credential chain.
    *
    * @example
    *   const firehose = await aws.client('firehose', async () => (await import('@aws-sdk/client-firehose')).FirehoseClient);
    */
   async client<C extends { destroy(): void }>(
     service: string,
-    load: () => Promise<new (config: ReturnType<AwsClients['common']>) => C>,
+    load: () => Promise<new (config: ReturnType<AwsClients['common']> & { credentials?: ClientIdentity['credentials'] }) => C>,
     region: string = this.region,
+    identity?: ClientIdentity,
   ): Promise<C> {
-    const key = `${service} ${region}`;
+    const key = identity ? `${service} ${region} ${identity.name}` : `${service} ${region}`;
     let client = this.#clients.get(key) as C | undefined;
     if (!client) {
       const Client = await load();
       client = this.#clients.get(key) as C | undefined;
       if (!client) {
-        client = new Client(this.common(region));
+        client = new Client(identity ? { ...this.common(region), credentials: identity.credentials } : this.common(region));
         this.#clients.set(key, client);
       }
     }
