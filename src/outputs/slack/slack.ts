@@ -3,9 +3,7 @@ import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
-import { alertText } from '../text/alert-text.ts';
-import { buildSlackMessages } from './message.ts';
-import { isPublishedLayout, publishedMessage } from './published.ts';
+import { slackBodies } from './bodies.ts';
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
@@ -44,21 +42,11 @@ export class SlackOutput extends OutputBase {
 
   async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const url = this.setting('url');
-    for (const body of this.bodies(alert, publication)) {
+    for (const body of slackBodies(alert, publication)) {
       const outcome = await this.context.http.send({ method: 'POST', url, body, headers: JSON_CONTENT, ignoreSuccessBody: true, secrets: [url], signal: attempt.signal });
       // Parts already posted stay posted; a retry re-sends every part (webhooks have no idempotency key).
       if (!outcome.ok) return outcome.result;
     }
     return delivered();
-  }
-
-  /** The JSON body of each message to post: a publisher's own layout, or ours. */
-  private bodies(alert: Alert, publication: Publication): string[] {
-    if (isPublishedLayout(publication)) return [JSON.stringify(publishedMessage(publication, `Rule triggered: ${alert.ruleName}`))];
-    const headline = publication['@slack.text'];
-    return buildSlackMessages({
-      ...(typeof headline === 'string' && headline !== '' ? { headline } : {}),
-      ...alertText(alert, publication),
-    });
   }
 }
