@@ -26,6 +26,7 @@ builtinService('jira', () => import('./jira/jira.ts'));
 builtinService('jira-v2', () => import('./jira-v2/jira-v2.ts'));
 builtinService('webhook', () => import('./webhook/webhook.ts'));
 builtinService('teams', () => import('./teams/teams.ts'));
+builtinService('google-chat', () => import('./google-chat/google-chat.ts'));
 builtinService('pushover', () => import('./pushover/pushover.ts'));
 builtinService('email', () => import('./email/email.ts'));
 builtinService('rocketchat', () => import('./rocketchat/rocketchat.ts'));

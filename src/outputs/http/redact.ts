@@ -121,7 +121,9 @@ function httpUrl(value: string): URL | undefined {
 
 /** The parts of a secret URL a server may echo apart from the whole: path and query, long segments and values, user-info. */
 function urlParts(url: URL): string[] {
-  const pieces = [...url.pathname.split('/'), ...url.searchParams.values()].flatMap((piece) => [piece, decoded(piece)]);
+  // Query values both as written (Google Chat's token ends in `%3D`) and decoded.
+  const rawValues = url.search.slice(1).split('&').map((pair) => pair.slice(pair.indexOf('=') + 1));
+  const pieces = [...url.pathname.split('/'), ...rawValues, ...url.searchParams.values()].flatMap((piece) => [piece, decoded(piece)]);
   const userInfo = url.username || url.password ? [decoded(url.username), decoded(url.password), `${decoded(url.username)}:${decoded(url.password)}`] : [];
   return [url.pathname + url.search, ...pieces.filter((piece) => piece.length >= MIN_PART_CHARS), ...userInfo];
 }
