@@ -192,12 +192,16 @@ describe('email output against a real SMTP server on loopback', () => {
     [{ to: ' , ' }, 'to must name at least one address'],
     [{ to: Array.from({ length: 51 }, (_, i) => `a${i}@example.com`).join(',') }, 'at most 50'],
     [{ to: 'soc@example.com, not-an-address' }, 'not-an-address'],
+    [{ from: 'a@example.com, b@example.com' }, 'from must name one address'],
     [{ port: '99999' }, 'port must be a number'],
-    [{ host: 'smtp.example.com', password: new Secret(PASSWORD), username: 'u' }, 'security none would send the password in clear'],
-  ])('fails as config, sending nothing, when %o', async (overrides, problem) => {
+  ])('refuses %o at configuration, naming the problem', (overrides, problem) => {
+    expect(() => makeOutput(context, 'email', values(plain, overrides))).toThrow(problem);
+  });
+
+  it('fails as config, sending nothing, when security none would send a password in clear to another host', async () => {
     reset(plain);
-    const result = await makeOutput(context, 'email', values(plain, overrides)).dispatch(sampleAlert(), toAlertDocument(sampleAlert()));
-    expect(result).toMatchObject({ kind: 'failed', reason: 'config', message: expect.stringContaining(problem) });
+    const result = await makeOutput(context, 'email', values(plain, { host: 'smtp.example.com', password: new Secret(PASSWORD), username: 'u' })).dispatch(sampleAlert(), toAlertDocument(sampleAlert()));
+    expect(result).toMatchObject({ kind: 'failed', reason: 'config', message: expect.stringContaining('security none would send the password in clear') });
     expect(plain.messages).toHaveLength(0);
     expectNoSecrets(secretRenderings(PASSWORD), result);
   });

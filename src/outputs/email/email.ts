@@ -5,12 +5,13 @@ import type { Alert } from '../../alerts/alert.ts';
 import { Deadline } from '../deadline.ts';
 import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
+import { verifyTlsProperty } from '../http/verify-tls.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult } from '../result.ts';
 import { alertText } from '../text/alert-text.ts';
 import { buildAlertEmail, EMAIL_LIMITS } from './message.ts';
 import { classifySmtpError } from './smtp-result.ts';
-import { SECURITY_CHOICES, smtpSettings, type SmtpSettings, type SmtpValues } from './smtp-settings.ts';
+import { checkAddresses, checkPort, SECURITY_CHOICES, smtpSettings, type SmtpSettings, type SmtpValues } from './smtp-settings.ts';
 
 /** Connections one output's pool opens at most: alerts to one relay share them. */
 const POOL_CONNECTIONS = 2;
@@ -35,14 +36,14 @@ export class EmailOutput extends OutputBase {
   static override readonly properties = {
     descriptor: descriptorProperty('E-mail', 'soc-team, oncall, etc'),
     host: property('the SMTP relay host name (e.g. smtp.example.com)'),
-    port: property('the SMTP port: 587 for starttls, 465 for tls, 25 for a local relay', { value: '587' }),
+    port: property('the SMTP port: 587 for starttls, 465 for tls, 25 for a local relay', { value: '587', check: checkPort }),
     security: property('how to secure the connection: starttls (required STARTTLS), tls (implicit TLS) or none (a relay on this machine only)', { value: 'starttls', choices: SECURITY_CHOICES }),
     username: property('the SMTP username (leave empty for a relay without login)', { optional: true, inputRestrictions: [' '] }),
     password: property('the SMTP password (leave empty for a relay without login)', { secret: true, optional: true, inputRestrictions: [] }),
     // Addresses may carry a display name ("SOC <soc@example.com>"): spaces are fine.
-    from: property('the sender address (e.g. StreamAlert <alerts@example.com>)', { inputRestrictions: [] }),
-    to: property('the recipient addresses, comma-separated (at most 50)', { inputRestrictions: [] }),
-    verify_tls: property("whether to verify the relay's TLS certificate (true or false)", { value: 'true', choices: ['true', 'false'] }),
+    from: property('the sender address (e.g. StreamAlert <alerts@example.com>)', { inputRestrictions: [], check: (value) => checkAddresses('from', value, 1) }),
+    to: property('the recipient addresses, comma-separated (at most 50)', { inputRestrictions: [], check: (value) => checkAddresses('to', value) }),
+    verify_tls: verifyTlsProperty('SMTP relay'),
   };
   static override readonly limits = {
     message: { max: EMAIL_LIMITS.messageBytes, unit: 'bytes', over: 'truncated' },

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { verifiesTls } from '../http/verify-tls.ts';
 
 export const SECURITY_CHOICES = ['starttls', 'tls', 'none'] as const;
 export type Security = (typeof SECURITY_CHOICES)[number];
@@ -32,19 +33,33 @@ export type SmtpValues = Record<'host' | 'port' | 'security' | 'username' | 'pas
  *   smtpSettings({ host: 'smtp.example.com', port: '587', security: 'starttls', to: 'soc@example.com, oncall@example.com', ... })
  */
 export function smtpSettings(values: SmtpValues): SmtpSettings | string {
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) return 'port must be a number from 1 to 65535';
+  const problem = checkPort(values.port) ?? checkAddresses('from', values.from, 1) ?? checkAddresses('to', values.to);
+  if (problem) return problem;
   const security = values.security as Security;
   if (!SECURITY_CHOICES.includes(security)) return `security must be one of: ${SECURITY_CHOICES.join(', ')}`;
-  const to = values.to.split(',').map((address) => address.trim()).filter((address) => address !== '');
-  if (to.length === 0) return "to must name at least one address (a comma-separated list)";
-  if (to.length > MAX_RECIPIENTS) return `to names ${to.length} addresses; at most ${MAX_RECIPIENTS} (use a mailing list for more)`;
-  const bad = [values.from, ...to].find((address) => !looksLikeAddress(address));
-  if (bad !== undefined) return `'${bad.slice(0, 80)}' in from or to is not an e-mail address`;
   if (security === 'none' && values.password !== '' && !isLoopback(values.host)) {
-    return "security none would send the password in clear over the network: use starttls or tls (none is for a relay on this machine)";
+    return 'security none would send the password in clear over the network: use starttls or tls (none is for a relay on this machine)';
   }
-  return { host: values.host, port, security, username: values.username, password: values.password, from: values.from, to, verifyTls: values.verify_tls !== 'false' };
+  return { host: values.host, port: Number(values.port), security, username: values.username, password: values.password, from: values.from, to: recipients(values.to), verifyTls: verifiesTls(values.verify_tls) };
+}
+
+/** What is wrong with a port, or undefined: a whole number from 1 to 65535. */
+export function checkPort(value: string): string | undefined {
+  const port = Number(value);
+  return Number.isInteger(port) && port >= 1 && port <= 65_535 ? undefined : 'port must be a number from 1 to 65535';
+}
+
+/** What is wrong with a comma-separated list of at most `max` addresses (named `name`), or undefined. */
+export function checkAddresses(name: string, value: string, max = MAX_RECIPIENTS): string | undefined {
+  const addresses = recipients(value);
+  if (addresses.length === 0) return `${name} must name ${max === 1 ? 'an address' : 'at least one address (a comma-separated list)'}`;
+  if (addresses.length > max) return max === 1 ? `${name} must name one address` : `${name} names ${addresses.length} addresses; at most ${max} (use a mailing list for more)`;
+  const bad = addresses.find((address) => !looksLikeAddress(address));
+  return bad === undefined ? undefined : `'${bad.slice(0, 80)}' in ${name} is not an e-mail address`;
+}
+
+function recipients(value: string): string[] {
+  return value.split(',').map((address) => address.trim()).filter((address) => address !== '');
 }
 
 /** `user@host`, or `Name <user@host>`: nodemailer parses the rest; this catches a typo before a relay does. */
