@@ -7,9 +7,13 @@ export function servicePage(service: string): string {
   return join(import.meta.dirname, '..', '..', 'docs', 'outputs', `${service}.md`);
 }
 
-/** The lines between which a service's page holds its generated properties table. */
+/** The lines between which a service's page holds its generated properties table (and the index its list of services). */
 export const GENERATED_BEGIN = '<!-- generated: properties -->';
+export const INDEX_BEGIN = '<!-- generated: services -->';
 export const GENERATED_END = '<!-- end generated -->';
+
+/** The index of service pages, docs/outputs/README.md. */
+export const SERVICES_INDEX = join(import.meta.dirname, '..', '..', 'docs', 'outputs', 'README.md');
 
 /**
  * The properties table of a service's page, from the declarations the CLI prompts from, so the
@@ -23,12 +27,23 @@ export function propertiesTable(cls: OutputClass): string {
   return ['| property | secret | default | accepted values | prompt: "Please supply ..." |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
-/** `page` with its generated block replaced by `table`; undefined when the page has no such block. */
-export function withPropertiesTable(page: string, table: string): string | undefined {
-  const begin = page.indexOf(GENERATED_BEGIN);
-  const end = page.indexOf(GENERATED_END, begin);
-  if (begin === -1 || end === -1) return undefined;
-  return `${page.slice(0, begin + GENERATED_BEGIN.length)}\n${table}\n${page.slice(end)}`;
+/** The index's table: every service, its page and its properties (secret or optional). */
+export function servicesTable(classes: readonly OutputClass[]): string {
+  const rows = classes.map((cls) => {
+    const properties = Object.entries(cls.properties)
+      .filter(([name]) => name !== 'descriptor')
+      .map(([name, prop]) => `\`${name}\`${prop.credRequirement ? ' (secret)' : prop.optional ? ' (optional)' : ''}`);
+    return `| \`${cls.service}\` | [${escapeCell(cls.displayName)}](${cls.service}.md) | ${properties.join(', ') || '(none)'} |`;
+  });
+  return ['| service | page | properties (secret = masked at the prompt, encrypted at rest) |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** `page` with its generated block (opened by `begin`) replaced by `table`; undefined when the page has no such block. */
+export function withPropertiesTable(page: string, table: string, begin = GENERATED_BEGIN): string | undefined {
+  const at = page.indexOf(begin);
+  const end = page.indexOf(GENERATED_END, at);
+  if (at === -1 || end === -1) return undefined;
+  return `${page.slice(0, at + begin.length)}\n${table}\n${page.slice(end)}`;
 }
 
 function defaultOf(name: string, prop: OutputProperty): string {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { property } from '../../src/outputs/property.ts';
 import { descriptorProperty, getService, serviceIds } from '../../src/outputs/registry.ts';
-import { propertiesTable, servicePage, withPropertiesTable } from '../../src/outputs/service-docs.ts';
+import { INDEX_BEGIN, propertiesTable, servicePage, SERVICES_INDEX, servicesTable, withPropertiesTable } from '../../src/outputs/service-docs.ts';
 import type { OutputClass } from '../../src/outputs/registry.ts';
 import '../support/outputs.ts';
 import { streamalert } from '../support/cli.ts';
@@ -16,6 +17,20 @@ describe('service pages', () => {
     expect(regenerated, 'the page has the generated-properties lines under ## Properties').toBeDefined();
     expect(page).toBe(regenerated);
     expect(page).toMatch(new RegExp(`^# .+ \\(\`${service}\`\\)\n`));
+  });
+
+  it("docs/outputs/README.md lists every service with its page and properties (run 'npm run docs:outputs' after adding one)", () => {
+    const index = readFileSync(SERVICES_INDEX, 'utf8');
+    expect(index).toBe(withPropertiesTable(index, servicesTable(serviceIds().map(getService)), INDEX_BEGIN));
+    expect(index).toContain('| `slack` | [Slack](slack.md) | `url` (secret) |');
+  });
+
+  it("README.md's Outputs section names every service, with the count", () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Outputs\n'), readme.indexOf('\n## ', readme.indexOf('## Outputs\n') + 1));
+    const named = new Set([...section.matchAll(/^\| [^|]+ \| (.+) \|$/gm)].flatMap(([, cell]) => [...cell!.matchAll(/`([a-z0-9-]+)`/g)].map(([, id]) => id!)));
+    expect([...named].filter((id) => serviceIds().includes(id)).sort()).toEqual(serviceIds());
+    expect(section).toContain(`${serviceIds().length} services`);
   });
 
   it('renders each property: secret or not, its default, and what values it accepts', () => {
