@@ -1,9 +1,7 @@
 import type { HttpClient, HttpOutcome } from '../http/client.ts';
 import { parseJsonObject } from '../http/json.ts';
-import { retry, type Failed, type Retry } from '../result.ts';
-
-/** One step of a dispatch: a value to go on with, or the step's classified result to return now. */
-export type Step<T> = { ok: true; value: T } | { ok: false; result: Retry | Failed };
+import { retry } from '../result.ts';
+import type { Step } from '../step.ts';
 
 /** How one Jira REST API differs from the other: where it lives and how it writes rich text. */
 export interface JiraDialect {
