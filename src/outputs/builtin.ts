@@ -37,4 +37,4 @@ builtinService('opsgenie', () => import('./opsgenie/opsgenie.ts'));
 builtinService('pagerduty-v2', () => import('./pagerduty-v2/pagerduty-v2.ts'));
 builtinService('pagerduty-incident', () => import('./pagerduty-incident/pagerduty-incident.ts'));
 builtinService('slack-bot', () => import('./slack-bot/slack-bot.ts'));
-/tmp/sn-lines
+builtinService('servicenow', () => import('./servicenow/servicenow.ts'));
