@@ -189,11 +189,11 @@ describe('email output against a real SMTP server on loopback', () => {
   });
 
   it.each([
-    [{ to: ' , ' }, 'to must name at least one address'],
-    [{ to: Array.from({ length: 51 }, (_, i) => `a${i}@example.com`).join(',') }, 'at most 50'],
-    [{ to: 'soc@example.com, not-an-address' }, 'not-an-address'],
+    [{ to: ' , ' }, 'to must name 1 to 50 addresses'],
+    [{ to: Array.from({ length: 51 }, (_, i) => `a${i}@example.com`).join(',') }, 'to must name 1 to 50 addresses'],
+    [{ to: 'soc@example.com, not-an-address' }, 'to must hold e-mail addresses (user@example.com or Name <user@example.com>), separated by commas: address 2 is not one'],
     [{ from: 'a@example.com, b@example.com' }, 'from must name one address'],
-    [{ port: '99999' }, 'port must be a number'],
+    [{ port: '99999' }, 'port must be a number from 1 to 65535'],
   ])('refuses %o at configuration, naming the problem', (overrides, problem) => {
     expect(() => makeOutput(context, 'email', values(plain, overrides))).toThrow(problem);
   });

@@ -86,7 +86,8 @@ describe('slack-bot output', () => {
 
   it('refuses a token that is not a bot token, and a channel that is neither an id nor a #name, at configuration', () => {
     expect(() => makeOutput(context, 'slack-bot', { channel: CHANNEL_ID, token: new Secret('xoxp-user-token') })).toThrow(OutputConfigError);
-    expect(() => makeOutput(context, 'slack-bot', { channel: 'sec alerts', token: new Secret(TOKEN) })).toThrow(OutputConfigError);
+    expect(() => makeOutput(context, 'slack-bot', { channel: CHANNEL_ID, token: new Secret('xoxp-user-token') })).toThrow('token must be a bot token, starting with xoxb-');
+    expect(() => makeOutput(context, 'slack-bot', { channel: 'Sec-Alerts', token: new Secret(TOKEN) })).toThrow('channel must be a channel id');
   });
 
   describe('threads', () => {

@@ -41,8 +41,8 @@ export class EmailOutput extends OutputBase {
     username: property('the SMTP username (leave empty for a relay without login)', { optional: true, inputRestrictions: [' '] }),
     password: property('the SMTP password (leave empty for a relay without login)', { secret: true, optional: true, inputRestrictions: [] }),
     // Addresses may carry a display name ("SOC <soc@example.com>"): spaces are fine.
-    from: property('the sender address (e.g. StreamAlert <alerts@example.com>)', { inputRestrictions: [], check: (value) => checkAddresses('from', value, 1) }),
-    to: property('the recipient addresses, comma-separated (at most 50)', { inputRestrictions: [], check: (value) => checkAddresses('to', value) }),
+    from: property('the sender address (e.g. StreamAlert <alerts@example.com>)', { inputRestrictions: [], check: (value) => checkAddresses(value, 1) }),
+    to: property('the recipient addresses, comma-separated (at most 50)', { inputRestrictions: [], check: (value) => checkAddresses(value) }),
     verify_tls: verifyTlsProperty('SMTP relay'),
   };
   static override readonly limits = {

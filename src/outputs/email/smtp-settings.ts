@@ -33,7 +33,7 @@ export type SmtpValues = Record<'host' | 'port' | 'security' | 'username' | 'pas
  *   smtpSettings({ host: 'smtp.example.com', port: '587', security: 'starttls', to: 'soc@example.com, oncall@example.com', ... })
  */
 export function smtpSettings(values: SmtpValues): SmtpSettings | string {
-  const problem = checkPort(values.port) ?? checkAddresses('from', values.from, 1) ?? checkAddresses('to', values.to);
+  const problem = named('port', checkPort(values.port)) ?? named('from', checkAddresses(values.from, 1)) ?? named('to', checkAddresses(values.to));
   if (problem) return problem;
   const security = values.security as Security;
   if (!SECURITY_CHOICES.includes(security)) return `security must be one of: ${SECURITY_CHOICES.join(', ')}`;
@@ -43,19 +43,28 @@ export function smtpSettings(values: SmtpValues): SmtpSettings | string {
   return { host: values.host, port: Number(values.port), security, username: values.username, password: values.password, from: values.from, to: recipients(values.to), verifyTls: verifiesTls(values.verify_tls) };
 }
 
-/** What is wrong with a port, or undefined: a whole number from 1 to 65535. */
+/** What is wrong with a port, said after its name, or undefined: a whole number from 1 to 65535. */
 export function checkPort(value: string): string | undefined {
   const port = Number(value);
-  return Number.isInteger(port) && port >= 1 && port <= 65_535 ? undefined : 'port must be a number from 1 to 65535';
+  return Number.isInteger(port) && port >= 1 && port <= 65_535 ? undefined : 'must be a number from 1 to 65535';
 }
 
-/** What is wrong with a comma-separated list of at most `max` addresses (named `name`), or undefined. */
-export function checkAddresses(name: string, value: string, max = MAX_RECIPIENTS): string | undefined {
+/**
+ * What is wrong with a comma-separated list of at most `max` addresses, said after the
+ * property's name, or undefined. It names a bad address by its place, never quotes it.
+ */
+export function checkAddresses(value: string, max = MAX_RECIPIENTS): string | undefined {
   const addresses = recipients(value);
-  if (addresses.length === 0) return `${name} must name ${max === 1 ? 'an address' : 'at least one address (a comma-separated list)'}`;
-  if (addresses.length > max) return max === 1 ? `${name} must name one address` : `${name} names ${addresses.length} addresses; at most ${max} (use a mailing list for more)`;
-  const bad = addresses.find((address) => !looksLikeAddress(address));
-  return bad === undefined ? undefined : `'${bad.slice(0, 80)}' in ${name} is not an e-mail address`;
+  if (addresses.length === 0 || addresses.length > max) {
+    return max === 1 ? 'must name one address' : `must name 1 to ${max} addresses, separated by commas (use a mailing list for more)`;
+  }
+  const bad = addresses.findIndex((address) => !looksLikeAddress(address));
+  if (bad === -1) return undefined;
+  return `must hold e-mail addresses (user@example.com or Name <user@example.com>)${max === 1 ? '' : `, separated by commas: address ${bad + 1} is not one`}`;
+}
+
+function named(name: string, problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : `${name} ${problem}`;
 }
 
 function recipients(value: string): string[] {

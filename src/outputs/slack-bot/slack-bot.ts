@@ -18,7 +18,7 @@ const THREAD_CANDIDATES = 3;
 
 /** A channel id (C0123ABCD, G..., D...) or a #name, as chat.postMessage takes them. */
 function checkChannel(value: string): string | undefined {
-  return /^(?:[CGD][A-Z0-9]{2,31}|#[a-z0-9][a-z0-9._-]{0,79})$/.test(value) ? undefined : 'channel must be a channel id (e.g. C0123ABCD) or #name (lower-case, as Slack names channels)';
+  return /^(?:[CGD][A-Z0-9]{2,31}|#[a-z0-9][a-z0-9._-]{0,79})$/.test(value) ? undefined : 'must be a channel id (e.g. C0123ABCD) or #name (lower-case, as Slack names channels)';
 }
 
 /**
@@ -38,7 +38,7 @@ export class SlackBotOutput extends OutputBase {
   static override readonly properties = {
     descriptor: descriptorProperty('Slack bot', 'channel, team, etc'),
     channel: property('the Slack channel to post to: its id (e.g. C0123ABCD) or #name; invite the bot to it', { check: checkChannel }),
-    token: property('the Slack bot token (xoxb-...)', { secret: true, check: (value) => (value.startsWith('xoxb-') ? undefined : 'token must be a bot token, starting with xoxb-') }),
+    token: property('the Slack bot token (xoxb-...)', { secret: true, check: (value) => (value.startsWith('xoxb-') ? undefined : 'must be a bot token, starting with xoxb-') }),
     url: property(`the Slack Web API URL, only to override the default (${SLACK_API_URL})`, { value: SLACK_API_URL, optional: true, url: true, inputRestrictions: [' '] }),
   };
   static override readonly limits = {
