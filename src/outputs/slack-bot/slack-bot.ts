@@ -5,6 +5,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
 import { slackBodies } from '../slack/bodies.ts';
+import { SLACK_SERVICE_LIMITS } from '../slack/message.ts';
 import { messageReference, parseMessageReference, postMessageAnswer, type PostedMessage } from './web-api.ts';
 
 const SLACK_API_URL = 'https://slack.com/api';
@@ -41,15 +42,8 @@ export class SlackBotOutput extends OutputBase {
     token: property('the Slack bot token (xoxb-...)', { secret: true, check: (value) => (value.startsWith('xoxb-') ? undefined : 'must be a bot token, starting with xoxb-') }),
     url: property(`the Slack Web API URL, only to override the default (${SLACK_API_URL})`, { value: SLACK_API_URL, optional: true, url: true, inputRestrictions: [' '] }),
   };
-  static override readonly limits = {
-    // Slack truncates a message's text past 40,000 characters; our messages stay far below
-    // (slack/message.ts): a larger record is split across up to five messages, then cut, saying so.
-    // https://api.slack.com/methods/chat.postMessage#truncating
-    message: { max: 40_000, unit: 'characters', over: 'split' },
-    // chat.postMessage: about one message per second per channel, short bursts allowed.
-    rate: { perSecond: 1, burst: 5 },
-    source: 'https://api.slack.com/methods/chat.postMessage#rate_limiting',
-  } as const;
+  // The same messages as the webhook's, so the same limits (https://api.slack.com/methods/chat.postMessage#truncating).
+  static override readonly limits = SLACK_SERVICE_LIMITS;
 
   async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const token = this.setting('token');

@@ -17,6 +17,22 @@ export const SLACK_LIMITS = {
   maxMessages: 5,
 } as const;
 
+/**
+ * The limits both Slack outputs declare (`slack`, `slack-bot`: the same messages). Slack
+ * truncates a message's text past 40,000 characters
+ * (https://api.slack.com/changelog/2018-04-truncating-really-long-messages); our messages stay
+ * far below (3,000 characters a section, four record sections a message): a larger record is
+ * split across up to five messages, then cut, saying so. About one message per second per
+ * channel, short bursts allowed (webhooks and chat.postMessage alike,
+ * https://api.slack.com/methods/chat.postMessage#rate_limiting): a burst of five lets one
+ * alert's parts go out together.
+ */
+export const SLACK_SERVICE_LIMITS = {
+  message: { max: 40_000, unit: 'characters', over: 'split' },
+  rate: { perSecond: 1, burst: 5 },
+  source: 'https://api.slack.com/apis/rate-limits',
+} as const;
+
 const FENCE = '```';
 /** Room for the code fences and newlines around each record chunk. */
 const RECORD_CHUNK_CHARS = SLACK_LIMITS.sectionChars - 2 * (FENCE.length + 1);

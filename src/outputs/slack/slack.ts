@@ -4,6 +4,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, type DispatchResult } from '../result.ts';
 import { slackBodies } from './bodies.ts';
+import { SLACK_SERVICE_LIMITS } from './message.ts';
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
@@ -29,16 +30,7 @@ export class SlackOutput extends OutputBase {
     // URLs contain colons, so only spaces are restricted (as in StreamAlert).
     url: property('the full Slack webhook url, including the secret', { secret: true, url: true, inputRestrictions: [' '] }),
   };
-  static override readonly limits = {
-    // Slack truncates a message's text past 40,000 characters (https://api.slack.com/changelog/2018-04-truncating-really-long-messages);
-    // our messages stay far below (message.ts: 3,000 characters a section, four record sections a
-    // message): a larger record is split across up to five messages, then cut, saying so.
-    message: { max: 40_000, unit: 'characters', over: 'split' },
-    // About one message per second per channel, short bursts allowed: a burst of five lets one
-    // alert's parts go out together.
-    rate: { perSecond: 1, burst: 5 },
-    source: 'https://api.slack.com/apis/rate-limits',
-  } as const;
+  static override readonly limits = SLACK_SERVICE_LIMITS;
 
   async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const url = this.setting('url');
