@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toAlertDocument } from '../../src/alerts/alert.ts';
 import { AssumedRole, isRoleArn, RENEW_BEFORE_EXPIRY_MS } from '../../src/aws/assumed-role.ts';
-import { AwsClients } from '../../src/aws/clients.ts';
 import { LambdaV2Output } from '../../src/outputs/aws-lambda-v2/aws-lambda-v2.ts';
 import { createOutput } from '../../src/outputs/registry.ts';
 import type { OutputBase } from '../../src/outputs/output.ts';
 import { Secret } from '../../src/secrets/secret.ts';
 import { accessKeyOf, TARGET_ACCOUNT } from './contract/aws-lambda-v2.contract.ts';
-import { LoopbackReceiver, type ReceivedRequest } from '../support/receiver.ts';
-import { motoEndpoint, noMoto, uniqueName } from '../support/moto.ts';
-import { RecordingProxy } from '../support/recording-proxy.ts';
+import type { ReceivedRequest } from '../support/receiver.ts';
+import { noMoto, uniqueName } from '../support/moto.ts';
+import { motoThroughProxy, scriptedAws } from '../support/moto-clients.ts';
 import { sampleAlert, testContext } from '../support/outputs.ts';
-import { ANSWER_TIMEOUT_MS } from '../support/timeouts.ts';
 
 const context = testContext();
 const functionArn = `arn:aws:lambda:us-east-1:${TARGET_ACCOUNT}:function:enrich`;
@@ -42,24 +40,11 @@ describe('aws-lambda-v2 declaration', () => {
 
 describe.skipIf(noMoto)('aws-lambda-v2 against moto, through a recording proxy', () => {
   // moto keeps no record of an Invoke without Docker: the proxy shows each request and moto's answer.
-  let proxy: RecordingProxy;
-  let clients: AwsClients;
-  beforeAll(async () => {
-    proxy = await RecordingProxy.start(motoEndpoint);
-    clients = new AwsClients({ endpoint: proxy.url, timeoutMs: ANSWER_TIMEOUT_MS });
-  });
-  afterAll(async () => {
-    clients?.destroy();
-    await proxy?.close();
-  });
-  beforeEach(() => {
-    proxy.exchanges.length = 0;
-  });
-
-  const output = (values: Record<string, string | Secret>, aws = clients): OutputBase =>
-    createOutput('aws-lambda-v2', { descriptor: 'enrich', values }, { ...context, aws });
-  const assumes = () => proxy.exchanges.filter((exchange) => isAssumeRole(exchange.body.toString('utf8')));
-  const invokes = () => proxy.exchanges.filter((exchange) => exchange.path.startsWith('/2015-03-31/functions/'));
+  const moto = motoThroughProxy();
+  const output = (values: Record<string, string | Secret>): OutputBase =>
+    createOutput('aws-lambda-v2', { descriptor: 'enrich', values }, { ...context, aws: moto.clients });
+  const assumes = () => moto.server.exchanges.filter((exchange) => isAssumeRole(exchange.body.toString('utf8')));
+  const invokes = () => moto.server.exchanges.filter((exchange) => exchange.path.startsWith('/2015-03-31/functions/'));
 
   it("assumes the role once for every output built on the same clients, and invokes with the role's credentials", async () => {
     const role = `arn:aws:iam::${TARGET_ACCOUNT}:role/${uniqueName('invoker')}`;
@@ -89,7 +74,7 @@ describe.skipIf(noMoto)('aws-lambda-v2 against moto, through a recording proxy',
 
   it('keeps credentials until RENEW_BEFORE_EXPIRY_MS before they expire, then assumes the role again', async () => {
     let now = Date.now();
-    const role = new AssumedRole(clients, `arn:aws:iam::${TARGET_ACCOUNT}:role/${uniqueName('renewed')}`, () => now);
+    const role = new AssumedRole(moto.clients, `arn:aws:iam::${TARGET_ACCOUNT}:role/${uniqueName('renewed')}`, () => now);
     const first = await role.credentials();
     const expiresAt = first.expiration!.getTime();
     expect(expiresAt).toBeGreaterThan(now + RENEW_BEFORE_EXPIRY_MS);
@@ -105,7 +90,7 @@ describe.skipIf(noMoto)('aws-lambda-v2 against moto, through a recording proxy',
   });
 
   it('makes one AssumeRole for concurrent callers', async () => {
-    const role = new AssumedRole(clients, `arn:aws:iam::${TARGET_ACCOUNT}:role/${uniqueName('concurrent')}`);
+    const role = new AssumedRole(moto.clients, `arn:aws:iam::${TARGET_ACCOUNT}:role/${uniqueName('concurrent')}`);
     const [a, b, c] = await Promise.all([role.credentials(), role.credentials(), role.credentials()]);
     expect(assumes()).toHaveLength(1);
     expect(b).toBe(a);
@@ -116,37 +101,24 @@ describe.skipIf(noMoto)('aws-lambda-v2 against moto, through a recording proxy',
 // The answers of real STS and Lambda that moto does not give, from a server standing in for
 // both in their documented wire formats: AssumeRole (query protocol, XML) and Invoke (REST-JSON).
 describe('aws-lambda-v2 against a scripted STS and Lambda endpoint', () => {
-  let endpoint: LoopbackReceiver;
-  let clients: AwsClients;
+  const aws = scriptedAws();
   const role = `arn:aws:iam::${TARGET_ACCOUNT}:role/alert-invoker`;
-  beforeAll(async () => {
-    endpoint = await LoopbackReceiver.start();
-    clients = new AwsClients({ endpoint: endpoint.url, timeoutMs: ANSWER_TIMEOUT_MS });
-  });
-  afterAll(async () => {
-    clients.destroy();
-    await endpoint.close();
-  });
-  beforeEach(() => {
-    endpoint.requests.length = 0;
-  });
 
   /** A new client set each time, so that no credentials are kept from an earlier case. */
   const output = (values: Record<string, string>) => {
-    clients.destroy();
-    clients = new AwsClients({ endpoint: endpoint.url, timeoutMs: ANSWER_TIMEOUT_MS });
+    const clients = aws.renewClients();
     const secrets = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, name === 'function_qualifier' ? value : new Secret(value)]));
     return createOutput('aws-lambda-v2', { descriptor: 'enrich', values: secrets }, { ...context, aws: clients });
   };
   const answering = (invokeAnswer: (request: ReceivedRequest) => ReturnType<typeof lambdaError>) =>
-    endpoint.respond((request) => (isAssumeRole(request.body) ? assumeRoleAnswer() : invokeAnswer(request)));
+    aws.server.respond((request) => (isAssumeRole(request.body) ? assumeRoleAnswer() : invokeAnswer(request)));
 
   it('fails auth, naming the role, when STS refuses to let us assume it, and invokes nothing', async () => {
-    endpoint.respond(() => stsError(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/streamalert is not authorized to perform: sts:AssumeRole on resource: ${role}`));
+    aws.server.respond(() => stsError(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/streamalert is not authorized to perform: sts:AssumeRole on resource: ${role}`));
     const result = await output({ lambda_function_arn: functionArn, assume_role_arn: role }).dispatch(sampleAlert(), {});
     expect(result).toMatchObject({ kind: 'failed', reason: 'auth' });
     expect(result.kind === 'failed' && result.message).toContain(`access to IAM role ${role} (assumed to invoke Lambda function ${functionArn}) was denied`);
-    expect(endpoint.requests).toHaveLength(1);
+    expect(aws.server.requests).toHaveLength(1);
   });
 
   it("classifies Invoke's answer after assuming the role, as aws-lambda does (the same invokeAsync): a 429 retries", async () => {
@@ -154,7 +126,7 @@ describe('aws-lambda-v2 against a scripted STS and Lambda endpoint', () => {
     const result = await output({ lambda_function_arn: functionArn, function_qualifier: 'production', assume_role_arn: role }).dispatch(sampleAlert(), {});
     expect(result).toMatchObject({ kind: 'retry', reason: 'rate_limited' });
     expect(result.kind !== 'delivered' && result.message).toContain(`Lambda function ${functionArn} (qualifier production)`);
-    expect(endpoint.requests.map((request) => (isAssumeRole(request.body) ? 'AssumeRole' : 'Invoke'))).toEqual(['AssumeRole', 'Invoke']);
+    expect(aws.server.requests.map((request) => (isAssumeRole(request.body) ? 'AssumeRole' : 'Invoke'))).toEqual(['AssumeRole', 'Invoke']);
   });
 
   it('keeps the ARNs, which are credentials, out of a stored result: they read [secret]', async () => {
@@ -173,7 +145,7 @@ describe('aws-lambda-v2 against a scripted STS and Lambda endpoint', () => {
     const result = await output(values).dispatch(sampleAlert(), {});
     expect(result).toMatchObject({ kind: 'failed', reason: 'config' });
     expect(result.kind === 'failed' && result.message).toContain(message);
-    expect(endpoint.requests).toHaveLength(0);
+    expect(aws.server.requests).toHaveLength(0);
   });
 });
 

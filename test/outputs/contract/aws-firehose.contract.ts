@@ -3,41 +3,25 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { awsContract } from '../../support/contract.ts';
 import { uniqueName } from '../../support/moto.ts';
+import { withClient } from '../../support/moto-clients.ts';
 
 /**
  * A Direct PUT stream writing to a bucket on moto, which stores each PutRecord's data as one
  * object under the stream's prefix, as Firehose does once its buffer flushes.
  */
 export async function firehoseToBucket(region?: string): Promise<{ stream: string; records(): Promise<string[]> }> {
-  const s3 = new S3Client({ forcePathStyle: true });
-  const firehose = new FirehoseClient({ region });
-  try {
-    const stream = uniqueName('alerts');
-    const bucket = uniqueName('firehose');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await firehose.send(
-      new CreateDeliveryStreamCommand({
-        DeliveryStreamName: stream,
-        DeliveryStreamType: 'DirectPut',
-        ExtendedS3DestinationConfiguration: { BucketARN: `arn:aws:s3:::${bucket}`, RoleARN: 'arn:aws:iam::123456789012:role/firehose', Prefix: 'alerts/' },
-      }),
-    );
-    return {
-      stream,
-      async records() {
-        const reader = new S3Client({ forcePathStyle: true });
-        try {
-          const { Contents = [] } = await reader.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'alerts/' }));
-          return Promise.all(Contents.map(async ({ Key }) => (await reader.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body!.transformToString()));
-        } finally {
-          reader.destroy();
-        }
-      },
-    };
-  } finally {
-    s3.destroy();
-    firehose.destroy();
-  }
+  const stream = uniqueName('alerts');
+  const bucket = uniqueName('firehose');
+  await withClient(new S3Client({ forcePathStyle: true }), (s3) => s3.send(new CreateBucketCommand({ Bucket: bucket })));
+  const destination = { BucketARN: `arn:aws:s3:::${bucket}`, RoleARN: 'arn:aws:iam::123456789012:role/firehose', Prefix: 'alerts/' };
+  await withClient(new FirehoseClient({ region }), (firehose) =>
+    firehose.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: stream, DeliveryStreamType: 'DirectPut', ExtendedS3DestinationConfiguration: destination })),
+  );
+  const read = async (s3: S3Client) => {
+    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'alerts/' }));
+    return Promise.all(Contents.map(async ({ Key }) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body!.transformToString()));
+  };
+  return { stream, records: () => withClient(new S3Client({ forcePathStyle: true }), read) };
 }
 
 export default awsContract({

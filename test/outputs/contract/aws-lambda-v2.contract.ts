@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_NAME } from '../../../src/aws/assumed-role.ts';
 import { awsContract } from '../../support/contract.ts';
 import { motoEndpoint, uniqueName } from '../../support/moto.ts';
+import { withClient } from '../../support/moto-clients.ts';
 import { RecordingProxy, type ProxiedExchange } from '../../support/recording-proxy.ts';
 
 /** The account the function lives in, reached through the role: not moto's default 123456789012. */
@@ -24,11 +25,7 @@ export function accessKeyOf(exchange: ProxiedExchange | undefined): string | und
 /** The ARN of the identity an access key belongs to. moto checks no signature, so the secret is a placeholder. */
 async function identityOf(accessKeyId: string): Promise<string | undefined> {
   const sts = new STSClient({ credentials: { accessKeyId, secretAccessKey: 'unchecked-by-moto' } });
-  try {
-    return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
-  } finally {
-    sts.destroy();
-  }
+  return (await withClient(sts, (client) => client.send(new GetCallerIdentityCommand({})))).Arn;
 }
 
 export default awsContract({
