@@ -35,6 +35,8 @@ export interface EngineOptions {
   fallbackOf?: (output: string) => string | undefined;
   /** The output told about every dead letter (conf/global.json `deadLetterOutput`), if any. */
   deadLetterOutput?: string;
+  /** Claims and drains only these alerts' deliveries (the alert processor the alerts table's stream triggers). */
+  alertIds?: readonly string[];
 }
 
 /**
@@ -116,6 +118,7 @@ export class DeliveryEngine {
         leaseMs: this.#leaseMs(),
         perOutput: perOutputConcurrency,
         inFlight: this.#claimableInFlight(perOutputConcurrency, now),
+        ...(this.#options.alertIds && { alertIds: this.#options.alertIds }),
       });
       for (const delivery of claimed) this.#start(delivery);
       // A full batch may leave more to claim. One cut short by the outputs' limits does not:
@@ -140,7 +143,7 @@ export class DeliveryEngine {
           await Promise.race(this.#inFlight);
           continue;
         }
-        const next = await this.#store.nextDueAt();
+        const next = await this.#store.nextDueAt(this.#options.alertIds);
         if (next === undefined || next > deadline || Date.now() >= deadline) return;
         // Checked at least every second: what is due may be another process's lease, finished early.
         await sleep(this.#idleMs(next, Date.now()));

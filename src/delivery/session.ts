@@ -28,6 +28,8 @@ export interface DeliverySession {
 export interface SessionOptions {
   /** Where the engine reports problems (serve's JSON logs); default: one line each on standard error. */
   log?: Logger;
+  /** The engine delivers only these alerts' deliveries (the alert processor the alerts table's stream triggers). */
+  alertIds?: readonly string[];
 }
 
 /**
@@ -65,6 +67,7 @@ export async function openDeliverySession(project: Project, options: SessionOpti
     onError,
     fallbackOf: (name) => fallbacks.get(name),
     ...(deadLetterOutput !== undefined && { deadLetterOutput }),
+    ...(options.alertIds && { alertIds: options.alertIds }),
   });
   // With a logger, its caller logs every outcome (logDeliveries); without one, dead letters still get their line.
   if (!options.log) engine.listen(reportDeadLetter);

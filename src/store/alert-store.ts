@@ -55,6 +55,8 @@ export interface ClaimRequest {
   readonly perOutput: number;
   /** Attempts already in flight per output, which count against `perOutput`. */
   readonly inFlight?: ReadonlyMap<string, number>;
+  /** Only these alerts' deliveries (the alert processor the alerts table's stream triggers); default: every alert's. */
+  readonly alertIds?: readonly string[];
 }
 
 /** One attempt's result, to record against its claim. */
@@ -144,8 +146,8 @@ export abstract class AlertStore {
    */
   abstract record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean>;
 
-  /** The earliest time a pending delivery is due, or undefined when none is pending. */
-  abstract nextDueAt(): Promise<number | undefined>;
+  /** The earliest time a pending delivery (of these alerts only, when given) is due, or undefined when none is pending. */
+  abstract nextDueAt(alertIds?: readonly string[]): Promise<number | undefined>;
 
   /** Puts the selected deliveries back in the queue, due at `now`; dead letters get a fresh budget. Returns how many. */
   abstract requeue(selector: RequeueSelector, now: number): Promise<number>;
@@ -242,6 +244,20 @@ export function describeStoredResult(result: DispatchResult): string {
 /** How many more attempts `output` may start, per the request. */
 export function roomFor(request: ClaimRequest, output: string): number {
   return request.perOutput - (request.inFlight?.get(output) ?? 0);
+}
+
+/** Of `candidates`, soonest due first, those the request may take: up to `limit`, each output up to its room. */
+export function withinRoom<T extends { output: string }>(request: ClaimRequest, candidates: readonly T[]): T[] {
+  const taken = new Map<string, number>();
+  const chosen: T[] = [];
+  for (const candidate of candidates) {
+    if (chosen.length >= request.limit) break;
+    const count = taken.get(candidate.output) ?? 0;
+    if (count >= roomFor(request, candidate.output)) continue;
+    taken.set(candidate.output, count + 1);
+    chosen.push(candidate);
+  }
+  return chosen;
 }
 
 /** The outputs already at their limit, which a claim skips. */

@@ -28,6 +28,7 @@ import {
   saturatedOutputs,
   statusAfter,
   toDeliveryState,
+  withinRoom,
   type AlertDetail,
   type AttemptRecord,
   type ClaimedDelivery,
@@ -59,6 +60,8 @@ const MAX_HISTORY = 100;
 /** A claim reads at most this many pages of due deliveries, each of at least MIN_CLAIM_PAGE items (read capacity is paid per page). */
 const MAX_CLAIM_PAGES = 4;
 const MIN_CLAIM_PAGE = 25;
+/** A claim scoped to some alerts reads their deliveries this many alerts at a time. */
+const PARALLEL_ALERT_QUERIES = 16;
 
 interface DeliveryItem extends StoredDelivery {
   queue?: string;
@@ -194,7 +197,7 @@ export class DynamoDbAlertStore extends AlertStore {
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { now, leaseMs } = request;
-    const Items = await this.#dueCandidates(request);
+    const Items = request.alertIds ? await this.#dueCandidatesAmong(request, request.alertIds) : await this.#dueCandidates(request);
     const claimed: DeliveryItem[] = [];
     for (const item of Items) {
       try {
@@ -261,6 +264,38 @@ export class DynamoDbAlertStore extends AlertStore {
     return candidates;
   }
 
+  /** Due deliveries of these alerts only, soonest first, within each output's room. */
+  async #dueCandidatesAmong(request: ClaimRequest, alertIds: readonly string[]): Promise<DeliveryItem[]> {
+    const due = (await this.#pendingOf(alertIds)).filter((item) => item.next_attempt_at <= request.now);
+    return withinRoom(request, due.sort((a, b) => a.next_attempt_at - b.next_attempt_at));
+  }
+
+  /**
+   * The pending deliveries of these alerts, read by key (an alert's items share its partition
+   * key, so no index is needed), consistently: the table's stream has just told of them.
+   */
+  async #pendingOf(alertIds: readonly string[]): Promise<DeliveryItem[]> {
+    const unique = [...new Set(alertIds)];
+    const pending: DeliveryItem[] = [];
+    for (let start = 0; start < unique.length; start += PARALLEL_ALERT_QUERIES) {
+      const reads = unique.slice(start, start + PARALLEL_ALERT_QUERIES).map(async (alertId) => {
+        const query = {
+          TableName: this.#table,
+          KeyConditionExpression: 'alert_id = :id',
+          FilterExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':id': alertId, ':pending': PENDING },
+          ConsistentRead: true,
+        };
+        const items: DeliveryItem[] = [];
+        for await (const page of paginateQuery({ client: this.#documents }, query)) items.push(...((page.Items ?? []) as DeliveryItem[]));
+        return items;
+      });
+      for (const items of await Promise.all(reads)) pending.push(...items);
+    }
+    return pending;
+  }
+
   async record(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
     const status = statusAfter(attempt.result, attempt.nextAttemptAt);
     const described = describeStoredResult(attempt.result);
@@ -300,7 +335,8 @@ export class DynamoDbAlertStore extends AlertStore {
     }
   }
 
-  async nextDueAt(): Promise<number | undefined> {
+  async nextDueAt(alertIds?: readonly string[]): Promise<number | undefined> {
+    if (alertIds) return (await this.#pendingOf(alertIds)).reduce<number | undefined>((earliest, item) => Math.min(earliest ?? Infinity, item.next_attempt_at), undefined);
     const { Items = [] } = await this.#documents.send(new QueryCommand({ ...this.#queueQuery(PENDING), Limit: 1 }));
     return (Items[0] as DeliveryItem | undefined)?.next_attempt_at;
   }

@@ -6,6 +6,7 @@ import {
   describeStoredResult,
   roomFor,
   statusAfter,
+  withinRoom,
   referenceOf,
   toDeliveryState,
   type AlertDetail,
@@ -181,6 +182,7 @@ export class SqliteAlertStore extends AlertStore {
    * all. An output at its limit costs one index step, however many of its deliveries are due.
    */
   #candidates(request: ClaimRequest): ClaimRow[] {
+    if (request.alertIds) return this.#candidatesAmong(request, request.alertIds);
     const { nextOutput, dueFor } = this.#statements;
     const rows: ClaimRow[] = [];
     for (let output = (nextOutput.get('') as { output: string | null }).output; output !== null; output = (nextOutput.get(output) as { output: string | null }).output) {
@@ -188,6 +190,17 @@ export class SqliteAlertStore extends AlertStore {
       if (room > 0) rows.push(...(dueFor.all(output, request.now, room) as ClaimRow[]));
     }
     return rows.length <= request.limit ? rows : rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at).slice(0, request.limit);
+  }
+
+  /** What a claim scoped to some alerts takes: their due deliveries by primary key, soonest first, within each output's room. */
+  #candidatesAmong(request: ClaimRequest, alertIds: readonly string[]): ClaimRow[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT alert_id, output, attempts, queued_at, next_attempt_at FROM deliveries
+         WHERE alert_id IN (SELECT value FROM json_each(?)) AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at`,
+      )
+      .all(JSON.stringify(alertIds), request.now) as ClaimRow[];
+    return withinRoom(request, rows);
   }
 
   /**
@@ -234,9 +247,13 @@ export class SqliteAlertStore extends AlertStore {
     }
   }
 
-  async nextDueAt(): Promise<number | undefined> {
+  async nextDueAt(alertIds?: readonly string[]): Promise<number | undefined> {
     const { nextOutput, nextDueFor } = this.#statements;
     return this.#guard(() => {
+      if (alertIds) {
+        const among = this.#db.prepare("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE alert_id IN (SELECT value FROM json_each(?)) AND status = 'pending'");
+        return (among.get(JSON.stringify(alertIds)) as { at: number | null }).at ?? undefined;
+      }
       // Output by output in deliveries_output_due: one step each, however many are pending.
       let earliest: number | undefined;
       for (let output = (nextOutput.get('') as { output: string | null }).output; output !== null; output = (nextOutput.get(output) as { output: string | null }).output) {
