@@ -6,14 +6,13 @@ import type { ImportReport, ProjectWriter } from './report.ts';
 /** StreamAlert's conf/ files this project reads as they are (see docs/migrating-from-streamalert.md). */
 const COPIED_UNCHANGED = ['conf/normalized_types.json', 'conf/lookup_tables.json', 'conf/threat_intel.json'];
 
-/** StreamAlert service names that are ours under another name. */
-export const SERVICE_RENAMES: Readonly<Record<string, string>> = { 'pagerduty-v2': 'pagerduty' };
+/**
+ * The output services here, each with how conf/outputs.json lists it: `resource` for a service
+ * whose AWS resource is the value there (StreamAlert's shape for aws-s3, aws-firehose ...),
+ * `list` for a list of descriptors.
+ */
+export type ServiceShapes = ReadonlyMap<string, 'list' | 'resource'>;
 
-/** What to use instead of a StreamAlert output service this package does not have. */
-const MISSING_SERVICES: Readonly<Record<string, string>> = {
-  'aws-firehose': 'for an archive of every alert use an aws-s3 output (or file, embedded)',
-  'aws-lambda-v2': "use aws-lambda with the function's name: {\"aws-lambda\": {\"DESCRIPTOR\": \"function:qualifier\"}}",
-};
 const ADD_A_SERVICE = "no such output service here: add one in the project's outputs/ folder (docs/adding-a-service.md), or use another";
 
 /** StreamAlert's infrastructure settings (conf/global.json "infrastructure"), and what takes their place here. */
@@ -39,7 +38,7 @@ interface StreamAlertGlobal {
  * with the services this package has; global.json gives ours its prefix and region; everything
  * else gets a line saying what to do instead. Returns where the checkout keeps its code.
  */
-export function importConf(checkout: string, writer: ProjectWriter, report: ImportReport, services: ReadonlySet<string>): StreamAlertGlobal {
+export function importConf(checkout: string, writer: ProjectWriter, report: ImportReport, services: ServiceShapes): StreamAlertGlobal {
   const conf = join(checkout, 'conf');
   if (!existsSync(conf)) {
     report.notCarried.push('conf/: the checkout has none; only its rules were read');
@@ -89,22 +88,25 @@ function readJsonObject(checkout: string, path: string, report: ImportReport): R
  * outputs.json keeps StreamAlert's shape; a service this package does not have would make every
  * command refuse the file, so only the services it has are written, each other one reported.
  */
-function importOutputs(checkout: string, path: string, writer: ProjectWriter, report: ImportReport, services: ReadonlySet<string>): void {
+function importOutputs(checkout: string, path: string, writer: ProjectWriter, report: ImportReport, services: ServiceShapes): void {
   const outputs = readJsonObject(checkout, path, report);
   if (outputs === undefined) return;
   const kept: Record<string, unknown> = {};
   const lines: string[] = [];
   for (const [service, entries] of Object.entries(outputs)) {
-    const ours = SERVICE_RENAMES[service] ?? service;
     const descriptors = Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string') : typeof entries === 'object' && entries !== null ? Object.keys(entries) : [];
-    if (!services.has(ours)) {
-      lines.push(`conf/outputs.json: ${descriptors.map((descriptor) => `${service}:${descriptor}`).join(', ') || service}: ${MISSING_SERVICES[service] ?? ADD_A_SERVICE}`);
+    const shape = services.get(service);
+    if (shape === undefined) {
+      lines.push(`conf/outputs.json: ${descriptors.map((descriptor) => `${service}:${descriptor}`).join(', ') || service}: ${ADD_A_SERVICE}`);
       continue;
     }
-    if (ours !== service) lines.push(`conf/outputs.json: ${service} is '${ours}' here (the same API): its descriptors are under "${ours}", and the rules' outputs renamed`);
     if (service === 'pagerduty') lines.push(`conf/outputs.json: pagerduty: StreamAlert's pagerduty sent Events API v1; ours sends v2 with a routing key: streamalert output new --service pagerduty --descriptor ${descriptors[0] ?? 'D'} --update`);
-    const existing = kept[ours];
-    kept[ours] = Array.isArray(entries) && Array.isArray(existing) ? [...new Set([...existing, ...entries])] : existing === undefined ? entries : { ...(existing as object), ...(entries as object) };
+    if (shape === 'resource' && Array.isArray(entries)) {
+      // StreamAlert kept this service's resource with its credentials; here it is the value in outputs.json.
+      lines.push(`conf/outputs.json: ${descriptors.map((descriptor) => `${service}:${descriptor}`).join(', ')}: StreamAlert kept the ${service} resource in SSM, here it is in conf/outputs.json: configure each with: streamalert output new --service ${service} --descriptor ${descriptors[0] ?? 'D'}`);
+      continue;
+    }
+    kept[service] = shape === 'list' && !Array.isArray(entries) ? descriptors : entries;
   }
   if (writer.place('conf/outputs.json', `${JSON.stringify(kept, null, 2)}\n`, 'written')) report.notCarried.push(...lines);
   report.notCarried.push("output credentials: StreamAlert 3 kept them in SSM (/PREFIX/streamalert/outputs/SERVICE/DESCRIPTOR): set \"secrets\": {\"backend\": \"aws-ssm\"} in conf/global.json to use them as they are, or store each again: streamalert output new --service S --descriptor D --update");

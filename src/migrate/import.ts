@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../config/project.ts';
 import '../outputs/builtin.ts';
-import { serviceIds } from '../outputs/registry.ts';
 import '../publishers/builtin.ts';
 import { findPublisher } from '../publishers/publisher.ts';
 import { CheckoutError, isFolder, LIMITS, listFiles, readBounded } from './checkout.ts';
-import { importConf, SERVICE_RENAMES } from './conf-import.ts';
+import { importConf, type ServiceShapes } from './conf-import.ts';
+import { resourcePropertyOf } from '../config/output-config.ts';
+import { getService, serviceIds } from '../outputs/registry.ts';
 import { portMatcherFile } from './matcher-port.ts';
 import { PythonSyntaxError } from './python-tokens.ts';
 import { readPythonModule, type PyModule } from './python-module.ts';
@@ -16,6 +17,8 @@ import { isRuleDecorator, portRuleFile } from './rule-port.ts';
 export interface ImportOptions {
   /** Outputs for rules that declare none (StreamAlert sent those only to its required firehose). */
   readonly defaultOutputs?: readonly string[];
+  /** The output services here and their outputs.json shape (serviceShapes()). */
+  readonly services: ServiceShapes;
 }
 
 /** The project's tsconfig.json when it has none: the one `streamalert init` writes. */
@@ -31,12 +34,12 @@ const PROJECT_TSCONFIG = join(import.meta.dirname, '..', '..', 'templates', 'tsc
  *   const report = importStreamAlert('/src/streamalert', '/srv/detections');
  *   report.written  // ['conf/outputs.json', 'conf/global.json', 'rules/community/duo/duo_fraud.ts', ...]
  */
-export function importStreamAlert(checkout: string, projectDir: string, options: ImportOptions = {}): ImportReport {
+export function importStreamAlert(checkout: string, projectDir: string, options: ImportOptions): ImportReport {
   if (!isFolder(checkout)) throw new CheckoutError(`${checkout} is not a folder`);
   if (!isFolder(join(checkout, 'conf')) && !isFolder(join(checkout, 'rules'))) throw new CheckoutError(`${checkout} has neither conf/ nor rules/: pass the root of a StreamAlert checkout`);
   const report = emptyReport();
   const writer = new ProjectWriter(projectDir, report);
-  const services = new Set(serviceIds());
+  const { services } = options;
   const locations = importConf(checkout, writer, report, services);
   const skip = (path: string, why: string) => report.notCarried.push(`${path}: ${why}`);
 
@@ -56,8 +59,7 @@ export function importStreamAlert(checkout: string, projectDir: string, options:
   for (const location of locations.ruleLocations) {
     if (!isFolder(join(checkout, location))) continue;
     for (const path of listFiles(checkout, location, skip)) importRuleLocationFile(checkout, path, location, writer, report, {
-      services,
-      serviceRenames: SERVICE_RENAMES,
+      services: new Set(services.keys()),
       isPublisher: (name) => findPublisher(name) !== undefined,
       matcherModules,
       defaultOutputs: options.defaultOutputs ?? [],
@@ -162,3 +164,11 @@ function ensureProjectFiles(dir: string, writer: ProjectWriter, report: ImportRe
 }
 
 export { CheckoutError };
+
+/**
+ * Every output service here with its conf/outputs.json shape; the built-in services must be
+ * loaded first (loadServices).
+ */
+export function serviceShapes(): ServiceShapes {
+  return new Map(serviceIds().map((id) => [id, resourcePropertyOf(getService(id)) === undefined ? 'list' : 'resource'] as const));
+}

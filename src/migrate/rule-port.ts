@@ -8,7 +8,6 @@ export interface PortContext {
   /** Output services this package has (`slack`, `aws-s3`, ...). */
   readonly services: ReadonlySet<string>;
   /** StreamAlert service names that are ours under another name (`pagerduty-v2` is our `pagerduty`). */
-  readonly serviceRenames: Readonly<Record<string, string>>;
   /** Whether a publisher name (ours, or a StreamAlert module path) is built in. */
   readonly isPublisher: (name: string) => boolean;
   /** Dotted module paths of the checkout's matcher files (`matchers.default`), stripped from matcher references. */
@@ -221,11 +220,7 @@ function portOutputs(value: PyValue, context: PortContext, notes: string[], opti
   for (const name of names) {
     const colon = name.indexOf(':');
     const service = colon < 0 ? name : name.slice(0, colon);
-    const renamed = context.serviceRenames[service];
-    if (renamed !== undefined && colon > 0) {
-      kept.push(`${renamed}${name.slice(colon)}`);
-      notes.push(`output '${name}' is '${renamed}${name.slice(colon)}' here (StreamAlert's ${service} is our ${renamed})`);
-    } else if (context.services.has(service) && colon > 0) kept.push(name);
+    if (context.services.has(service) && colon > 0) kept.push(name);
     else {
       options.push(lineComments(`output '${name}' not carried: no '${service}' output service here`, indent));
       notes.push(`output '${name}' not carried: no '${service}' output service here (kept as a comment)`);

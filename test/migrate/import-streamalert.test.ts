@@ -23,8 +23,8 @@ describe('streamalert import-streamalert DIR', () => {
     expect(imported.stdout).toContain('Kept 1 existing file unchanged (import never overwrites):\n  conf/threat_intel.json\n');
   });
 
-  it("writes outputs.json with this package's services (pagerduty-v2 as pagerduty) and global.json with the account", () => {
-    expect(json(project, 'conf/outputs.json')).toEqual({ slack: ['sec'], pagerduty: ['oncall'], 'aws-s3': { audit: 'acme-alerts' } });
+  it("writes outputs.json with this package's services in StreamAlert's shape, and global.json with the account", () => {
+    expect(json(project, 'conf/outputs.json')).toEqual({ slack: ['sec'], 'pagerduty-v2': ['oncall'], 'aws-s3': { audit: 'acme-alerts' } });
     expect(json(project, 'conf/global.json')).toEqual({ account: { prefix: 'acme', region: 'eu-west-1' } });
     expect(json(project, 'package.json')).toEqual({ private: true, type: 'module' });
   });
@@ -45,13 +45,14 @@ describe('streamalert import-streamalert DIR', () => {
       'conf/global.json: infrastructure.firehose',
       'conf/global.json: infrastructure.rule_staging',
       'conf/lambda.json: Lambda',
-      'conf/outputs.json: pagerduty-v2',
-      'conf/outputs.json: teams',
+      'conf/outputs.json: aws-cloudwatch-log',
+      'conf/outputs.json: acme-siem',
       'output credentials: StreamAlert',
       'rules/helpers/base.py: built',
       'publishers/acme/ticket.py: publishers.acme.ticket.ticket_fields',
     ]);
-    expect(imported.stdout).toContain('  conf/outputs.json: teams:soc: no such output service here: add one in the project\'s outputs/ folder (docs/adding-a-service.md), or use another\n');
+    expect(imported.stdout).toContain('  conf/outputs.json: acme-siem:soc: no such output service here: add one in the project\'s outputs/ folder (docs/adding-a-service.md), or use another\n');
+    expect(imported.stdout).toContain('  conf/outputs.json: aws-cloudwatch-log:trail: StreamAlert kept the aws-cloudwatch-log resource in SSM, here it is in conf/outputs.json: configure each with: streamalert output new --service aws-cloudwatch-log --descriptor trail\n');
     expect(imported.stdout).toContain("  publishers/acme/ticket.py: publishers.acme.ticket.ticket_fields: not built in: port each with publisher('NAME', fn, { aliases: ['publishers.acme.ticket.ticket_fields'] }) in publishers/ (docs/publishers.md)\n");
   });
 
@@ -73,12 +74,12 @@ describe('streamalert import-streamalert DIR', () => {
         'export const duo_fraud = rule(',
         '  {',
         "    logs: ['duo:authentication'],",
-        "    outputs: ['slack:sec', 'pagerduty:oncall'],",
-        "    // output 'teams:soc' not carried: no 'teams' output service here",
+        "    outputs: ['slack:sec', 'pagerduty-v2:oncall'],",
+        "    // output 'acme-siem:soc' not carried: no 'acme-siem' output service here",
         "    description: 'author:       acme secops\\ndescription:  A Duo login was marked as fraud by its user',",
         '  },',
         '  (rec) => {',
-        "    // @rule(logs=['duo:authentication'], outputs=['slack:sec', 'pagerduty-v2:oncall', 'teams:soc'])",
+        "    // @rule(logs=['duo:authentication'], outputs=['slack:sec', 'pagerduty-v2:oncall', 'acme-siem:soc'])",
         '    // def duo_fraud(rec):',
       ].join('\n'),
     );

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveProjectDir } from '../../config/project.ts';
-import { CheckoutError, importStreamAlert } from '../../migrate/import.ts';
+import { CheckoutError, importStreamAlert, serviceShapes } from '../../migrate/import.ts';
+import { loadServices } from '../../outputs/registry.ts';
 import type { ImportReport } from '../../migrate/report.ts';
 import { CliError, EXIT } from '../errors.ts';
 
@@ -18,14 +19,15 @@ export function registerImportStreamAlert(program: Command): void {
     )
     .option('--default-output <output...>', "outputs (service:descriptor) for rules that name none; StreamAlert sent those only to its required aws-firehose:alerts")
     .addHelpText('after', '\nExamples:\n  $ streamalert import-streamalert ~/src/streamalert\n  $ streamalert --project ~/detections import-streamalert ../streamalert --default-output slack:sec-alerts\n\nExit: 0 imported, 1 a rule or file could not be read (the rest is imported), 2 DIR is not a StreamAlert checkout. See docs/migrating-from-streamalert.md')
-    .action((dir: string, options: { defaultOutput?: string[] }, command: Command) => {
+    .action(async (dir: string, options: { defaultOutput?: string[] }, command: Command) => {
       const projectDir = resolveProjectDir(command.optsWithGlobals<{ project?: string }>().project);
       const defaultOutputs = options.defaultOutput ?? [];
       const bad = defaultOutputs.find((output) => !OUTPUT_NAME.test(output));
       if (bad !== undefined) throw new CliError(`--default-output '${bad}' is not an output name: service:descriptor, e.g. slack:sec-alerts`, EXIT.usage);
+      await loadServices();
       let report: ImportReport;
       try {
-        report = importStreamAlert(resolve(dir), projectDir, { defaultOutputs });
+        report = importStreamAlert(resolve(dir), projectDir, { defaultOutputs, services: serviceShapes() });
       } catch (error) {
         if (error instanceof CheckoutError) throw new CliError(error.message, EXIT.usage);
         throw error;
