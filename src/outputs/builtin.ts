@@ -11,6 +11,7 @@ builtinService('aws-sqs', () => import('./aws-sqs/aws-sqs.ts'));
 builtinService('aws-firehose', () => import('./aws-firehose/aws-firehose.ts'));
 builtinService('aws-lambda-v2', () => import('./aws-lambda-v2/aws-lambda-v2.ts'));
 builtinService('aws-cloudwatch-log', () => import('./aws-cloudwatch-log/aws-cloudwatch-log.ts'));
+builtinService('aws-ses', () => import('./aws-ses/aws-ses.ts'));
 builtinService('pagerduty', () => import('./pagerduty/pagerduty.ts'));
 builtinService('phantom', () => import('./phantom/phantom.ts'));
 builtinService('file', () => import('./file/file.ts'));

@@ -8,8 +8,7 @@ import { property } from '../property.ts';
 import { verifyTlsProperty } from '../http/verify-tls.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult } from '../result.ts';
-import { alertText } from '../text/alert-text.ts';
-import { buildAlertEmail, EMAIL_LIMITS } from './message.ts';
+import { alertMail, EMAIL_LIMITS } from './message.ts';
 import { classifySmtpError } from './smtp-result.ts';
 import { checkAddresses, checkPort, SECURITY_CHOICES, smtpSettings, type SmtpSettings, type SmtpValues } from './smtp-settings.ts';
 
@@ -55,19 +54,9 @@ export class EmailOutput extends OutputBase {
     if (typeof settings === 'string') return failed('config', `${this.name}: ${settings}`);
     const where = `${settings.host}:${settings.port}`;
     const transport = await this.transport(settings);
-    const email = buildAlertEmail(alertText(alert, publication), publication);
     const deadline = new Deadline(this.timeoutMs, 'request', attempt.signal);
     try {
-      const info = await transport.sendMail({
-        from: settings.from,
-        to: settings.to,
-        subject: email.subject,
-        text: email.text,
-        ...(email.attachment && { attachments: [{ ...email.attachment, contentType: 'application/json' }] }),
-        // The same id on a resend after a lost answer, so mail clients that dedupe by Message-ID show it once.
-        messageId: `<${alert.id}@streamalert>`,
-        signal: deadline.signal,
-      });
+      const info = await transport.sendMail({ ...alertMail(alert, publication, settings.from, settings.to), signal: deadline.signal });
       const refused = info.rejected ?? [];
       const note = refused.length > 0 ? ` (refused: ${refused.slice(0, LISTED_REFUSALS).join(', ')}${refused.length > LISTED_REFUSALS ? ', ...' : ''})` : '';
       return delivered(`${info.messageId}${note}`);

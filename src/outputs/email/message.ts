@@ -1,6 +1,9 @@
+import type Mail from 'nodemailer/lib/mailer';
+import type { Alert } from '../../alerts/alert.ts';
 import { printable } from '../http/printable.ts';
+import type { Publication } from '../output.ts';
 import { renderRecord } from '../slack/render.ts';
-import { truncateText, type AlertText } from '../text/alert-text.ts';
+import { alertText, truncateText, type AlertText } from '../text/alert-text.ts';
 
 /**
  * The sizes one alert's e-mail is kept within. An SMTP relay states its own limit (the SIZE
@@ -64,6 +67,30 @@ export function buildAlertEmail(view: AlertText, document: unknown): AlertEmail 
     subject: subjectFor(view),
     text: lines.join('\n'),
     ...(attached && { attachment: { filename, content: json } }),
+  };
+}
+
+/**
+ * The message nodemailer composes for one alert, from `from` to `to`: buildAlertEmail's subject,
+ * text and attachment. Its Message-ID comes from the alert id, the same on a resend after a lost
+ * answer, so that mail clients that dedupe by it show the alert once. Shared by `email` (sent
+ * over SMTP) and `aws-ses` (composed, then sent raw).
+ *
+ * @example
+ *   await transport.sendMail({ ...alertMail(alert, publication, 'streamalert@example.com', ['soc@example.com']), signal });
+ */
+export function alertMail(alert: Alert, publication: Publication, from: string, to: readonly string[]): Mail.Options {
+  const email = buildAlertEmail(alertText(alert, publication), publication);
+  return {
+    from,
+    to: [...to],
+    subject: email.subject,
+    text: email.text,
+    ...(email.attachment && { attachments: [{ ...email.attachment, contentType: 'application/json' }] }),
+    messageId: `<${alert.id}@streamalert>`,
+    // Nothing in an alert may make nodemailer read a file or fetch a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
   };
 }
 

@@ -67,7 +67,8 @@ function named(name: string, problem: string | undefined): string | undefined {
   return problem === undefined ? undefined : `${name} ${problem}`;
 }
 
-function recipients(value: string): string[] {
+/** The addresses of a comma-separated list, trimmed, empty entries dropped. */
+export function recipients(value: string): string[] {
   return value.split(',').map((address) => address.trim()).filter((address) => address !== '');
 }
 
