@@ -43,7 +43,7 @@ interface SnsEnvelope {
 
 function isSnsEnvelope(value: object): value is SnsEnvelope {
   const envelope = value as Partial<SnsEnvelope>;
-  return envelope.Type === 'Notification' && typeof envelope.TopicArn === 'string' && 'Message' in envelope;
+  return envelope.Type === 'Notification' && typeof envelope.TopicArn === 'string';
 }
 
 /** The body as an object when it is one JSON object; records that are not are read by the input reader, which names what is wrong. */

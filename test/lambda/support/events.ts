@@ -13,7 +13,7 @@ export function kinesisEvent(stream: string, records: readonly { data: Buffer | 
         data: Buffer.from(data).toString('base64'),
         approximateArrivalTimestamp: 1545084650.987,
       },
-      eventSource: 'aws:kinesis',
+      eventSource: 'aws:kinesis' as const,
       eventVersion: '1.0',
       eventID: `shardId-000000000006:${sequenceNumber}`,
       eventName: 'aws:kinesis:record',
@@ -39,7 +39,7 @@ export function sqsEvent(queue: string, messages: readonly { messageId: string; 
       },
       messageAttributes: {},
       md5OfBody: '{{{md5_of_body}}}',
-      eventSource: 'aws:sqs',
+      eventSource: 'aws:sqs' as const,
       eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${queue}`,
       awsRegion: 'us-east-1',
     })),
@@ -52,7 +52,7 @@ export function snsEvent(topic: string, messages: readonly string[]) {
     Records: messages.map((message, index) => ({
       EventVersion: '1.0',
       EventSubscriptionArn: `arn:aws:sns:us-east-1:123456789012:${topic}:c9135db0-26c4-47ec-8998-413945fb5a96`,
-      EventSource: 'aws:sns',
+      EventSource: 'aws:sns' as const,
       Sns: snsNotification(topic, message, `95df01b4-ee98-5cb9-9903-4c221d41eb5${index}`),
     })),
   };
@@ -104,8 +104,8 @@ export function eventBridgeObjectCreated(bucket: string, key: string) {
   return {
     version: '0',
     id: '17793124-05d4-b198-2fde-7ededc63b103',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
+    'detail-type': 'Object Created' as const,
+    source: 'aws.s3' as const,
     account: '111122223333',
     time: '2021-11-12T00:00:00Z',
     region: 'us-east-1',
@@ -127,9 +127,9 @@ export function dynamoDbStreamEvent(table: string, keys: readonly { alertId: str
   return {
     Records: keys.map(({ alertId, output }, index) => ({
       eventID: `c4ca4238a0b923820dcc509a6f75849${index}`,
-      eventName: 'INSERT',
+      eventName: 'INSERT' as const,
       eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
+      eventSource: 'aws:dynamodb' as const,
       awsRegion: 'us-east-1',
       dynamodb: {
         Keys: { alert_id: { S: alertId }, output: { S: output } },
