@@ -5,7 +5,7 @@ import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
 import { failed, type DispatchResult } from '../result.ts';
 import { parseFunctionName } from './function-name.ts';
-import { invokeAsync, LAMBDA_ASYNC_PAYLOAD_MAX_BYTES } from './invoke.ts';
+import { invokeAsync, LAMBDA_ASYNC_LIMITS, LAMBDA_ASYNC_PAYLOAD_MAX_BYTES } from './invoke.ts';
 
 // Declared in invoke.ts, which both Lambda outputs share; exported here for this output's users.
 export { LAMBDA_ASYNC_PAYLOAD_MAX_BYTES };
@@ -31,6 +31,7 @@ export class LambdaOutput extends AwsOutput {
       { inputRestrictions: [' '] },
     ),
   };
+  static override readonly limits = LAMBDA_ASYNC_LIMITS;
 
   async dispatch(_alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> {
     const configured = this.resource;
