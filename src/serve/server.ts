@@ -6,6 +6,8 @@ import type { ServeConfig } from './config.ts';
 import { RequestError } from './errors.ts';
 import { healthOf } from './health.ts';
 import { acceptRecords, type RecordsParts } from './records.ts';
+import type { ConsoleParts } from './console/parts.ts';
+import { handleConsole, isConsolePath } from './console/router.ts';
 
 /** Headers are small: a client that takes longer than this to send them is stalling (slowloris). */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -19,6 +21,8 @@ export interface RecordServerParts extends Omit<RecordsParts, 'maxBodyBytes'> {
   readonly tokens: ServeTokens;
   /** Whether a token is needed even while none exists: when listening beyond loopback. */
   readonly tokenAlwaysRequired: boolean;
+  /** The web console at `/` (src/serve/console): its pages need a session, made by signing in with a token. */
+  readonly console?: ConsoleParts;
 }
 
 /**
@@ -59,7 +63,9 @@ export function createRecordServer(parts: RecordServerParts): Server {
       expectMethod(request, 'GET', url);
       return reply(response, 200, healthOf(await store.backlog(), Date.now(), config.degradedPendingMs));
     }
-    const caller = authenticate(request, parts.tokens, parts.tokenAlwaysRequired);
+    // The console checks its own session cookie; the API a bearer token.
+    const consoleRoute = parts.console !== undefined && isConsolePath(url.pathname);
+    const caller = consoleRoute ? undefined : authenticate(request, parts.tokens, parts.tokenAlwaysRequired);
     if (inProgress >= config.maxConcurrentRequests) {
       throw new RequestError(503, `busy: ${config.maxConcurrentRequests} requests in progress (serve.maxConcurrentRequests); retry after ${RETRY_AFTER_SECONDS} s`, {
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
@@ -67,6 +73,7 @@ export function createRecordServer(parts: RecordServerParts): Server {
     }
     inProgress++;
     response.once('close', () => inProgress--);
+    if (consoleRoute) return handleConsole(request, response, url, parts.console!);
     if (url.pathname === '/metrics') {
       expectMethod(request, 'GET', url);
       response.writeHead(200, { 'content-type': metrics.contentType }).end(await metrics.render());
@@ -76,7 +83,7 @@ export function createRecordServer(parts: RecordServerParts): Server {
       expectMethod(request, 'POST', url);
       return reply(response, 202, await acceptRecords(request, url, records, caller));
     }
-    throw new RequestError(404, `not found: ${url.pathname} (routes: POST /v1/records, GET /metrics, GET /healthz)`);
+    throw new RequestError(404, `not found: ${url.pathname} (routes: POST /v1/records, GET /metrics, GET /healthz; the console at GET /)`);
   }
 
   /** Answers a failed request with a JSON error, and logs it: a server error, or a request refused. */

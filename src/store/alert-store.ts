@@ -88,6 +88,8 @@ export interface ListFilter {
   readonly output?: string;
   /** Epoch ms: only alerts created at or after. */
   readonly since?: number;
+  /** Epoch ms: only alerts created before (the console's next page starts at the last one shown). */
+  readonly until?: number;
   readonly limit?: number;
 }
 
@@ -98,6 +100,8 @@ export interface ListFilter {
 export interface RequeueSelector {
   alertId?: string;
   failed?: boolean;
+  /** Only this output's deliveries (the console's "replay all for an output", or one dead letter with alertId). */
+  output?: string;
 }
 
 /** Which dead letters `alerts discard` gives up on: one alert's, or one output's. */
@@ -112,6 +116,27 @@ export interface OutputBacklog {
   failed: number;
   /** Epoch ms the oldest pending delivery was queued. */
   oldestPendingAt?: number;
+}
+
+/** Per output: its attempts since a time, from the attempt history (the console's overview). */
+export interface OutputAttemptStats {
+  attempts: number;
+  delivered: number;
+  /** Attempts whose result was `retry` or `failed`. */
+  notDelivered: number;
+  meanDurationMs: number;
+  maxDurationMs: number;
+  /** The latest attempt: when it started and its result. */
+  lastAt: number;
+  lastResult: string;
+}
+
+/** How many alerts one rule raised in one time bucket. */
+export interface RuleAlertCount {
+  rule: string;
+  /** Epoch ms the bucket starts (a multiple of the bucket's width). */
+  bucketStart: number;
+  count: number;
 }
 
 /**
@@ -160,6 +185,12 @@ export abstract class AlertStore {
 
   /** Alerts, newest first, with their deliveries. */
   abstract list(filter?: ListFilter): Promise<StoredAlert[]>;
+
+  /** Per output, its attempts started at or after `since` (epoch ms). */
+  abstract attemptStats(since: number): Promise<Record<string, OutputAttemptStats>>;
+
+  /** Alerts created at or after `since`, counted per rule and per `bucketMs`-wide bucket. */
+  abstract alertCounts(since: number, bucketMs: number): Promise<RuleAlertCount[]>;
 
   /** One alert with its deliveries and every attempt, or undefined. */
   abstract get(alertId: string): Promise<AlertDetail | undefined>;

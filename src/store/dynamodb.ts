@@ -35,8 +35,10 @@ import {
   type ClaimRequest,
   type DiscardSelector,
   type ListFilter,
+  type OutputAttemptStats,
   type OutputBacklog,
   type RequeueSelector,
+  type RuleAlertCount,
   type StoredAlert,
   type StoredDelivery,
 } from './alert-store.ts';
@@ -346,7 +348,8 @@ export class DynamoDbAlertStore extends AlertStore {
       selector.alertId !== undefined
         ? (await this.#deliveriesOf(selector.alertId)).filter((d) => d.status === 'pending' || d.status === 'failed')
         : [...(await this.#queued(PENDING)), ...(selector.failed ? await this.#queued(FAILED) : [])];
-    for (const item of targets) {
+    const selected = targets.filter((d) => selector.output === undefined || d.output === selector.output);
+    for (const item of selected) {
       // A dead letter replayed, or a retry asked for by alert, starts a fresh retry budget.
       const fresh = selector.alertId !== undefined || item.status === 'failed';
       await this.#documents.send(
@@ -359,7 +362,7 @@ export class DynamoDbAlertStore extends AlertStore {
         }),
       );
     }
-    return targets.length;
+    return selected.length;
   }
 
   async discard(selector: DiscardSelector): Promise<number> {
@@ -405,6 +408,10 @@ export class DynamoDbAlertStore extends AlertStore {
       conditions.push('created >= :since');
       values[':since'] = new Date(filter.since).toISOString();
     }
+    if (filter.until !== undefined) {
+      conditions.push('created < :until');
+      values[':until'] = new Date(filter.until).toISOString();
+    }
     const ids = (await this.#scan(conditions.join(' AND '), names, values)).map((item) => item.alert_id as string);
     const found = [...(await this.#alerts(ids)).values()].sort((a, b) => b.created.getTime() - a.created.getTime());
     const result: StoredAlert[] = [];
@@ -415,6 +422,42 @@ export class DynamoDbAlertStore extends AlertStore {
       if (!byDelivery || matches) result.push({ alert, deliveries: deliveries.map(toDeliveryState) });
     }
     return result;
+  }
+
+  async attemptStats(since: number): Promise<Record<string, OutputAttemptStats>> {
+    // A delivery item keeps its first attempts in history and its latest in last_result: the stats are of the history kept.
+    const items = (await this.#scan('#output <> :alert', { '#output': 'output' }, { ':alert': ALERT_ITEM })) as unknown as DeliveryItem[];
+    const stats: Record<string, OutputAttemptStats & { totalMs: number }> = {};
+    for (const item of items) {
+      for (const entry of item.history ?? []) {
+        if (entry.at < since) continue;
+        const s = (stats[item.output] ??= { attempts: 0, delivered: 0, notDelivered: 0, meanDurationMs: 0, maxDurationMs: 0, lastAt: 0, lastResult: '', totalMs: 0 });
+        s.attempts++;
+        if (entry.result.startsWith('delivered')) s.delivered++;
+        else s.notDelivered++;
+        s.totalMs += entry.duration_ms;
+        s.maxDurationMs = Math.max(s.maxDurationMs, entry.duration_ms);
+        if (entry.at >= s.lastAt) Object.assign(s, { lastAt: entry.at, lastResult: entry.result });
+      }
+    }
+    return Object.fromEntries(
+      Object.entries(stats)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([output, { totalMs, ...s }]) => [output, { ...s, meanDurationMs: Math.round(totalMs / s.attempts) }]),
+    );
+  }
+
+  async alertCounts(since: number, bucketMs: number): Promise<RuleAlertCount[]> {
+    const items = await this.#scan('#output = :alert AND created >= :since', { '#output': 'output' }, { ':alert': ALERT_ITEM, ':since': new Date(since).toISOString() });
+    const counts = new Map<string, RuleAlertCount>();
+    for (const item of items as { rule_name: string; created: string }[]) {
+      const bucketStart = Math.floor(Date.parse(item.created) / bucketMs) * bucketMs;
+      const key = `${bucketStart} ${item.rule_name}`;
+      const entry = counts.get(key) ?? { rule: item.rule_name, bucketStart, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    }
+    return [...counts.values()].sort((a, b) => a.bucketStart - b.bucketStart || a.rule.localeCompare(b.rule));
   }
 
   async get(alertId: string): Promise<AlertDetail | undefined> {

@@ -16,8 +16,10 @@ import {
   type ClaimRequest,
   type DiscardSelector,
   type ListFilter,
+  type OutputAttemptStats,
   type OutputBacklog,
   type RequeueSelector,
+  type RuleAlertCount,
   type StoredAlert,
   type StoredDelivery,
 } from './alert-store.ts';
@@ -268,15 +270,17 @@ export class SqliteAlertStore extends AlertStore {
     // A dead letter replayed, or a retry asked for by alert, starts a fresh retry budget.
     const fresh = 'attempts = 0, queued_at = ?, next_attempt_at = ?';
     return this.#guard(() => {
+      const output = new Conditions().addIf(selector.output, 'output = ?');
+      const andOutput = output.values.length > 0 ? ' AND output = ?' : '';
       if (selector.alertId !== undefined) {
         return this.#db
-          .prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE alert_id = ? AND status IN ('pending', 'failed')`)
-          .run(now, now, selector.alertId).changes;
+          .prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE alert_id = ? AND status IN ('pending', 'failed')${andOutput}`)
+          .run(now, now, selector.alertId, ...output.values).changes;
       }
       return this.#db
         .transaction(() => {
-          let changes = this.#db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE status = 'pending'").run(now).changes;
-          if (selector.failed) changes += this.#db.prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE status = 'failed'`).run(now, now).changes;
+          let changes = this.#db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE status = 'pending'${andOutput}`).run(now, ...output.values).changes;
+          if (selector.failed) changes += this.#db.prepare(`UPDATE deliveries SET status = 'pending', ${fresh} WHERE status = 'failed'${andOutput}`).run(now, now, ...output.values).changes;
           return changes;
         })
         .immediate();
@@ -308,7 +312,8 @@ export class SqliteAlertStore extends AlertStore {
     const delivery = new Conditions().addIf(filter.status, 'status = ?').addIf(filter.output, 'output = ?');
     const where = new Conditions()
       .addIf(filter.rule, 'rule_name = ?')
-      .addIf(filter.since === undefined ? undefined : new Date(filter.since).toISOString(), 'created >= ?');
+      .addIf(filter.since === undefined ? undefined : new Date(filter.since).toISOString(), 'created >= ?')
+      .addIf(filter.until === undefined ? undefined : new Date(filter.until).toISOString(), 'created < ?');
     if (delivery.values.length > 0) where.add(`id IN (SELECT alert_id FROM deliveries ${delivery.sql})`, ...delivery.values);
     return this.#guard(() => {
       const rows = this.#db
@@ -319,6 +324,38 @@ export class SqliteAlertStore extends AlertStore {
         return alert ? [{ alert, deliveries: this.#deliveriesOf(row.id) }] : [];
       });
     });
+  }
+
+  async attemptStats(since: number): Promise<Record<string, OutputAttemptStats>> {
+    const rows = await this.#guard(
+      () =>
+        this.#db
+          .prepare(
+            `SELECT output, COUNT(*) AS attempts, SUM(result LIKE 'delivered%') AS delivered, AVG(duration_ms) AS mean, MAX(duration_ms) AS max,
+                    MAX(at) AS lastAt, (SELECT result FROM attempts latest WHERE latest.output = attempts.output ORDER BY at DESC, rowid DESC LIMIT 1) AS lastResult
+             FROM attempts WHERE at >= ? GROUP BY output ORDER BY output`,
+          )
+          .all(since) as { output: string; attempts: number; delivered: number; mean: number; max: number; lastAt: number; lastResult: string }[],
+    );
+    return Object.fromEntries(
+      rows.map((row) => [
+        row.output,
+        { attempts: row.attempts, delivered: row.delivered, notDelivered: row.attempts - row.delivered, meanDurationMs: Math.round(row.mean), maxDurationMs: row.max, lastAt: row.lastAt, lastResult: row.lastResult },
+      ]),
+    );
+  }
+
+  async alertCounts(since: number, bucketMs: number): Promise<RuleAlertCount[]> {
+    // created is ISO 8601 text: julianday reads it, to epoch ms, then floored to the bucket (integer division: parameters bind as REAL).
+    return this.#guard(
+      () =>
+        this.#db
+          .prepare(
+            `SELECT rule_name AS rule, (CAST(ROUND((julianday(created) - 2440587.5) * 86400000) AS INTEGER) / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucketStart, COUNT(*) AS count
+             FROM alerts WHERE created >= ? GROUP BY rule, bucketStart ORDER BY bucketStart, rule`,
+          )
+          .all(bucketMs, bucketMs, new Date(since).toISOString()) as RuleAlertCount[],
+    );
   }
 
   async get(alertId: string): Promise<AlertDetail | undefined> {

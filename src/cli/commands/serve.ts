@@ -29,13 +29,14 @@ Examples:
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port takes a port number (got '${options.port}')`);
       const project = projectOf(command);
-      const [{ createLogger, logDeliveries }, { ServeMetrics }, { isLoopback }, { createRecordServer }, { ServeTokens }, { openDeliverySession }] = await Promise.all([
+      const [{ createLogger, logDeliveries }, { ServeMetrics }, { isLoopback }, { createRecordServer }, { ServeTokens }, { openDeliverySession }, { ConsoleSessions }] = await Promise.all([
         import('../../observability/log.ts'),
         import('../../observability/metrics.ts'),
         import('../../serve/auth.ts'),
         import('../../serve/server.ts'),
         import('../../serve/tokens.ts'),
         import('../../delivery/session.ts'),
+        import('../../serve/console/sessions.ts'),
       ]);
       const tokens = new ServeTokens(project.dir);
       const local = isLoopback(options.host);
@@ -61,6 +62,16 @@ Examples:
         input: project.global.input,
         tokens,
         tokenAlwaysRequired: !local,
+        console: {
+          store: session.store,
+          engine: session.engine,
+          project,
+          rules: detection.rules,
+          tokens,
+          sessions: new ConsoleSessions(),
+          degradedPendingMs: project.global.serve.degradedPendingMs,
+          log,
+        },
       });
       const stop = new AbortController();
       const delivering = session.engine.deliverUntil(stop.signal);
@@ -75,7 +86,7 @@ Examples:
         throw new CliError(`cannot listen on ${options.host}:${port} (${error.code ?? error.message})`);
       });
       const { address, port: actual } = server.address() as AddressInfo;
-      console.log(`streamalert serve: listening on http://${address}:${actual} (POST /v1/records, GET /metrics, GET /healthz); Ctrl-C to stop`);
+      console.log(`streamalert serve: listening on http://${address}:${actual} (POST /v1/records, GET /metrics, GET /healthz; the console at /); Ctrl-C to stop`);
       log.info({ address, port: actual, tokens: tokens.list().length }, 'serve started');
       if (local && !tokens.any()) {
         log.warn("the API is unauthenticated: no token exists, so any local client may post records. 'streamalert token create --name NAME' makes one; from then on every route but /healthz needs it");
