@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getService, loadServices, serviceIds } from '../../src/outputs/registry.ts';
+import { getService, loadServices } from '../../src/outputs/registry.ts';
 import '../../src/outputs/builtin.ts';
 import { streamalert } from '../support/cli.ts';
 import { isolatedEnv, knownSecret, makeProject } from '../support/secrets.ts';
@@ -52,9 +52,8 @@ function allFileText(dir: string): string {
 }
 
 describe('streamalert output new --from-file, for every built-in service', () => {
-  it('covers every registered built-in service', () => {
-    for (const service of serviceIds()) expect(() => validValues(service)).not.toThrow();
-  });
+  // Every registered service is configured by test/cli/output-new-every-service.test.ts, with
+  // values derived from its declaration; the hand-written values here serve the cases below.
 
   it.each(['slack', 'pagerduty', 'phantom', 'aws-s3', 'aws-lambda', 'aws-sns', 'aws-sqs', 'file', 'discord', 'mattermost'])('%s: stores the config in StreamAlert shape, secrets encrypted only', (service) => {
     const project = makeProject();
