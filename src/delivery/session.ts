@@ -49,6 +49,7 @@ export async function openDeliverySession(project: Project, options: SessionOpti
     // Merge windows that fell due while no process ran close now (the alert processor Lambda's drain
     // delivers them); from here on the merger closes them as they fall due.
     await store.closeDueMerges(Date.now(), buildMergedAlert);
+    await store.closeDueDedups(Date.now());
   } catch (error) {
     store.close();
     throw error;

@@ -41,7 +41,8 @@ export class Merger {
   /** Closes the windows due by `now`; returns their merged alerts (none when another process closed them). */
   async closeDue(now = Date.now()): Promise<Alert[]> {
     while (this.#closing) await this.#closing.catch(() => undefined);
-    this.#closing = this.#store.closeDueMerges(now, buildMergedAlert);
+    // Dedup windows (src/noise) close on the same tick: their update alerts are delivered as merged ones are.
+    this.#closing = this.#store.closeDueMerges(now, buildMergedAlert).then(async (merged) => [...merged, ...(await this.#store.closeDueDedups(now))]);
     try {
       const merged = await this.#closing;
       this.merged += merged.length;

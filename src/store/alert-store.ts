@@ -1,6 +1,8 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { DispatchResult } from '../outputs/result.ts';
 import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
+import { SUPPRESSION_REASONS, type SuppressionReason } from '../noise/settings.ts';
+import type { Silence } from '../noise/silence.ts';
 
 /**
  * Where one (alert, output) delivery stands. `failed` is the dead letter: no more attempts
@@ -8,6 +10,18 @@ import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts'
  */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'discarded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * What `alerts list --status` selects: a delivery status, or why an alert was stored without
+ * deliveries (src/noise), `suppressed` meaning for any of those reasons.
+ */
+export const ALERT_STATUSES = [...DELIVERY_STATUSES, ...SUPPRESSION_REASONS, 'suppressed'] as const;
+export type AlertStatus = DeliveryStatus | SuppressionReason | 'suppressed';
+
+/** Whether `status` selects alerts by their suppression rather than by a delivery. */
+export function isSuppressionStatus(status: AlertStatus | undefined): status is SuppressionReason | 'suppressed' {
+  return status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status);
+}
 
 /** One (alert, output) pair as stored: its status, attempts and last result. */
 export interface DeliveryState {
@@ -81,8 +95,8 @@ export interface AlertDetail extends StoredAlert {
 
 /** Which alerts `list` returns: newest first, all filters applying together. */
 export interface ListFilter {
-  /** Only alerts with a delivery in this status. */
-  readonly status?: DeliveryStatus;
+  /** Only alerts with a delivery in this status, or suppressed for this reason (see ALERT_STATUSES). */
+  readonly status?: AlertStatus;
   readonly rule?: string;
   /** Only alerts with a delivery to this output. */
   readonly output?: string;
@@ -152,7 +166,12 @@ export abstract class AlertStore {
   /** Checks the store can be used (e.g. that its table exists); throws a ConfigError naming the fix. */
   async verify(): Promise<void> {}
 
-  /** Saves alerts and their pending deliveries, all or nothing; saving an alert again changes nothing. */
+  /**
+   * Saves alerts and their pending deliveries, all or nothing; saving an alert again changes
+   * nothing. An alert an active silence matches, that an inhibiting rule holds back, or that its
+   * rule's dedup window does not send (src/noise) is saved with its suppression marker and no
+   * deliveries.
+   */
   abstract save(alerts: readonly Alert[]): Promise<void>;
 
   /** Adds pending deliveries to a stored alert (a fallback output); returns the outputs added. */
@@ -218,6 +237,22 @@ export abstract class AlertStore {
 
   /** For each of these alerts held for merging, its window and what became of it. */
   abstract mergeMemberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>>;
+
+  /**
+   * Closes the dedup windows due by `now` (src/noise), each once however many processes try: a
+   * window whose count grew after it sent its alert gets one update alert, saved with its
+   * pending deliveries. Returns the update alerts saved.
+   */
+  abstract closeDueDedups(now: number): Promise<Alert[]>;
+
+  /** Stores a silence: `save` applies it from the next alert saved, in any process. */
+  abstract addSilence(silence: Silence): Promise<void>;
+
+  /** The silences, newest first, expired ones too (up to `limit`, default 1,000). */
+  abstract silences(limit?: number): Promise<Silence[]>;
+
+  /** Ends a silence at `now` (unless it has ended already); the silence as it is then, or undefined when there is none with that id. */
+  abstract expireSilence(id: string, now: number): Promise<Silence | undefined>;
 
   abstract close(): void;
 

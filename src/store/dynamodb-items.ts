@@ -1,10 +1,19 @@
 import type { Alert } from '../alerts/alert.ts';
+import { suppressionOf } from '../noise/settings.ts';
 import { serializeAlert } from './serialize.ts';
 
 /** The sort key of an alert's own item in the alerts table; its deliveries' items use output names. */
 export const ALERT_ITEM = '#alert';
 
-/** The alert's own item, beside its deliveries' items, for every alert the store saves. */
+/** The alert's own item, beside its deliveries' items, for every alert the store saves; a suppressed one's reason in `suppressed` (`alerts list --status`). */
 export function alertItem(alert: Alert): Record<string, unknown> {
-  return { alert_id: alert.id, output: ALERT_ITEM, rule_name: alert.ruleName, created: alert.created.toISOString(), alert: serializeAlert(alert) };
+  const suppression = suppressionOf(alert);
+  return {
+    alert_id: alert.id,
+    output: ALERT_ITEM,
+    rule_name: alert.ruleName,
+    created: alert.created.toISOString(),
+    alert: serializeAlert(alert),
+    ...(suppression && { suppressed: suppression.reason }),
+  };
 }

@@ -23,6 +23,7 @@ import { ConfigError } from '../config/errors.ts';
 import {
   AlertStore,
   describeStoredResult,
+  isSuppressionStatus,
   referenceOf,
   roomFor,
   saturatedOutputs,
@@ -48,6 +49,8 @@ import { ALERT_ITEM, alertItem } from './dynamodb-items.ts';
 import { DynamoDbMerges } from './dynamodb-merges.ts';
 import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
+import { earliestCreated, type Silence } from '../noise/silence.ts';
+import { DynamoDbNoise } from './dynamodb-noise.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
 /**
@@ -87,6 +90,8 @@ export class DynamoDbAlertStore extends AlertStore {
   readonly #documents: DynamoDBDocumentClient;
   /** Merge windows (src/merge): items of their own in the table. */
   readonly #merges: DynamoDbMerges;
+  /** Silences, dedup windows and inhibitions (src/noise): items of their own in the table. */
+  readonly #noise: DynamoDbNoise;
 
   constructor(table: string, region: string) {
     super();
@@ -107,6 +112,7 @@ export class DynamoDbAlertStore extends AlertStore {
     );
     this.#documents = DynamoDBDocumentClient.from(this.#client, { marshallOptions: { removeUndefinedValues: true } });
     this.#merges = new DynamoDbMerges(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
+    this.#noise = new DynamoDbNoise(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
   }
 
   override async verify(): Promise<void> {
@@ -162,7 +168,11 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   async save(alerts: readonly Alert[]): Promise<void> {
+    // Read once per batch, consistently: a silence added a moment ago by another process applies.
+    const silences = alerts.length > 0 ? await this.#noise.silences(earliestCreated(alerts)) : [];
     for (const alert of alerts) {
+      // Silenced, inhibited or counted in a dedup window: saved there, with its marker or its deliveries.
+      if (await this.#noise.save(alert, silences)) continue;
       // A merging rule's alert is held in its merge window, not sent (unless it opens a mergeSendFirst window).
       if (mergeSettingsOf(alert)) {
         await this.#merges.hold(alert);
@@ -396,10 +406,16 @@ export class DynamoDbAlertStore extends AlertStore {
   }
 
   async list(filter: ListFilter = {}): Promise<StoredAlert[]> {
-    const byDelivery = filter.status !== undefined || filter.output !== undefined;
+    const bySuppression = isSuppressionStatus(filter.status);
+    const byDelivery = (filter.status !== undefined && !bySuppression) || filter.output !== undefined;
     const conditions = ['#output = :alert'];
     const names: Record<string, string> = { '#output': 'output' };
     const values: Record<string, unknown> = { ':alert': ALERT_ITEM };
+    if (filter.status === 'suppressed') conditions.push('attribute_exists(suppressed)');
+    else if (bySuppression) {
+      conditions.push('suppressed = :suppressed');
+      values[':suppressed'] = filter.status;
+    }
     if (filter.rule !== undefined) {
       conditions.push('rule_name = :rule');
       values[':rule'] = filter.rule;
@@ -418,7 +434,7 @@ export class DynamoDbAlertStore extends AlertStore {
     for (const alert of found) {
       if (result.length >= (filter.limit ?? 100)) break;
       const deliveries = await this.#deliveriesOf(alert.id);
-      const matches = deliveries.some((d) => (filter.status === undefined || d.status === filter.status) && (filter.output === undefined || d.output === filter.output));
+      const matches = deliveries.some((d) => (filter.status === undefined || bySuppression || d.status === filter.status) && (filter.output === undefined || d.output === filter.output));
       if (!byDelivery || matches) result.push({ alert, deliveries: deliveries.map(toDeliveryState) });
     }
     return result;
@@ -502,6 +518,22 @@ export class DynamoDbAlertStore extends AlertStore {
 
   mergeMemberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>> {
     return this.#merges.memberships(alertIds);
+  }
+
+  closeDueDedups(now: number): Promise<Alert[]> {
+    return this.#noise.closeDue(now);
+  }
+
+  addSilence(silence: Silence): Promise<void> {
+    return this.#noise.addSilence(silence);
+  }
+
+  async silences(limit = 1_000): Promise<Silence[]> {
+    return (await this.#noise.silences()).reverse().slice(0, limit);
+  }
+
+  expireSilence(id: string, now: number): Promise<Silence | undefined> {
+    return this.#noise.expireSilence(id, now);
   }
 
   close(): void {

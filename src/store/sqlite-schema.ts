@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { MERGE_TABLES } from './sqlite-merges.ts';
+import { addNoiseSchema } from './sqlite-noise.ts';
 
 /** The schema version this code writes (PRAGMA user_version). */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * A claim looks for due deliveries output by output (those at their concurrency limit skipped):
@@ -45,7 +46,8 @@ const ATTEMPTS = `
  * An interrupted upgrade leaves the old schema whole. Version 1 (the first release) had no
  * attempt history, no queue time and no 'discarded'; version 2 no index of due deliveries by
  * output; version 3 also an index of due deliveries alone (deliveries_due), dropped; version 4
- * no merge windows (MERGE_TABLES).
+ * no merge windows (MERGE_TABLES); version 5 no silences, dedup windows, inhibitions or
+ * `alerts.suppressed` (addNoiseSchema, which every older version gets too).
  */
 export function migrate(db: Database.Database, now: number, path: string): void {
   // The common case, an up-to-date file, takes no write lock.
@@ -60,6 +62,8 @@ export function migrate(db: Database.Database, now: number, path: string): void 
         ${DELIVERIES}
         ${ATTEMPTS}
         ${MERGE_TABLES}`);
+    } else if (version === 5) {
+      // Only the noise tables below.
     } else if (version === 4) {
       db.exec(MERGE_TABLES);
     } else if (version === 2 || version === 3) {
@@ -73,6 +77,7 @@ export function migrate(db: Database.Database, now: number, path: string): void 
       ).run(now);
       db.exec(`DROP TABLE deliveries_v1; ${MERGE_TABLES}`);
     }
+    addNoiseSchema(db);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -4,6 +4,7 @@ import type { Alert } from '../alerts/alert.ts';
 import {
   AlertStore,
   describeStoredResult,
+  isSuppressionStatus,
   roomFor,
   statusAfter,
   withinRoom,
@@ -31,6 +32,9 @@ import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts'
 import { SqliteMerges } from './sqlite-merges.ts';
 import { INSERT_ALERT, INSERT_DELIVERY } from './sqlite-statements.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
+import { suppressed } from '../noise/settings.ts';
+import { earliestCreated, type Silence } from '../noise/silence.ts';
+import { SqliteNoise } from './sqlite-noise.ts';
 
 type ClaimRow = { alert_id: string; output: string; attempts: number; queued_at: number; next_attempt_at: number };
 
@@ -86,6 +90,10 @@ export class SqliteAlertStore extends AlertStore {
   readonly #toClaim: QueuedClaim[] = [];
   /** Merge windows (src/merge), in tables of their own. */
   readonly #merges: SqliteMerges;
+  /** Silences, dedup windows and inhibitions (src/noise), in tables of their own. */
+  readonly #noise: SqliteNoise;
+  /** Whether an alert is saved already: saving it again changes nothing (not even a window's count). */
+  readonly #exists: Database.Statement;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
@@ -118,6 +126,8 @@ export class SqliteAlertStore extends AlertStore {
       delivery: this.#db.prepare('SELECT status, last_result FROM deliveries WHERE alert_id = ? AND output = ?'),
     };
     this.#merges = new SqliteMerges(this.#db);
+    this.#noise = new SqliteNoise(this.#db);
+    this.#exists = this.#db.prepare('SELECT 1 FROM alerts WHERE id = ?');
   }
 
   async save(alerts: readonly Alert[]): Promise<void> {
@@ -125,7 +135,17 @@ export class SqliteAlertStore extends AlertStore {
     await this.#guard(() =>
       this.#db
         .transaction(() => {
+          // Read in the transaction, so a silence added a moment ago by another process applies.
+          const silences = alerts.length > 0 ? this.#noise.silencesFrom(earliestCreated(alerts)) : [];
           for (const alert of alerts) {
+            if (this.#exists.get(alert.id)) continue;
+            const { suppression } = this.#noise.decide(alert, silences);
+            if (suppression) {
+              // Stored with its outputs and its marker, never sent.
+              insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(suppressed(alert, suppression)));
+              this.#noise.mark(alert.id, suppression);
+              continue;
+            }
             insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(alert));
             // A merging rule's alert is held in its merge window, not sent (unless it opens a mergeSendFirst window).
             if (mergeSettingsOf(alert) && !this.#merges.hold(alert)) continue;
@@ -309,11 +329,14 @@ export class SqliteAlertStore extends AlertStore {
   }
 
   async list(filter: ListFilter = {}): Promise<StoredAlert[]> {
-    const delivery = new Conditions().addIf(filter.status, 'status = ?').addIf(filter.output, 'output = ?');
+    const bySuppression = isSuppressionStatus(filter.status);
+    const delivery = new Conditions().addIf(bySuppression ? undefined : filter.status, 'status = ?').addIf(filter.output, 'output = ?');
     const where = new Conditions()
       .addIf(filter.rule, 'rule_name = ?')
+      .addIf(bySuppression && filter.status !== 'suppressed' ? filter.status : undefined, 'suppressed = ?')
       .addIf(filter.since === undefined ? undefined : new Date(filter.since).toISOString(), 'created >= ?')
       .addIf(filter.until === undefined ? undefined : new Date(filter.until).toISOString(), 'created < ?');
+    if (filter.status === 'suppressed') where.add('suppressed IS NOT NULL');
     if (delivery.values.length > 0) where.add(`id IN (SELECT alert_id FROM deliveries ${delivery.sql})`, ...delivery.values);
     return this.#guard(() => {
       const rows = this.#db
@@ -413,6 +436,28 @@ export class SqliteAlertStore extends AlertStore {
 
   async mergeMemberships(alertIds: readonly string[]): Promise<Map<string, MergeMembership>> {
     return this.#guard(() => this.#merges.memberships(alertIds));
+  }
+
+  async closeDueDedups(now: number): Promise<Alert[]> {
+    const due = await this.#guard(() => this.#noise.dueWindows(now));
+    const updates: Alert[] = [];
+    for (const windowId of due) {
+      const update = await this.#guard(() => this.#db.transaction(() => this.#noise.closeWindow(windowId, (id, text) => this.#alertOf(id, text))).immediate());
+      if (update) updates.push(update);
+    }
+    return updates;
+  }
+
+  async addSilence(silence: Silence): Promise<void> {
+    await this.#guard(() => this.#db.transaction(() => this.#noise.addSilence(silence)).immediate());
+  }
+
+  async silences(limit = 1_000): Promise<Silence[]> {
+    return this.#guard(() => this.#noise.silences(limit));
+  }
+
+  async expireSilence(id: string, now: number): Promise<Silence | undefined> {
+    return this.#guard(() => this.#db.transaction(() => this.#noise.expireSilence(id, now)).immediate());
   }
 
   /** How durable each commit is, as SQLite has it for this connection (PRAGMA synchronous). */

@@ -50,7 +50,7 @@ describe('the SQLite schema', () => {
     const path = join(dir, '.streamalert', 'alerts.db');
     new SqliteAlertStore(path).close();
     const v4 = new Database(path);
-    v4.exec("DROP TABLE merge_windows; DROP TABLE merge_members; INSERT INTO alerts VALUES ('a1', 'r', '2026-01-01T00:00:00.000Z', '{}'); PRAGMA user_version = 4;");
+    v4.exec("DROP TABLE merge_windows; DROP TABLE merge_members; INSERT INTO alerts (id, rule_name, created, alert) VALUES ('a1', 'r', '2026-01-01T00:00:00.000Z', '{}'); PRAGMA user_version = 4;");
     v4.close();
 
     const store = new SqliteAlertStore(path);

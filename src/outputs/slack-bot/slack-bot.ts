@@ -1,5 +1,6 @@
 import type { Alert } from '../../alerts/alert.ts';
 import { mergedIdsOf } from '../../merge/settings.ts';
+import { updateOf } from '../../noise/settings.ts';
 import { OutputBase, type Attempt, type Publication } from '../output.ts';
 import { property } from '../property.ts';
 import { descriptorProperty, output } from '../registry.ts';
@@ -78,7 +79,9 @@ export class SlackBotOutput extends OutputBase {
    * thread, never the delivery.
    */
   private async threadOf(alert: Alert): Promise<PostedMessage | undefined> {
-    const members = mergedIdsOf(alert);
+    // A dedup window's update (src/noise) replies under the alert the window sent.
+    const sent = updateOf(alert);
+    const members = mergedIdsOf(alert) ?? (sent === undefined ? undefined : [sent]);
     const { deliveries } = this.context;
     if (!members || !deliveries) return undefined;
     try {
