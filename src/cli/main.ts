@@ -29,6 +29,7 @@ const COMMANDS: Record<string, TopLevelCommand> = {
   alerts: { summary: 'stored alerts and their deliveries: list, show, retry, discard', register: async () => (await import('./commands/alerts.ts')).registerAlerts },
   secrets: { summary: 'manage the encrypted output credentials', register: async () => (await import('./commands/secrets.ts')).registerSecrets },
   store: { summary: 'the alert store (SQLite embedded, DynamoDB on AWS)', register: async () => (await import('./commands/store.ts')).registerStore },
+  silence: { summary: 'silences: alerts they match are stored, not sent', register: async () => (await import('./commands/silence.ts')).registerSilence },
   token: { summary: "bearer tokens for 'streamalert serve'", register: async () => (await import('./commands/token.ts')).registerToken },
   'import-streamalert': { summary: "a StreamAlert checkout's conf/, test events and rule skeletons, into this project", register: async () => (await import('./commands/import-streamalert.ts')).registerImportStreamAlert },
 };

@@ -6,6 +6,7 @@ import type { ServeConfig } from './config.ts';
 import { RequestError } from './errors.ts';
 import { healthOf } from './health.ts';
 import { acceptRecords, type RecordsParts } from './records.ts';
+import { handleSilences } from './silences.ts';
 import type { ConsoleParts } from './console/parts.ts';
 import { handleConsole, isConsolePath } from './console/router.ts';
 
@@ -29,6 +30,7 @@ export interface RecordServerParts extends Omit<RecordsParts, 'maxBodyBytes'> {
  * The HTTP front of `streamalert serve`:
  * - `POST /v1/records[?log_type=T]`: records in (see acceptRecords); 202 once the alerts are stored.
  * - `GET /metrics`: Prometheus text (see ServeMetrics).
+ * - `/v1/silences`: list, add and expire silences (see handleSilences).
  * - `GET /healthz`: `ok`, or `degraded` with the reasons (see healthOf); always 200, and the
  *   only route that needs no token.
  * Safe to expose: bearer tokens, a body limit, header and request timeouts, and a bound on
@@ -83,7 +85,11 @@ export function createRecordServer(parts: RecordServerParts): Server {
       expectMethod(request, 'POST', url);
       return reply(response, 202, await acceptRecords(request, url, records, caller));
     }
-    throw new RequestError(404, `not found: ${url.pathname} (routes: POST /v1/records, GET /metrics, GET /healthz; the console at GET /)`);
+    if (url.pathname.startsWith('/v1/silences')) {
+      const answer = await handleSilences(request, url, store, caller);
+      if (answer) return reply(response, answer.status, answer.body);
+    }
+    throw new RequestError(404, `not found: ${url.pathname} (routes: POST /v1/records, GET|POST /v1/silences, POST /v1/silences/ID/expire, GET /metrics, GET /healthz; the console at GET /)`);
   }
 
   /** Answers a failed request with a JSON error, and logs it: a server error, or a request refused. */

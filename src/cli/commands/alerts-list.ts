@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { toAlertDocument } from '../../alerts/alert.ts';
-import { DELIVERY_STATUSES, type DeliveryStatus, type ListFilter } from '../../store/alert-store.ts';
+import { ALERT_STATUSES, type AlertStatus, type ListFilter } from '../../store/alert-store.ts';
+import { describeSuppression, suppressionJson } from '../../noise/describe.ts';
 import { CliError } from '../errors.ts';
 import { deliveryJson, formatDelivery } from '../format/deliveries.ts';
 import { parseSince } from '../format/time.ts';
@@ -8,7 +9,7 @@ import { withAlertStore } from './alerts.ts';
 import { describeMerge, mergeJson } from '../../merge/describe.ts';
 
 interface ListOptions {
-  status?: DeliveryStatus;
+  status?: AlertStatus;
   rule?: string;
   output?: string;
   since?: string;
@@ -20,13 +21,13 @@ export function registerAlertsList(alerts: Command): void {
   alerts
     .command('list')
     .description('list stored alerts, newest first, with each output: pending (and when it is tried next), delivered, failed or discarded')
-    .addOption(new Option('--status <status>', 'only alerts with a delivery in this status').choices(DELIVERY_STATUSES))
+    .addOption(new Option('--status <status>', 'only alerts with a delivery in this status, or stored without deliveries for this reason (suppressed: any; see docs/noise.md)').choices(ALERT_STATUSES))
     .option('--rule <name>', "only this rule's alerts")
     .option('--output <service:descriptor>', 'only alerts with a delivery to this output')
     .option('--since <when>', "only alerts created since: a span back from now (90s, 30m, 1h, 7d) or a date (2026-12-01)")
     .option('--limit <n>', 'at most this many alerts', '100')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ streamalert alerts list --status failed\n  $ streamalert alerts list --rule duo_fraud --since 1h --output slack:sec-alerts --json')
+    .addHelpText('after', '\nExamples:\n  $ streamalert alerts list --status failed\n  $ streamalert alerts list --status silenced\n  $ streamalert alerts list --rule duo_fraud --since 1h --output slack:sec-alerts --json')
     .action(async (options: ListOptions, command: Command) => {
       const now = Date.now();
       const filter = listFilter(options, now);
@@ -36,7 +37,7 @@ export function registerAlertsList(alerts: Command): void {
         if (options.json) {
           const json = stored.map(({ alert, deliveries }) => {
             const { id, rule_name, created, log_source } = toAlertDocument(alert);
-            return { id, rule_name, created, log_source, deliveries: deliveries.map(deliveryJson), ...mergeJson(alert, memberships.get(id)) };
+            return { id, rule_name, created, log_source, deliveries: deliveries.map(deliveryJson), ...mergeJson(alert, memberships.get(id)), ...suppressionJson(alert) };
           });
           console.log(JSON.stringify(json, null, 2));
           return;
@@ -46,6 +47,8 @@ export function registerAlertsList(alerts: Command): void {
           console.log(`${alert.id}  ${alert.created.toISOString()}  ${alert.ruleName}`);
           const merge = describeMerge(alert, memberships.get(alert.id), now);
           if (merge) console.log(`    ${merge}`);
+          const suppression = describeSuppression(alert);
+          if (suppression) console.log(`    ${suppression}`);
           for (const delivery of deliveries) console.log(`    ${formatDelivery(delivery, now)}`);
         }
       });

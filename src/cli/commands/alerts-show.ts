@@ -4,6 +4,7 @@ import { CliError, EXIT } from '../errors.ts';
 import { attemptJson, deliveryJson, formatAttempt, formatDelivery } from '../format/deliveries.ts';
 import { withAlertStore } from './alerts.ts';
 import { describeMerge, mergeJson } from '../../merge/describe.ts';
+import { describeSuppression, suppressionJson } from '../../noise/describe.ts';
 
 export function registerAlertsShow(alerts: Command): void {
   alerts
@@ -21,7 +22,7 @@ export function registerAlertsShow(alerts: Command): void {
         const membership = (await store.mergeMemberships([alert.id])).get(alert.id);
         const merge = describeMerge(alert, membership, now);
         if (options.json) {
-          console.log(JSON.stringify({ ...toAlertDocument(alert), severity: alert.severity, deliveries: deliveries.map(deliveryJson), attempts: history.map(attemptJson), ...mergeJson(alert, membership) }, null, 2));
+          console.log(JSON.stringify({ ...toAlertDocument(alert), severity: alert.severity, deliveries: deliveries.map(deliveryJson), attempts: history.map(attemptJson), ...mergeJson(alert, membership), ...suppressionJson(alert) }, null, 2));
           return;
         }
         const source = [alert.sourceService, alert.sourceEntity, alert.cluster].filter(Boolean).join(' / ');
@@ -34,6 +35,7 @@ export function registerAlertsShow(alerts: Command): void {
             `  log         ${alert.logSource}${source ? ` from ${source}` : ''}`,
             ...(Object.keys(alert.context).length > 0 ? [`  context     ${JSON.stringify(alert.context)}`] : []),
             ...(merge ? [`  merge       ${merge}`] : []),
+            ...(describeSuppression(alert) ? [`  noise       ${describeSuppression(alert)}`] : []),
             'Record:',
             indent(JSON.stringify(alert.record, null, 2)),
             'Deliveries:',
