@@ -31,6 +31,8 @@ const COMMANDS: Record<string, TopLevelCommand> = {
   store: { summary: 'the alert store (SQLite embedded, DynamoDB on AWS)', register: async () => (await import('./commands/store.ts')).registerStore },
   silence: { summary: 'silences: alerts they match are stored, not sent', register: async () => (await import('./commands/silence.ts')).registerSilence },
   token: { summary: "bearer tokens for 'streamalert serve'", register: async () => (await import('./commands/token.ts')).registerToken },
+  deploy: { summary: 'deploy the project to AWS with the AWS CDK (--synth: only the CloudFormation templates)', register: async () => (await import('./commands/deploy.ts')).registerDeploy },
+  destroy: { summary: "delete the project's AWS stack, keeping its table, buckets and key", register: async () => (await import('./commands/destroy.ts')).registerDestroy },
   'import-streamalert': { summary: "a StreamAlert checkout's conf/, test events and rule skeletons, into this project", register: async () => (await import('./commands/import-streamalert.ts')).registerImportStreamAlert },
 };
 

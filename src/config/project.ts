@@ -5,6 +5,7 @@ import { DeliveryPolicySchema } from '../delivery/policy.ts';
 import { InputConfigSchema } from '../input/config.ts';
 import { serviceIds } from '../outputs/registry.ts';
 import { ServeConfigSchema } from '../serve/config.ts';
+import { AwsInputsSchema } from '../deploy/config.ts';
 // Wherever a project is read, the built-in services are known, so outputs.json can be checked.
 import '../outputs/builtin.ts';
 import { writeFileAtomic } from './atomic.ts';
@@ -49,6 +50,8 @@ export const GlobalConfigSchema = z.strictObject({
   staging: z.strictObject({ outputs: z.array(z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'file:staging'")).default([]) }).prefault({}),
   /** Outputs for the alerts of rules that name none, by severity (src/routing); each configured in outputs.json. */
   routing: z.strictObject(Object.fromEntries(SEVERITY_NAMES.map((name) => [name, RouteSchema.optional()]))).prefault({}),
+  /** What feeds the rules engine on AWS: Kinesis streams, SQS queues, SNS topics, S3 buckets (`streamalert deploy`, src/deploy). */
+  inputs: AwsInputsSchema.prefault({}),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 

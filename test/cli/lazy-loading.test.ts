@@ -44,7 +44,7 @@ function packagesLoadedBy(args: string[], cwd: string): { status: number | null;
   return { status: run.status, stderr: run.stderr, packages, modules };
 }
 
-const HEAVY = ['@aws-sdk/client-s3', '@aws-sdk/client-lambda', '@aws-sdk/client-kms', '@aws-sdk/client-dynamodb', 'better-sqlite3', '@inquirer/prompts', 'undici', 'pino', 'prom-client', 'tsx', 'typescript'];
+const HEAVY = ['@aws-sdk/client-s3', '@aws-sdk/client-lambda', '@aws-sdk/client-kms', '@aws-sdk/client-dynamodb', 'better-sqlite3', '@inquirer/prompts', 'undici', 'pino', 'prom-client', 'tsx', 'typescript', 'aws-cdk-lib', '@aws-cdk/toolkit-lib', 'esbuild'];
 
 const FILE_OUTPUT = {
   'conf/global.json': { account: { prefix: 'lazy', region: 'us-east-1' } },
@@ -59,7 +59,7 @@ describe('each command loads only what it uses', () => {
   const jsProject = tempProject({ ...FILE_OUTPUT, 'rules/duo.js': DUO_RULE });
   const tsProject = tempProject({ ...FILE_OUTPUT, 'rules/duo.ts': DUO_RULE.replace('(rec) =>', '(rec: Record<string, unknown>) =>') });
 
-  it.each([['--help'], ['--version'], ['output', 'list'], ['output', 'list', '--help'], ['run', '--help']])('`%s` loads none of the heavy packages', (...args) => {
+  it.each([['--help'], ['--version'], ['output', 'list'], ['output', 'list', '--help'], ['run', '--help'], ['deploy', '--help']])('`%s` loads none of the heavy packages', (...args) => {
     const { status, packages } = packagesLoadedBy(args, jsProject);
     expect(status).toBe(0);
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);

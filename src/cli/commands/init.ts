@@ -82,8 +82,8 @@ function projectFiles(kind: Kind, dir: string): ProjectFile[] {
     ...template,
     text('README.md', projectReadme(kind)),
     { path: 'tsconfig.json', write: (target) => copyFileSync(PROJECT_TSCONFIG, target) },
-    // Embedded state: the alert store and ciphertext. Keep it out of version control.
-    text('.gitignore', '.streamalert/\n'),
+    // Embedded state (the alert store and ciphertext) and what `deploy --synth` writes: keep them out of version control.
+    text('.gitignore', '.streamalert/\ncdk.out/\n'),
   ];
 }
 
