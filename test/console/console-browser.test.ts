@@ -100,6 +100,35 @@ describe.skipIf(noChromium)('the web console in Chromium', () => {
     await page.screenshot({ path: join(ROOT, 'docs', 'console-overview.png'), fullPage: true });
   });
 
+  it('adds a silence with a matcher and a duration: the next alert it matches is stored silenced, not sent; then expires it', async () => {
+    await page.getByRole('link', { name: 'Silences' }).click();
+    await page.getByText('No silences.').waitFor();
+    await page.fill('textarea[name="matchers"]', 'rule_name=duo_denied\nrecord.user.name=~.*@example\\.com');
+    await page.fill('input[name="for"]', '1h');
+    await page.fill('input[name="comment"]', 'pen test, ticket SEC-42');
+    await page.getByRole('button', { name: 'Add silence' }).click();
+    await page.getByText('Added silence').waitFor();
+    const silence = page.locator('tr[data-silence]');
+    await silence.locator('.status-silence-active').waitFor();
+    expect(await silence.textContent()).toContain('record.user.name=~.*@example\\.com');
+
+    const sentBefore = project.slack.requests.length;
+    await page.goto(`${serve.base}/alerts`);
+    expect((await post([duoRecord({ result: 'denied' }), duoRecord()])).status).toBe(202);
+    const silenced = page.locator('tr[data-alert]', { hasText: 'duo_denied' }).filter({ hasText: 'not sent: silenced by' });
+    await silenced.waitFor();
+    // Stored with no delivery; the fraud alert beside it is sent as ever.
+    expect(await silenced.locator('.status').count()).toBe(0);
+    await page.locator('tr[data-alert]', { hasText: 'duo_fraud' }).first().locator('.status-delivered').waitFor();
+    await expect.poll(() => project.slack.requests.length, { timeout: 60_000 }).toBeGreaterThan(sentBefore);
+    expect(project.slack.requests.slice(sentBefore).some((request) => request.body.includes('duo_denied'))).toBe(false);
+
+    await page.goto(`${serve.base}/silences`);
+    await page.locator('tr[data-silence]').getByRole('button', { name: 'Expire' }).click();
+    await page.getByText('Expired silence').waitFor();
+    await page.locator('tr[data-silence] .status-silence-expired').waitFor();
+  });
+
   it('signs out: the pages send the browser to sign in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);

@@ -5,8 +5,8 @@ import { duoRecord } from '../support/rules-project.ts';
 import { startServe, type RunningServe } from '../support/serve.ts';
 import { consoleProject, type ConsoleProject } from './project.ts';
 
-const PAGES = ['/', '/alerts', '/alerts?rule=duo_fraud&status=failed&since=1h', '/dead-letters', '/outputs', '/rules'];
-const FORMS = ['/dead-letters/replay', '/dead-letters/discard', '/outputs/test', '/sign-out'];
+const PAGES = ['/', '/alerts', '/alerts?rule=duo_fraud&status=failed&since=1h', '/dead-letters', '/silences', '/outputs', '/rules'];
+const FORMS = ['/dead-letters/replay', '/dead-letters/discard', '/silences/add', '/silences/expire', '/outputs/test', '/sign-out'];
 
 describe('the web console over HTTP', () => {
   let project: ConsoleProject;

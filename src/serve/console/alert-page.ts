@@ -5,6 +5,7 @@ import { html } from './html.ts';
 import { layout, type PageFrame } from './layout.ts';
 import type { ConsoleParts } from './parts.ts';
 import { deadLetterActions } from './dead-letters.ts';
+import { describeSuppression } from '../../noise/describe.ts';
 
 /** `/alerts/ID`: one alert as `alerts show` prints it, its record pretty-printed, each delivery's attempts in time order. */
 export async function alertPage(parts: ConsoleParts, frame: PageFrame, id: string): Promise<string> {
@@ -22,6 +23,7 @@ export async function alertPage(parts: ConsoleParts, frame: PageFrame, id: strin
 ${alert.ruleDescription ? html`<tr><th>description</th><td>${alert.ruleDescription}</td></tr>` : ''}
 <tr><th>created</th><td>${time(alert.created.getTime())}</td></tr>
 <tr><th>log</th><td>${alert.logSource}${source ? ` from ${source}` : ''}</td></tr>
+${describeSuppression(alert) ? html`<tr><th>suppressed</th><td class="suppressed">${describeSuppression(alert)}</td></tr>` : ''}
 ${document.staged ? html`<tr><th>staged</th><td>yes: sent only to the staging outputs</td></tr>` : ''}
 ${Object.keys(alert.context).length > 0 ? html`<tr><th>context</th><td><pre>${JSON.stringify(alert.context, null, 2)}</pre></td></tr>` : ''}
 </tbody></table>

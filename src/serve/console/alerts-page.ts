@@ -1,6 +1,7 @@
 import { configuredOutputs } from '../../config/project.ts';
 import { parseSince } from '../../cli/format/time.ts';
-import { DELIVERY_STATUSES, type DeliveryStatus, type ListFilter } from '../../store/alert-store.ts';
+import { describeSuppression } from '../../noise/describe.ts';
+import { ALERT_STATUSES, type AlertStatus, type ListFilter } from '../../store/alert-store.ts';
 import { nextAttempt, resultText, statusBadge, time } from './format.ts';
 import { html } from './html.ts';
 import { layout, type PageFrame } from './layout.ts';
@@ -17,7 +18,7 @@ export async function alertsPage(parts: ConsoleParts, frame: PageFrame, url: URL
     const value = url.searchParams.get(name)?.trim();
     return value && value.length <= MAX_FILTER_CHARS ? value : undefined;
   };
-  const status = param('status') as DeliveryStatus | undefined;
+  const status = param('status') as AlertStatus | undefined;
   const rule = param('rule');
   const output = param('output');
   const sinceText = param('since');
@@ -25,7 +26,7 @@ export async function alertsPage(parts: ConsoleParts, frame: PageFrame, url: URL
   const before = Number(param('before'));
   const filter: ListFilter = {
     limit: PAGE_SIZE + 1,
-    ...(status && DELIVERY_STATUSES.includes(status) && { status }),
+    ...(status && ALERT_STATUSES.includes(status) && { status }),
     ...(rule && { rule }),
     ...(output && { output }),
     ...(since !== undefined && { since }),
@@ -39,7 +40,7 @@ export async function alertsPage(parts: ConsoleParts, frame: PageFrame, url: URL
   const outputs = configuredOutputs(parts.project.outputs).map((o) => `${o.service}:${o.descriptor}`);
 
   const content = html`<form class="filters" method="get" action="/alerts">
-${select('rule', 'Rule', rules, rule)}${select('output', 'Output', outputs, output)}${select('status', 'Status', DELIVERY_STATUSES, status)}
+${select('rule', 'Rule', rules, rule)}${select('output', 'Output', outputs, output)}${select('status', 'Status', ALERT_STATUSES, status)}
 <label>Since <input name="since" value="${sinceText ?? ''}" placeholder="1h, 7d, 2026-12-01" size="12"></label>
 <button type="submit">Filter</button> <a href="/alerts">clear</a></form>
 ${sinceText !== undefined && since === undefined ? html`<p class="problem">'since' takes a span such as 30m, 1h or 7d, or a date such as 2026-12-01: not applied.</p>` : ''}
@@ -49,7 +50,7 @@ ${shown.length === 0
     : html`<table><thead><tr><th>created</th><th>rule</th><th>alert</th><th>deliveries</th></tr></thead><tbody>
 ${shown.map(({ alert, deliveries }) => html`<tr data-alert="${alert.id}"><td>${time(alert.created.getTime())}</td><td><a href="/alerts?rule=${encodeURIComponent(alert.ruleName)}">${alert.ruleName}</a></td>
 <td><a href="/alerts/${encodeURIComponent(alert.id)}">${alert.id}</a></td>
-<td>${deliveries.map((d) => html`<div>${d.output} ${statusBadge(d.status)} <span class="muted">attempts ${d.attempts} ${nextAttempt(d, now)} ${resultText(d.lastResult)}</span></div>`)}</td></tr>`)}
+<td>${deliveries.map((d) => html`<div>${d.output} ${statusBadge(d.status)} <span class="muted">attempts ${d.attempts} ${nextAttempt(d, now)} ${resultText(d.lastResult)}</span></div>`)}${suppressed(alert)}</td></tr>`)}
 </tbody></table>`}
 </div>
 ${older ? html`<p><a href="/alerts?${older.toString()}" rel="next">Older alerts →</a></p>` : ''}`;
@@ -58,4 +59,10 @@ ${older ? html`<p><a href="/alerts?${older.toString()}" rel="next">Older alerts 
 
 function select(name: string, label: string, options: readonly string[], chosen: string | undefined) {
   return html`<label>${label} <select name="${name}"><option value="">any</option>${options.map((option) => html`<option${option === chosen ? html` selected` : ''}>${option}</option>`)}</select></label>`;
+}
+
+/** Why an alert was stored and not sent (silenced, deduplicated, ...), as `alerts list` says it. */
+export function suppressed(alert: Parameters<typeof describeSuppression>[0]) {
+  const why = describeSuppression(alert);
+  return why ? html`<div class="suppressed">${why}</div>` : '';
 }

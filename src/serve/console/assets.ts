@@ -67,6 +67,11 @@ pre { background: #fff; border: 1px solid #e1e4e8; padding: 0.75rem; overflow: a
 .status-pending { background: #fff1c2; color: #6b4e00; }
 .status-failed { background: #ffd9d6; color: #8a1208; }
 .status-discarded { background: #e5e7ea; color: #444; }
+.status-silence-active { background: #e6f3fb; color: #04486e; }
+.status-silence-pending { background: #fff1c2; color: #6b4e00; }
+.status-silence-expired { background: #e5e7ea; color: #444; }
+.suppressed { color: #04486e; font-size: 0.85rem; }
+textarea { font-family: monospace; }
 .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
 .card { background: #fff; border: 1px solid #e1e4e8; padding: 0.75rem 1rem; min-width: 10rem; }
 .card strong { display: block; font-size: 1.6rem; }

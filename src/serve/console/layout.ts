@@ -8,14 +8,13 @@ export interface PageFrame {
   readonly path: string;
   /** The store's change stamp when the page was drawn: console.js refreshes the live regions when it changes. */
   readonly stamp?: string;
-  /** Whether the silences page exists (the store keeps silences). */
-  readonly silences?: boolean;
 }
 
 const PAGES = [
   ['/', 'Overview'],
   ['/alerts', 'Alerts'],
   ['/dead-letters', 'Dead letters'],
+  ['/silences', 'Silences'],
   ['/outputs', 'Outputs'],
   ['/rules', 'Rules'],
 ] as const;
@@ -25,12 +24,11 @@ const PAGES = [
  * (no inline script: the content security policy forbids it).
  */
 export function layout(title: string, frame: PageFrame, content: Html): string {
-  const pages: readonly (readonly [string, string])[] = frame.silences ? [...PAGES, ['/silences', 'Silences']] : PAGES;
   const flash = frame.session.flash;
   frame.session.flash = undefined;
   return document(
     title,
-    html`<header><nav><strong>StreamAlert</strong>${pages.map(([href, label]) => html`<a href="${href}"${current(frame.path, href) ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>
+    html`<header><nav><strong>StreamAlert</strong>${PAGES.map(([href, label]) => html`<a href="${href}"${current(frame.path, href) ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>
 <form method="post" action="/sign-out" class="sign-out"><input type="hidden" name="csrf" value="${frame.session.csrf}"><span>${frame.session.holder}</span> <button type="submit">Sign out</button></form></header>
 <main>${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}<h1>${title}</h1>${content}</main>`,
     frame.stamp,

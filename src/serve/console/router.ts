@@ -12,6 +12,7 @@ import type { ConsoleParts } from './parts.ts';
 import { rulesPage } from './rules-page.ts';
 import { csrfMatches, SESSION_COOKIE, type ConsoleSession } from './sessions.ts';
 import { signInPage } from './sign-in-page.ts';
+import { addSilence, expireSilence, silencesPage } from './silences-page.ts';
 import { changeStamp } from './stamp.ts';
 import { sendTestAlert } from './test-alert.ts';
 
@@ -64,8 +65,9 @@ export async function handleConsole(request: IncomingMessage, response: ServerRe
     : path === '/dead-letters' ? await deadLettersPage(parts, frame)
     : path === '/outputs' ? await outputsPage(parts, frame)
     : path === '/rules' ? await rulesPage(parts, frame)
+    : path === '/silences' ? await silencesPage(parts, frame)
     : undefined;
-  if (page === undefined) throw new RequestError(404, `not found: ${path} (console pages: /, /alerts, /dead-letters, /outputs, /rules)`);
+  if (page === undefined) throw new RequestError(404, `not found: ${path} (console pages: /, /alerts, /dead-letters, /outputs, /rules, /silences)`);
   send(response, 200, 'text/html; charset=utf-8', page);
 }
 
@@ -130,6 +132,12 @@ async function act(response: ServerResponse, path: string, form: URLSearchParams
       parts.log.info({ holder: session.holder, output }, 'console sent a test alert');
       return redirect(response, '/outputs');
     }
+    case '/silences/add':
+      session.flash = await addSilence(parts, session, form);
+      return redirect(response, '/silences');
+    case '/silences/expire':
+      session.flash = await expireSilence(parts, session, form.get('id'));
+      return redirect(response, '/silences');
     default:
       throw new RequestError(404, `not found: POST ${path}`);
   }
