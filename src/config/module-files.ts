@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bundledModule } from './bundled-modules.ts';
 
 /** What a project's code may be written in; tsx compiles TypeScript on load (see importProjectModule). */
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
@@ -56,6 +57,9 @@ export function moduleTypeProblem(path: string): string | undefined {
  * run compiled, tsx's loader.
  */
 export async function importProjectModule(path: string): Promise<Record<string, unknown>> {
+  // A Lambda bundle carries the project's modules compiled (src/lambda/bundle.ts).
+  const bundled = bundledModule(path);
+  if (bundled) return bundled();
   registerSelfResolve();
   if (/\.[mc]?ts$/.test(path)) await registerTypeScript();
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { Project } from '../config/project.ts';
 import { attemptDeadlineMs } from '../delivery/policy.ts';
 import { openDeliverySession, type DeliverySession } from '../delivery/session.ts';
-import { insertedAlertIds, isDynamoDbStreamEvent } from './events/dynamodb-stream.ts';
+import { insertedAlertIds, isDynamoDbStreamEvent, type DynamoDbStreamEvent } from './events/dynamodb-stream.ts';
 import { loadedProject } from './project.ts';
 
 /** Per output: deliveries that went through, and dead letters, in this invocation. */
@@ -38,20 +38,24 @@ const CLOSE_MARGIN_MS = 5_000;
  * plus 5 s before the invocation's time runs out, so the last attempts are recorded.
  */
 export async function alertProcessor(event: unknown, context: InvocationContext): Promise<AlertProcessorResult | NewAlertsResult> {
+  if (isDynamoDbStreamEvent(event)) return alertStreamProcessor(event, context);
   const { project } = await loadedProject();
-  if (isDynamoDbStreamEvent(event)) {
-    const alertIds = insertedAlertIds(event);
-    if (alertIds.length === 0) return { alerts: 0, deliveries: {} };
-    const session = await openDeliverySession(project, { alertIds });
-    return withSession(session, async () => {
-      await drainWithin(session, project, context);
-      return { alerts: alertIds.length, deliveries: talliesOf(session) };
-    });
-  }
   const session = await openDeliverySession(project);
   return withSession(session, async () => {
     await drainWithin(session, project, context);
     return { deliveries: talliesOf(session), pending: await session.store.pendingByOutput() };
+  });
+}
+
+/** The alert processor for the alerts table's stream alone (the deployed stack's stream function): see alertProcessor. */
+export async function alertStreamProcessor(event: DynamoDbStreamEvent, context: InvocationContext): Promise<NewAlertsResult> {
+  const alertIds = insertedAlertIds(event);
+  if (alertIds.length === 0) return { alerts: 0, deliveries: {} };
+  const { project } = await loadedProject();
+  const session = await openDeliverySession(project, { alertIds });
+  return withSession(session, async () => {
+    await drainWithin(session, project, context);
+    return { alerts: alertIds.length, deliveries: talliesOf(session) };
   });
 }
 

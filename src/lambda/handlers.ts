@@ -8,8 +8,9 @@
  *   SNS), EventBridge S3 Object Created events, or a direct invocation
  *   `{ "log_type": "...", "records": [...] }` -> classifier -> rules -> alerts stored; partial
  *   batch failures for Kinesis and SQS.
- * - alertProcessor (alert-processor.ts): triggered by the alerts table's stream, delivers the new
- *   alerts at once; on a schedule, sweeps whatever is due (retries).
+ * - alertProcessor (alert-processor.ts): on a schedule, sweeps whatever is due (retries); given
+ *   the alerts table's stream events, does what alertStreamProcessor does.
+ * - alertStreamProcessor: triggered by the alerts table's stream, delivers the new alerts at once.
  */
 export { rulesEngine, type RulesEngineEvent, type RulesEngineResult } from './rules-engine.ts';
-export { alertProcessor, type AlertProcessorResult, type InvocationContext, type NewAlertsResult } from './alert-processor.ts';
+export { alertProcessor, alertStreamProcessor, type AlertProcessorResult, type InvocationContext, type NewAlertsResult } from './alert-processor.ts';

@@ -18,9 +18,9 @@ export const root_login = rule({ logs: ['cloudtrail:events'], outputs: ['slack:s
 `;
 
 describe('the Lambda entry module', () => {
-  it('loads under plain node, exporting both handlers', () => {
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(ROOT, 'bin', 'lambda.js'))}); console.log(typeof m.rulesEngine, typeof m.alertProcessor);`], { encoding: 'utf8' });
-    expect(run.stdout.trim(), run.stderr).toBe('function function');
+  it('loads under plain node, exporting every handler', () => {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(ROOT, 'bin', 'lambda.js'))}); console.log(typeof m.rulesEngine, typeof m.alertProcessor, typeof m.alertStreamProcessor);`], { encoding: 'utf8' });
+    expect(run.stdout.trim(), run.stderr).toBe('function function function');
   });
 });
 

@@ -1,0 +1,95 @@
+import { statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { moduleFiles } from '../config/module-files.ts';
+
+/** The handlers a function can run, as src/lambda/handlers.ts exports them. */
+export const HANDLERS = ['rulesEngine', 'alertProcessor', 'alertStreamProcessor'] as const;
+export type HandlerName = (typeof HANDLERS)[number];
+
+/** The project folders whose modules the loader imports (rules, their matchers and publishers, the project's own outputs). */
+const MODULE_FOLDERS = ['rules', 'matchers', 'publishers', 'outputs'];
+
+/**
+ * Left out of the bundle: the native SQLite addon (the embedded store; a function uses DynamoDB)
+ * and the compilers only the embedded mode loads. Nothing a bundle runs imports them.
+ */
+const EXTERNAL = ['better-sqlite3', 'tsx', 'typescript', 'esbuild'];
+
+/** This copy's modules: src/ (TypeScript) from a checkout, dist/ (compiled) from an installed package. */
+const HERE = fileURLToPath(import.meta.url);
+const EXT = HERE.endsWith('.ts') ? '.ts' : '.js';
+
+export interface BundleOptions {
+  /** The project folder, as it is at bundle time: its rules and outputs are compiled in. */
+  readonly projectDir: string;
+  readonly handler: HandlerName;
+  /** The bundle to write, e.g. `.../rulesEngine/index.mjs` (an ES module: the handler setting is `index.<handler>`). */
+  readonly outfile: string;
+  /** Default true: smaller to load is faster to start. */
+  readonly minify?: boolean;
+}
+
+export interface BundleResult {
+  readonly outfile: string;
+  readonly bytes: number;
+  /** The project's modules compiled in, relative to the project folder. */
+  readonly projectModules: readonly string[];
+}
+
+/**
+ * One function's code as one ES module file (esbuild; platform node, target node20): the
+ * handler, everything it imports (the AWS SDK clients, the outputs), and the project's rules,
+ * matchers, publishers and outputs, registered so the loader takes them compiled
+ * (src/config/bundled-modules.ts): no TypeScript loader at run time. The project's conf/ and
+ * data files are read at run time from STREAMALERT_PROJECT, so the function's package is this
+ * file beside a copy of the project folder.
+ *
+ * @example
+ *   await bundleHandler({ projectDir: '/srv/secops', handler: 'rulesEngine', outfile: 'cdk.out/functions/rulesEngine/index.mjs' });
+ */
+export async function bundleHandler(options: BundleOptions): Promise<BundleResult> {
+  const { build } = await import('esbuild').catch((error: unknown) => {
+    throw new Error(`bundling a Lambda function needs esbuild (npm install esbuild): ${(error as Error).message}`);
+  });
+  const projectDir = resolve(options.projectDir);
+  const projectModules = MODULE_FOLDERS.flatMap((folder) => moduleFiles(join(projectDir, folder)));
+  const source = sourceDir();
+  await build({
+    stdin: { contents: entryModule(options.handler, projectDir, projectModules, source), resolveDir: source, sourcefile: `${options.handler}-entry.js`, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outfile: options.outfile,
+    external: EXTERNAL,
+    // A rule's `import ... from 'streamalert'` is this copy, as the CLI's resolve hook makes it: one set of registries.
+    alias: { streamalert: join(source, `index${EXT}`) },
+    // CommonJS dependencies call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    minify: options.minify ?? true,
+    legalComments: 'none',
+    logLevel: 'error',
+  });
+  return { outfile: options.outfile, bytes: statSync(options.outfile).size, projectModules: projectModules.map((path) => relative(projectDir, path)) };
+}
+
+/**
+ * The bundle's entry: registers the project's modules as lazy imports (each is evaluated when
+ * the loader asks for it, in its order, as a file would be), then exports the handler.
+ */
+function entryModule(handler: HandlerName, projectDir: string, modules: readonly string[], source: string): string {
+  const entries = modules.map((path) => `  ${JSON.stringify(relative(projectDir, path))}: () => import(${JSON.stringify(path)}),`);
+  return [
+    `import { registerBundledModules } from ${JSON.stringify(join(source, 'config', `bundled-modules${EXT}`))};`,
+    `import { resolveProjectDir } from ${JSON.stringify(join(source, 'config', `project${EXT}`))};`,
+    `registerBundledModules(resolveProjectDir(), {`,
+    ...entries,
+    `});`,
+    `export { ${handler} } from ${JSON.stringify(join(source, 'lambda', `handlers${EXT}`))};`,
+  ].join('\n');
+}
+
+function sourceDir(): string {
+  return join(dirname(HERE), '..');
+}
