@@ -15,6 +15,7 @@ import type { RuleContext } from './rule.ts';
 import { finishesWithin } from './watchdog.ts';
 import { mergeSettingsFor } from '../merge/rule-settings.ts';
 import { NO_ROUTING, routeAlert, type Routing } from '../routing/routing.ts';
+import { noiseSettingsFor } from '../noise/rule-settings.ts';
 
 /** Where records came from, stamped on alerts (StreamAlert's cluster, source_service, source_entity). */
 export interface AlertSource {
@@ -267,7 +268,10 @@ export class RulesEngine {
     this.stats.alerts++;
     bump(this.stats.alertsByRule, rule.name);
     const merge = rule.mergeByKeys ? mergeSettingsFor(rule, classified.record) : undefined;
+    // A rule with noise options (src/noise): its alert carries its key, window and inhibitions, for the store.
+    const noise = rule.noise ? noiseSettingsFor(rule.name, rule.noise, this.#dedupKey(rule, classified.record, context, position)) : undefined;
     return createAlert({
+      ...(noise && { noise }),
       // A merging rule's alert carries its settings: the store holds it in its merge window (src/merge).
       ...(merge && { merge }),
       ruleName: rule.name,
@@ -284,6 +288,22 @@ export class RulesEngine {
       sourceService: this.source.service ?? '',
       sourceEntity: this.source.entity ?? '',
     });
+  }
+
+  /** The key the rule's dedup function gives the record; undefined (the rule's name is used) when it has none, throws or returns no text, which is reported. */
+  #dedupKey(rule: LoadedRule, record: Record<string, unknown>, context: RuleContext, position: RecordPosition): string | undefined {
+    const dedup = rule.noise?.dedup as ((record: Record<string, unknown>, context: RuleContext) => unknown) | undefined;
+    if (!dedup) return undefined;
+    let key: unknown;
+    try {
+      key = dedup(record, context);
+    } catch (error) {
+      this.#ruleError('rule-error', rule, position, `dedup threw ${describeThrown(error)}; the alert is counted under the rule's name`);
+      return undefined;
+    }
+    if (typeof key === 'string' && key !== '') return key;
+    this.#ruleError('rule-error', rule, position, `dedup returned ${describeValue(key)}, not a non-empty string; the alert is counted under the rule's name`);
+    return undefined;
   }
 
   /** Static outputs, then each dynamic output's, without repeats; unconfigured ones are reported and left out. */

@@ -28,6 +28,8 @@ import {
   type RuleFunction,
 } from './rule.ts';
 import { isStaged, readStagingState } from './staging.ts';
+import { checkNoiseOptions, markInhibited } from '../noise/rule-options.ts';
+import type { RuleNoise } from '../noise/rule-settings.ts';
 
 /** A rule checked against its project, ready to run. */
 export interface LoadedRule {
@@ -46,6 +48,8 @@ export interface LoadedRule {
   readonly mergeByKeys?: readonly string[];
   readonly mergeWindowMins?: number;
   readonly mergeSendFirst?: boolean;
+  /** Dedup, thresholds and inhibition (src/noise), when the rule sets any of their options. */
+  readonly noise?: RuleNoise;
   /** StreamAlert's `@disable`: loaded, checked and listed, never run. */
   readonly disabled?: true;
   /** Normalized types: the rule runs only on records with a value for one of them. */
@@ -99,6 +103,11 @@ const OPTION_KEYS = new Set([
   'staged',
   'matchers',
   'datatypes',
+  'dedup',
+  'dedupPeriodMins',
+  'threshold',
+  'inhibits',
+  'inhibitWindowMins',
 ]);
 
 /**
@@ -193,6 +202,13 @@ export async function loadRules(project: RuleProject): Promise<RuleLoad> {
       byName.delete(name);
       problem(loaded.file, error.message, `rule ${name}`, name);
     }
+  }
+
+  // Inhibited rules are named by name, and may be declared in any file: checked once all are in.
+  for (const [name, message] of markInhibited(byName)) {
+    const loaded = byName.get(name)!;
+    byName.delete(name);
+    problem(loaded.file, `${loaded.file}: rule ${name}: ${message}`, `rule ${name}`, name);
   }
 
   const unnamedByFile = new Map<string, Rule<never, never>[]>();
@@ -419,6 +435,9 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, che
     fail('merging alerts needs both mergeByKeys (the keys to merge by) and mergeWindowMins (minutes, more than 0)');
   }
 
+  const noise = checkNoiseOptions(options, name, fail);
+  if (noise?.window && merges) fail('a rule either merges (mergeByKeys) or dedups (dedup, dedupPeriodMins, threshold), not both');
+
   const staged = checks.isStaged(name, options.staged === true);
   const rule: LoadedRule = {
     name,
@@ -434,6 +453,7 @@ function checkRule(declared: Rule<never, never>, name: string, file: string, che
     ...(mergeByKeys && { mergeByKeys }),
     ...(mergeWindowMins !== undefined && { mergeWindowMins: mergeWindowMins as number }),
     ...(options.mergeSendFirst === true && { mergeSendFirst: true }),
+    ...(noise && { noise }),
     ...(options.disabled === true && { disabled: true as const }),
     ...(datatypes && { datatypes }),
     ...(staged && { staging: { outputs: checks.stagingOutputs() } }),

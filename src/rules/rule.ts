@@ -69,6 +69,24 @@ export interface RuleOptions<R = LogRecord, C = RuleContext> {
   readonly mergeWindowMins?: number;
   /** Also send the window's first alert at once, on its own: StreamAlert users asked for it. */
   readonly mergeSendFirst?: boolean;
+  /**
+   * Panther's dedup: the key of the record's alert (default: the rule's name). Alerts of one key
+   * within `dedupPeriodMins` of the first are one dedup window: one is sent, the others are
+   * stored, counted onto it, and its outputs get one update at the window's end saying how many
+   * more came. Setting any of dedup, dedupPeriodMins or threshold turns dedup on. See docs/noise.md.
+   */
+  readonly dedup?: (record: R) => string;
+  /** The dedup window in minutes, from its first alert (default 60, Panther's); fractions are honoured. */
+  readonly dedupPeriodMins?: number;
+  /** Send only the alert that brings a window's count to this many (default 1); the ones before stay stored, below threshold. */
+  readonly threshold?: number;
+  /**
+   * Rules this one holds back: while it has fired for a dedup key (within `inhibitWindowMins`),
+   * their alerts for the same key are stored, not sent. Without `dedup`, for every key.
+   */
+  readonly inhibits?: readonly string[];
+  /** How long an alert of this rule inhibits, in minutes (default: dedupPeriodMins, else 60). */
+  readonly inhibitWindowMins?: number;
 }
 
 const RULE = Symbol.for('streamalert.rule');
