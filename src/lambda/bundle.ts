@@ -3,9 +3,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { moduleFiles } from '../config/module-files.ts';
 
-/** The handlers a function can run, as src/lambda/handlers.ts exports them. */
-export const HANDLERS = ['rulesEngine', 'alertProcessor', 'alertStreamProcessor'] as const;
-export type HandlerName = (typeof HANDLERS)[number];
+/**
+ * The handlers a function can run, as src/lambda/handlers.ts exports them, by the module that
+ * defines each: a bundle starts from that one, so the rules engine's carries no delivery code.
+ */
+const HANDLER_MODULES = { rulesEngine: 'rules-engine', alertProcessor: 'alert-processor', alertStreamProcessor: 'alert-processor' } as const;
+export type HandlerName = keyof typeof HANDLER_MODULES;
+export const HANDLERS = Object.keys(HANDLER_MODULES) as HandlerName[];
 
 /** The project folders whose modules the loader imports (rules, their matchers and publishers, the project's own outputs). */
 const MODULE_FOLDERS = ['rules', 'matchers', 'publishers', 'outputs'];
@@ -86,7 +90,7 @@ function entryModule(handler: HandlerName, projectDir: string, modules: readonly
     `registerBundledModules(resolveProjectDir(), {`,
     ...entries,
     `});`,
-    `export { ${handler} } from ${JSON.stringify(join(source, 'lambda', `handlers${EXT}`))};`,
+    `export { ${handler} } from ${JSON.stringify(join(source, 'lambda', `${HANDLER_MODULES[handler]}${EXT}`))};`,
   ].join('\n');
 }
 

@@ -1,4 +1,3 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { AwsClients } from '../../aws/clients.ts';
 import { alertSource } from '../../pipeline/source.ts';
@@ -55,6 +54,8 @@ function objectInput(bucket: string, key: string, aws: AwsClients): EventInput {
     source: alertSource('s3', bucket),
     name: `s3://${bucket}/${key}`,
     open: async () => {
+      // Loaded with the client, on first use: a function that never reads S3 never pays for the S3 SDK at its cold start.
+      const { GetObjectCommand } = await import('@aws-sdk/client-s3');
       const object = await (await aws.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return object.Body as Readable;
     },
