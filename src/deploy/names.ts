@@ -1,3 +1,4 @@
+import type { HandlerName } from '../lambda/bundle.ts';
 import { awsSecretsNames } from '../secrets/aws-names.ts';
 
 /**
@@ -15,7 +16,7 @@ export const FUNCTIONS = {
   alertStreamProcessor: { handlerExport: 'alertStreamProcessor', memoryMb: 512, timeoutSeconds: 300 },
   /** Every minute: what is due (retries, leases that ended) from every rules engine. */
   alertSweeper: { handlerExport: 'alertProcessor', memoryMb: 512, timeoutSeconds: 120 },
-} as const;
+} as const satisfies Record<string, { handlerExport: HandlerName; memoryMb: number; timeoutSeconds: number }>;
 export type FunctionRole = keyof typeof FUNCTIONS;
 
 /** The alerts table's name, keys and index, as DynamoDbAlertStore creates and queries them. */

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { Project } from '../config/project.ts';
@@ -13,8 +13,8 @@ export interface Synthesized {
   readonly stackName: string;
   /** The CloudFormation templates written, absolute paths. */
   readonly templates: string[];
-  /** Handler exports the functions name that the handlers module does not have (yet). */
-  readonly missingHandlers: string[];
+  /** Each function's bundle: its folder and the size of its one module. */
+  readonly functions: Record<FunctionRole, FunctionCode>;
 }
 
 /**
@@ -27,6 +27,8 @@ export interface Synthesized {
 export async function synthesize(project: Project, options: { account?: string } = {}): Promise<Synthesized> {
   deployableSecretsBackend(project);
   const outdir = join(project.dir, CDK_OUT);
+  // A fresh assembly: assets of an earlier synth would otherwise pile up beside the new ones.
+  rmSync(outdir, { recursive: true, force: true });
   const code = await bundleFunctions(project, join(outdir, 'functions'));
   const app = new App({ outdir, analyticsReporting: false });
   const name = stackName(project.global.account.prefix);
@@ -41,6 +43,6 @@ export async function synthesize(project: Project, options: { account?: string }
     outdir,
     stackName: name,
     templates: readdirSync(outdir).filter((file) => file.endsWith('.template.json')).map((file) => join(outdir, file)),
-    missingHandlers: (Object.entries(code) as [FunctionRole, FunctionCode][]).filter(([, fn]) => !fn.exported).map(([, fn]) => fn.handler),
+    functions: code,
   };
 }

@@ -39,15 +39,12 @@ conf/global.json needs "store": {"backend": "dynamodb"} and an AWS secrets backe
       const account = action ? await (await import('../../deploy/aws-account.ts')).awsAccount(region, action) : undefined;
       const { synthesize } = await import('../../deploy/synth.ts');
       const synthesized = await synthesize(project, account ? { account } : {});
-      for (const handler of synthesized.missingHandlers) {
-        console.error(`warning: the Lambda entry module has no export for handler '${handler}' yet: that function would fail when invoked`);
-      }
       if (!action) {
+        for (const [name, { dir, bytes }] of Object.entries(synthesized.functions)) console.log(`Bundled ${name}: ${relative(process.cwd(), dir) || dir}/index.mjs (${(bytes / 1e6).toFixed(1)} MB)`);
         for (const template of synthesized.templates) console.log(`Wrote ${relative(process.cwd(), template) || template}`);
         console.log(`Cloud assembly in ${relative(process.cwd(), synthesized.outdir) || '.'} (stack ${synthesized.stackName}, region ${region}); deploy it with 'streamalert deploy'.`);
         return;
       }
-      if (synthesized.missingHandlers.length > 0 && !options.diff) throw new CliError('not deploying functions whose handler does not exist; update streamalert');
       const toolkit = await import('../../deploy/toolkit.ts');
       if (options.diff) await toolkit.diffAssembly(synthesized.outdir);
       else await toolkit.deployAssembly(synthesized.outdir, { account: account!, region });
