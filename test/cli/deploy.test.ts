@@ -39,6 +39,7 @@ describe('streamalert deploy and destroy', () => {
     const run = streamalert(['deploy', '--synth'], { cwd: project, env: NO_CREDENTIALS });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('Wrote cdk.out/cli-streamalert.template.json');
+    for (const fn of ['rulesEngine', 'alertStreamProcessor', 'alertSweeper']) expect(run.stdout).toMatch(new RegExp(`Bundled ${fn}: cdk.out/functions/${fn}/index.mjs \\(\\d+\\.\\d MB\\)`));
     const templates = readdirSync(join(project, 'cdk.out')).filter((file) => file.endsWith('.template.json'));
     expect(templates).toEqual(['cli-streamalert.template.json']);
     const template = JSON.parse(readFileSync(join(project, 'cdk.out', templates[0]!), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
@@ -68,6 +69,12 @@ describe('streamalert deploy and destroy', () => {
     expect(run.stderr).toMatch(/^error: streamalert (deploy|deploy --diff|destroy) needs AWS credentials and found none/);
     expect(run.stderr).toContain('AWS_PROFILE');
     expect(existsSync(join(fresh, 'cdk.out'))).toBe(false);
+  });
+
+  it("keeps cdk.out/ out of a new project's version control", () => {
+    const dir = mkdtempSync(join(home, 'init-'));
+    expect(streamalert(['--project', dir, 'init', '--bare'], { env: NO_CREDENTIALS }).status).toBe(0);
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toContain('cdk.out/');
   });
 
   it('refuses a project whose store or secrets live on this machine, saying what to set', () => {
