@@ -101,6 +101,9 @@ export class SqliteNoise {
       insertAlert: db.prepare(INSERT_ALERT),
       insertDelivery: db.prepare(INSERT_DELIVERY),
       markSuppressed: db.prepare('UPDATE alerts SET suppressed = ? WHERE id = ?'),
+      pruneWindows: db.prepare('DELETE FROM dedup_windows WHERE closed = 1 AND closes_at < ?'),
+      pruneInhibitions: db.prepare('DELETE FROM inhibitions WHERE until < ?'),
+      pruneSilences: db.prepare('DELETE FROM silences WHERE ends_at < ?'),
     };
   }
 
@@ -169,6 +172,13 @@ export class SqliteNoise {
     if (counted < open.threshold) return { suppression: { reason: 'below_threshold', windowId: open.id } };
     sent.run(alert.id, counted, open.id);
     return {};
+  }
+
+  /** Forgets what ended before `before` (retention): closed dedup windows, inhibitions that lapsed, silences that ended. */
+  prune(before: number): void {
+    this.#statements.pruneWindows.run(before);
+    this.#statements.pruneInhibitions.run(before);
+    this.#statements.pruneSilences.run(before);
   }
 
   /** The windows due by `now`, soonest first. */

@@ -413,6 +413,7 @@ export class SqliteAlertStore extends AlertStore {
           const cutoff = new Date(before).toISOString();
           this.#db.prepare(`DELETE FROM attempts WHERE alert_id IN (${finished})`).run(cutoff);
           this.#db.prepare(`DELETE FROM deliveries WHERE alert_id IN (${finished})`).run(cutoff);
+          this.#noise.prune(before);
           return this.#db.prepare(`DELETE FROM alerts WHERE id IN (${finished})`).run(cutoff).changes;
         })
         .immediate(),

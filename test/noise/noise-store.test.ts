@@ -182,6 +182,25 @@ describe.each(backends)('noise control in the %s alert store', (_name, openStore
   });
 });
 
+describe('retention in the SQLite store', () => {
+  it('prune forgets closed dedup windows, lapsed inhibitions and ended silences from before the cutoff, and keeps the rest', async () => {
+    const dir = tempDir();
+    const store = new SqliteAlertStore(join(dir, '.streamalert', 'alerts.db'));
+    const rule = (inhibited: string): RuleNoise => ({ window: { periodMs: MINUTE, threshold: 1 }, inhibits: { rules: [inhibited], windowMs: MINUTE } });
+    await store.save([raised('old', rule('first'), 'alice', 0), raised('open', rule('second'), 'alice', 60 * MINUTE)]);
+    await store.closeDueDedups(T0 + 2 * MINUTE);
+    await store.addSilence(newSilence({ matchers: ['a=b'], for: '1m', comment: 'old', starts: new Date(T0).toISOString() }, 'me', T0));
+    await store.addSilence(newSilence({ matchers: ['a=b'], for: '2h', comment: 'current', starts: new Date(T0).toISOString() }, 'me', T0));
+    await store.prune(T0 + 30 * MINUTE);
+    store.close();
+    const db = new Database(join(dir, '.streamalert', 'alerts.db'), { readonly: true });
+    expect(db.prepare('SELECT rule_name FROM dedup_windows').pluck().all()).toEqual(['open']);
+    expect(db.prepare('SELECT by_rule FROM inhibitions').pluck().all()).toEqual(['open']);
+    expect(db.prepare('SELECT comment FROM silences').pluck().all()).toEqual(['current']);
+    db.close();
+  });
+});
+
 describe('the SQLite schema', () => {
   it('gains the noise tables and alerts.suppressed when a version 5 file is opened, its alerts kept', () => {
     const dir = tempDir();
