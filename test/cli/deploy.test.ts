@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { streamalert } from '../support/cli.ts';
+import { noMoto } from '../support/moto.ts';
 import { tempProject } from '../support/rules-project.ts';
 
 // The deploy commands through the real CLI, on a machine with no AWS account: --synth works
@@ -69,6 +70,17 @@ describe('streamalert deploy and destroy', () => {
     expect(run.stderr).toMatch(/^error: streamalert (deploy|deploy --diff|destroy) needs AWS credentials and found none/);
     expect(run.stderr).toContain('AWS_PROFILE');
     expect(existsSync(join(fresh, 'cdk.out'))).toBe(false);
+  });
+
+  it.skipIf(noMoto)('deploy --diff with credentials runs the CDK toolkit against CloudFormation (moto): every resource new', () => {
+    // The test run's AWS settings: moto's endpoint and fake credentials (test/support/aws-env.ts).
+    const run = streamalert(['deploy', '--diff'], { cwd: tempProject(AWS_PROJECT) });
+    expect(run.status, run.stderr).toBe(0);
+    const said = run.stdout + run.stderr;
+    expect(said).toMatch(/\[\+\] AWS::DynamoDB::GlobalTable Alerts\/Table/);
+    expect(said).toMatch(/\[\+\] AWS::Lambda::Function Functions\/rulesEngine/);
+    expect(said).toMatch(/\[\+\] AWS::Kinesis::Stream Inputs\/Kinesis0/);
+    expect(said).toContain('Number of stacks with differences: 1');
   });
 
   it("keeps cdk.out/ out of a new project's version control", () => {
