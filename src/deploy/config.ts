@@ -31,7 +31,9 @@ const SqsInputSchema = resource('an SQS queue ARN', /^arn:aws[a-z-]*:sqs:[a-z0-9
 
 const SnsInputSchema = resource('an SNS topic ARN', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {});
 
-const S3InputSchema = resource('an S3 bucket ARN, arn:aws:s3:::<bucket>', /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+const BUCKET = '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]';
+const S3InputSchema = resource('an S3 bucket ARN, arn:aws:s3:::<bucket>', new RegExp(`^arn:aws[a-z-]*:s3:::${BUCKET}$`), {
+  name: z.string().regex(new RegExp(`^${BUCKET}$`)).describe('a bucket name: 3 to 63 lowercase letters, digits, "." and "-"').optional(),
   /** Only objects whose key starts with this (the notification's filter and the read grant). */
   prefix: z.string().max(1024).default(''),
   suffix: z.string().max(1024).default(''),

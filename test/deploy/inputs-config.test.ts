@@ -30,6 +30,7 @@ describe('inputs in conf/global.json', () => {
     ['neither', { sqs: [{ batchSize: 5 }] }, /inputs\.sqs\[0\]: give either "name"/],
     ['an ARN of another service', { kinesis: [{ arn: 'arn:aws:sqs:us-east-1:123456789012:q' }] }, /inputs\.kinesis\[0\]\.arn must be a Kinesis stream ARN/],
     ['an SQS batch over 10', { sqs: [{ name: 'q', batchSize: 11 }] }, /inputs\.sqs\[0\]\.batchSize must be a whole number from 1 to 10/],
+    ['a bucket name S3 would refuse', { s3: [{ name: 'My_Bucket' }] }, /inputs\.s3\[0\]\.name must be a bucket name/],
     ['an unknown kind', { firehose: [] }, /firehose/],
     ['an unknown key', { s3: [{ name: 'b', filter: 'x' }] }, /filter/],
   ])('refuses %s, naming the key', (_case, inputs, message) => {
