@@ -10,7 +10,7 @@ export function registerDestroy(program: Command): void {
   program
     .command('destroy')
     .description("delete the project's AWS stack; the alerts table, buckets, KMS key and logs are kept")
-    .option('--yes', 'delete without asking (what is kept is printed first)')
+    .option('--yes', 'delete the stack; without it, only list what would be kept and what deleted')
     .addHelpText('after', '\nExamples:\n  $ streamalert destroy         # what would be deleted and kept\n  $ streamalert destroy --yes   # delete the stack')
     .action(async (options: { yes?: boolean }, command: Command) => {
       const project = projectOf(command);
