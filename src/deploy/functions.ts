@@ -58,7 +58,7 @@ export class Functions extends Construct {
       table.grantReadWriteData(fn);
       return fn;
     };
-    // SNS and S3-via-SQS reach the rules engine; SNS invokes it asynchronously.
+    // SNS invokes the rules engine, and EventBridge the sweeper, asynchronously: what fails twice goes to the dead letters.
     this.rulesEngine = make('rulesEngine', new SqsDestination(deadLetters.rulesEngine));
     this.alertStreamProcessor = make('alertStreamProcessor');
     this.alertSweeper = make('alertSweeper', new SqsDestination(deadLetters.alertProcessors));
