@@ -1,6 +1,7 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { moduleFiles } from '../config/module-files.ts';
 
 /**
@@ -14,15 +15,47 @@ export const HANDLERS = Object.keys(HANDLER_MODULES) as HandlerName[];
 /** The project folders whose modules the loader imports (rules, their matchers and publishers, the project's own outputs). */
 const MODULE_FOLDERS = ['rules', 'matchers', 'publishers', 'outputs'];
 
+/** Left out of the bundle: the compilers only the embedded mode loads (imported at first use, which a bundle never reaches). */
+const EXTERNAL = ['tsx', 'typescript', 'esbuild'];
+
 /**
- * Left out of the bundle: the native SQLite addon (the embedded store; a function uses DynamoDB)
- * and the compilers only the embedded mode loads. Nothing a bundle runs imports them.
+ * The native SQLite addon cannot be bundled, and an external one would be imported when the
+ * bundle loads (esbuild hoists an ES module's external imports), failing every function that
+ * has no node_modules: in its place, a module that fails only if the SQLite store is opened.
  */
-const EXTERNAL = ['better-sqlite3', 'tsx', 'typescript', 'esbuild'];
+const withoutSqlite: Plugin = {
+  name: 'streamalert-without-sqlite',
+  setup(build) {
+    build.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: 'better-sqlite3', namespace: 'streamalert-without-sqlite' }));
+    build.onLoad({ filter: /.*/, namespace: 'streamalert-without-sqlite' }, () => ({
+      contents: `throw new Error('the SQLite alert store is not in a Lambda bundle: set "store": {"backend": "dynamodb"} in conf/global.json');`,
+      loader: 'js',
+    }));
+  },
+};
 
 /** This copy's modules: src/ (TypeScript) from a checkout, dist/ (compiled) from an installed package. */
 const HERE = fileURLToPath(import.meta.url);
 const EXT = HERE.endsWith('.ts') ? '.ts' : '.js';
+
+/**
+ * A dependency loaded at first use through `createRequire(import.meta.url)('ipaddr.js')` (the
+ * CLI's start-up never pays for it) is invisible to esbuild, and a function has no node_modules
+ * to resolve it from at run time: in the bundle it becomes a plain require(), which esbuild
+ * bundles, still evaluated at first use.
+ */
+const LAZY_REQUIRE = 'createRequire(import.meta.url)(';
+const bundleLazyRequires: Plugin = {
+  name: 'streamalert-lazy-requires',
+  setup(build) {
+    build.onLoad({ filter: /\.[jt]s$/ }, (args) => {
+      if (!args.path.startsWith(sourceDir())) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(LAZY_REQUIRE)) return undefined;
+      return { contents: text.replaceAll(LAZY_REQUIRE, 'require('), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+    });
+  },
+};
 
 export interface BundleOptions {
   /** The project folder, as it is at bundle time: its rules and outputs are compiled in. */
@@ -67,6 +100,7 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleResul
     format: 'esm',
     outfile: options.outfile,
     external: EXTERNAL,
+    plugins: [bundleLazyRequires, withoutSqlite],
     // A rule's `import ... from 'streamalert'` is this copy, as the CLI's resolve hook makes it: one set of registries.
     alias: { streamalert: join(source, `index${EXT}`) },
     // CommonJS dependencies call require(); an ES module has none of its own.
