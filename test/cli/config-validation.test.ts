@@ -23,7 +23,7 @@ describe('conf/global.json and conf/outputs.json are checked by every command, i
 
   it.each([
     ['a misspelt key inside a section', { store: { retentionDay: 7 } }, "error: conf/global.json: unknown key 'store.retentionDay'; did you mean 'store.retentionDays'?"],
-    ['an unknown key with no near match, listing the known ones', { alerting: true }, "error: conf/global.json: unknown key 'alerting'; known keys: account, secrets, store, delivery, deadLetterOutput, serve, input, staging"],
+    ['an unknown key with no near match, listing the known ones', { alerting: true }, "error: conf/global.json: unknown key 'alerting'; known keys: account, secrets, store, delivery, deadLetterOutput, serve, input, staging, routing, inputs"],
     ['a misspelt input limit', { input: { maxRecordByte: 1024 } }, "error: conf/global.json: unknown key 'input.maxRecordByte'; did you mean 'input.maxRecordBytes'?"],
     ['a record limit past what a string can hold', { input: { maxRecordBytes: 2 ** 30 } }, 'error: conf/global.json: input.maxRecordBytes must be a whole number from 1024 to 268435456 (got 1073741824)'],
     ['text where a number belongs', { delivery: { baseDelayMs: 'fast' } }, "error: conf/global.json: delivery.baseDelayMs must be a whole number of at least 1 (got 'fast')"],
