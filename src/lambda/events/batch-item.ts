@@ -38,3 +38,9 @@ export function nameInArn(arn: string | undefined): string {
   const resource = arn.split(':').slice(5).join(':');
   return resource.slice(resource.lastIndexOf('/') + 1) || arn;
 }
+
+/** The first of an event's Records, whose eventSource tells the event's kind. */
+export function firstRecord(event: unknown): Record<string, unknown> | undefined {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  return Array.isArray(records) && records.length > 0 ? (records[0] as Record<string, unknown>) : undefined;
+}

@@ -1,4 +1,4 @@
-import { firstRecord } from './kinesis.ts';
+import { firstRecord } from './batch-item.ts';
 
 /**
  * The alerts table's DynamoDB stream (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html):

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { alertSource } from '../../pipeline/source.ts';
-import { UnparseableItemError, type BatchItem } from './batch-item.ts';
+import { firstRecord, UnparseableItemError, type BatchItem } from './batch-item.ts';
 import { AggregatedRecordError, deaggregate } from './kpl.ts';
 
 /**
@@ -53,9 +53,4 @@ export function kinesisItems(event: KinesisEvent): BatchItem[] {
 function streamName(arn: string): string {
   const at = arn.indexOf(':stream/');
   return at < 0 ? arn : arn.slice(at + ':stream/'.length);
-}
-
-export function firstRecord(event: unknown): Record<string, unknown> | undefined {
-  const records = (event as { Records?: unknown } | null)?.Records;
-  return Array.isArray(records) && records.length > 0 ? (records[0] as Record<string, unknown>) : undefined;
 }

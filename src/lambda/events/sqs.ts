@@ -1,6 +1,5 @@
 import type { AwsClients } from '../../aws/clients.ts';
-import { nameInArn, type BatchItem } from './batch-item.ts';
-import { firstRecord } from './kinesis.ts';
+import { firstRecord, nameInArn, type BatchItem } from './batch-item.ts';
 import { messageInputs } from './message-body.ts';
 
 /**
