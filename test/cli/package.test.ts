@@ -245,7 +245,15 @@ describe.skipIf(!hasTmux)(`the packed package, installed and used as README.md's
     // TypeScript outside dist/ is only what `init` copies into a project: the examples' rules.
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts') && !file.startsWith('examples/'))).toEqual([]);
     // zod is bundled into dist/ at build; the others only test and build this repository.
-    for (const dev of ['vitest', 'vite', 'zod', '@types/better-sqlite3']) expect(existsSync(join(session.cwd, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['vitest', 'vite', 'zod', '@types/better-sqlite3', 'playwright-core', 'smtp-server']) expect(existsSync(join(session.cwd, 'node_modules', dev)), dev).toBe(false);
+  });
+
+  it('installs without the AWS CDK (optional peer dependencies), and deploy says how to add it', async () => {
+    for (const peer of ['aws-cdk-lib', 'constructs', '@aws-cdk/toolkit-lib']) expect(existsSync(join(session.cwd, 'node_modules', peer)), peer).toBe(false);
+    const run = await runStep('npx streamalert deploy --synth', session, CLI_TIMEOUT_MS);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('streamalert deploy --synth needs the AWS CDK, which is not installed with streamalert');
+    expect(run.stderr).toContain('npm install --save-dev aws-cdk-lib constructs @aws-cdk/toolkit-lib');
   });
 
   it('prints its version', async () => {

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { projectOf } from '../project.ts';
+import { requireDeployTooling } from '../deploy-tooling.ts';
 
 interface DeployOptions {
   synth?: boolean;
@@ -32,6 +33,7 @@ conf/global.json needs "store": {"backend": "dynamodb"} and an AWS secrets backe
     .action(async (options: DeployOptions, command: Command) => {
       if (options.synth && options.diff) throw new CliError('choose one of --synth and --diff');
       const project = projectOf(command);
+      requireDeployTooling(options.synth ? 'streamalert deploy --synth' : options.diff ? 'streamalert deploy --diff' : 'streamalert deploy');
       (await import('../../deploy/deployable.ts')).deployableSecretsBackend(project);
       const region = project.global.account.region;
       const action = options.synth ? undefined : options.diff ? 'streamalert deploy --diff' : 'streamalert deploy';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { projectOf } from '../project.ts';
+import { requireDeployTooling } from '../deploy-tooling.ts';
 
 /**
  * `streamalert destroy [--yes]`: deletes the project's AWS stack. First it says exactly what
@@ -14,6 +15,7 @@ export function registerDestroy(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ streamalert destroy         # what would be deleted and kept\n  $ streamalert destroy --yes   # delete the stack')
     .action(async (options: { yes?: boolean }, command: Command) => {
       const project = projectOf(command);
+      requireDeployTooling('streamalert destroy');
       (await import('../../deploy/deployable.ts')).deployableSecretsBackend(project);
       const region = project.global.account.region;
       const account = options.yes ? await (await import('../../deploy/aws-account.ts')).awsAccount(region, 'streamalert destroy') : undefined;
