@@ -31,7 +31,13 @@ export interface PagerdutyProject {
 export function pagerdutyProject(receiver: LoopbackReceiver, prepare: (dir: string) => void = () => {}): PagerdutyProject {
   receiver.respond((request) => ({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: dedupKeyOf(request.json) } }));
   const env = isolatedEnv();
-  const dir = tempProject({ ...SCHEMAS, 'rules/duo_fraud.ts': RULE, 'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } } });
+  const dir = tempProject({
+    ...SCHEMAS,
+    'rules/duo_fraud.ts': RULE,
+    'conf/global.json': { delivery: { baseDelayMs: 10, maxDelayMs: 50 } },
+    // No rate limit: these tests deliver thousands of alerts, which PagerDuty's two a second would take half an hour over.
+    'conf/output_settings.json': { pagerduty: { oncall: { ratePerSecond: '0' } } },
+  });
   prepare(dir);
   const configured = streamalert(['--project', dir, 'output', 'new', '--service', 'pagerduty', '--from-file', '-'], {
     env,
