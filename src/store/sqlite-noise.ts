@@ -100,7 +100,7 @@ export class SqliteNoise {
       updateAlert: db.prepare('UPDATE dedup_windows SET update_alert = ? WHERE id = ?'),
       insertAlert: db.prepare(INSERT_ALERT),
       insertDelivery: db.prepare(INSERT_DELIVERY),
-      markSuppressed: db.prepare('UPDATE alerts SET suppressed = ? WHERE id = ?'),
+      markSuppressed: db.prepare('UPDATE alerts SET alert = ?, suppressed = ? WHERE id = ?'),
       pruneWindows: db.prepare('DELETE FROM dedup_windows WHERE closed = 1 AND closes_at < ?'),
       pruneInhibitions: db.prepare('DELETE FROM inhibitions WHERE until < ?'),
       pruneSilences: db.prepare('DELETE FROM silences WHERE ends_at < ?'),
@@ -130,7 +130,7 @@ export class SqliteNoise {
   }
 
   /**
-   * Decides what becomes of an alert being saved (not yet inserted): silenced by the first active
+   * Decides what becomes of an alert being saved (just inserted, without deliveries): silenced by the first active
    * silence matching it; else inhibited while an inhibiting rule's alert for its key holds; else,
    * for a rule with dedup settings, counted in its window: sent when it brings the count to the
    * threshold, below_threshold before, deduplicated after. An inhibiting rule's alert records its
@@ -151,9 +151,9 @@ export class SqliteNoise {
     return this.#count(alert, noise.key, noise.dedup.periodMs, noise.dedup.threshold);
   }
 
-  /** Marks a saved alert's suppression reason in its column (`alerts list --status`). */
-  mark(alertId: string, suppression: Suppression): void {
-    this.#statements.markSuppressed.run(suppression.reason, alertId);
+  /** Marks a saved alert suppressed: its text with the marker, and the reason in its column (`alerts list --status`). */
+  mark(alertId: string, text: string, suppression: Suppression): void {
+    this.#statements.markSuppressed.run(text, suppression.reason, alertId);
   }
 
   #count(alert: Alert, key: string, periodMs: number, threshold: number): NoiseDecision {

@@ -32,7 +32,7 @@ import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts'
 import { SqliteMerges } from './sqlite-merges.ts';
 import { INSERT_ALERT, INSERT_DELIVERY } from './sqlite-statements.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
-import { suppressed } from '../noise/settings.ts';
+import { noiseOf, suppressed } from '../noise/settings.ts';
 import { earliestCreated, type Silence } from '../noise/silence.ts';
 import { SqliteNoise } from './sqlite-noise.ts';
 
@@ -92,8 +92,6 @@ export class SqliteAlertStore extends AlertStore {
   readonly #merges: SqliteMerges;
   /** Silences, dedup windows and inhibitions (src/noise), in tables of their own. */
   readonly #noise: SqliteNoise;
-  /** Whether an alert is saved already: saving it again changes nothing (not even a window's count). */
-  readonly #exists: Database.Statement;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
@@ -127,7 +125,6 @@ export class SqliteAlertStore extends AlertStore {
     };
     this.#merges = new SqliteMerges(this.#db);
     this.#noise = new SqliteNoise(this.#db);
-    this.#exists = this.#db.prepare('SELECT 1 FROM alerts WHERE id = ?');
   }
 
   async save(alerts: readonly Alert[]): Promise<void> {
@@ -138,15 +135,17 @@ export class SqliteAlertStore extends AlertStore {
           // Read in the transaction, so a silence added a moment ago by another process applies.
           const silences = alerts.length > 0 ? this.#noise.silencesFrom(earliestCreated(alerts)) : [];
           for (const alert of alerts) {
-            if (this.#exists.get(alert.id)) continue;
-            const { suppression } = this.#noise.decide(alert, silences);
-            if (suppression) {
-              // Stored with its outputs and its marker, never sent.
-              insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(suppressed(alert, suppression)));
-              this.#noise.mark(alert.id, suppression);
-              continue;
+            // Saved before: everything was done then, in that transaction (saving again changes nothing, not even a window's count).
+            if (insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(alert)).changes === 0) continue;
+            // Noise control only where it may apply: a silence is active, or the rule has noise options.
+            if (silences.length > 0 || noiseOf(alert)) {
+              const { suppression } = this.#noise.decide(alert, silences);
+              if (suppression) {
+                // Kept with its outputs and its marker, never sent.
+                this.#noise.mark(alert.id, serializeAlert(suppressed(alert, suppression)), suppression);
+                continue;
+              }
             }
-            insertAlert.run(alert.id, alert.ruleName, alert.created.toISOString(), serializeAlert(alert));
             // A merging rule's alert is held in its merge window, not sent (unless it opens a mergeSendFirst window).
             if (mergeSettingsOf(alert) && !this.#merges.hold(alert)) continue;
             const dueAt = alert.created.getTime();
