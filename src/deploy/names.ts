@@ -1,5 +1,6 @@
 import type { HandlerName } from '../lambda/bundle.ts';
 import { awsSecretsNames } from '../secrets/aws-names.ts';
+import { EXPIRES_AT } from '../store/dynamodb-items.ts';
 
 /**
  * Every name the stack shares with code that runs elsewhere, in one place: the handler exports of
@@ -27,11 +28,8 @@ export const ALERTS_TABLE = {
   partitionKey: 'alert_id',
   sortKey: 'output',
   dueIndex: { name: 'due', partitionKey: 'queue', sortKey: 'next_attempt_at' },
-  /**
-   * Epoch seconds after which DynamoDB may delete the item (TTL). The store does not write it yet:
-   * until it does (`store.retentionDays` after an alert's last delivery ends), nothing expires.
-   */
-  ttlAttribute: 'expires_at',
+  /** Epoch seconds after which DynamoDB may delete the item (TTL): the store sets it `store.retentionDays` after an alert's last delivery ends. */
+  ttlAttribute: EXPIRES_AT,
 } as const;
 
 /** The custom metric an alert processor publishes after each invocation: age of the oldest pending delivery. */

@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -45,12 +46,13 @@ import {
 } from './alert-store.ts';
 import { dynamoDbStoreError } from './dynamodb-errors.ts';
 import { parseAlert } from './serialize.ts';
-import { ALERT_ITEM, alertItem } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, EXPIRES_AT } from './dynamodb-items.ts';
 import { DynamoDbMerges } from './dynamodb-merges.ts';
 import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { earliestCreated, type Silence } from '../noise/silence.ts';
 import { DynamoDbNoise } from './dynamodb-noise.ts';
+import { DynamoDbExpiry } from './dynamodb-expiry.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
 /**
@@ -92,8 +94,10 @@ export class DynamoDbAlertStore extends AlertStore {
   readonly #merges: DynamoDbMerges;
   /** Silences, dedup windows and inhibitions (src/noise): items of their own in the table. */
   readonly #noise: DynamoDbNoise;
+  /** The TTL on finished alerts (`expires_at`, `store.retentionDays` after the last delivery ends). */
+  readonly #expiry: DynamoDbExpiry;
 
-  constructor(table: string, region: string) {
+  constructor(table: string, region: string, options: { retentionDays?: number } = {}) {
     super();
     this.#table = table;
     this.#region = region;
@@ -113,6 +117,7 @@ export class DynamoDbAlertStore extends AlertStore {
     this.#documents = DynamoDBDocumentClient.from(this.#client, { marshallOptions: { removeUndefinedValues: true } });
     this.#merges = new DynamoDbMerges(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
     this.#noise = new DynamoDbNoise(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
+    this.#expiry = new DynamoDbExpiry(this.#documents, table, options.retentionDays ?? 30);
   }
 
   override async verify(): Promise<void> {
@@ -164,6 +169,8 @@ export class DynamoDbAlertStore extends AlertStore {
       }),
     );
     await waitUntilTableExists({ client: this.#client, maxWaitTime: 120 }, { TableName: this.#table });
+    // As the deployed stack's table (src/deploy/alerts-table.ts): finished alerts expire by themselves.
+    await this.#client.send(new UpdateTimeToLiveCommand({ TableName: this.#table, TimeToLiveSpecification: { AttributeName: EXPIRES_AT, Enabled: true } }));
     return 'created';
   }
 
@@ -172,19 +179,26 @@ export class DynamoDbAlertStore extends AlertStore {
     const silences = alerts.length > 0 ? await this.#noise.silences(earliestCreated(alerts)) : [];
     for (const alert of alerts) {
       // Silenced, inhibited or counted in a dedup window: saved there, with its marker or its deliveries.
-      if (await this.#noise.save(alert, silences)) continue;
+      if (await this.#noise.save(alert, silences)) {
+        // Suppressed (silenced, inhibited, counted in a dedup window): never sent, so finished as saved.
+        await this.#expiry.expireIfFinished(alert.id, Date.now());
+        continue;
+      }
       // A merging rule's alert is held in its merge window, not sent (unless it opens a mergeSendFirst window).
       if (mergeSettingsOf(alert)) {
         await this.#merges.hold(alert);
         continue;
       }
       const dueAt = alert.created.getTime();
+      const outputs = [...new Set(alert.outputs)];
+      // No outputs (a staged rule's alert): finished as it is saved.
+      const expiry = outputs.length === 0 ? this.#expiry.attributeFor(Date.now()) : {};
       try {
         await this.#documents.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: this.#table, Item: alertItem(alert) } },
-              ...[...new Set(alert.outputs)].map((output) => ({ Put: this.#newDelivery(alert.id, output, dueAt) })),
+              { Put: { TableName: this.#table, Item: { ...alertItem(alert), ...expiry } } },
+              ...outputs.map((output) => ({ Put: this.#newDelivery(alert.id, output, dueAt) })),
             ],
           }),
         );
@@ -204,6 +218,7 @@ export class DynamoDbAlertStore extends AlertStore {
         if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
       }
     }
+    if (added.length > 0) await this.#expiry.keep(alertId);
     return added;
   }
 
@@ -340,11 +355,12 @@ export class DynamoDbAlertStore extends AlertStore {
           },
         }),
       );
-      return true;
     } catch (error) {
       if (errorName(error) === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+    if (status === 'delivered') await this.#expiry.expireIfFinished(claim.alert.id, attempt.at);
+    return true;
   }
 
   async nextDueAt(alertIds?: readonly string[]): Promise<number | undefined> {
@@ -372,6 +388,8 @@ export class DynamoDbAlertStore extends AlertStore {
         }),
       );
     }
+    // Pending again: none of the alert's items may expire (a discard racing this replay may have marked them).
+    for (const alertId of new Set(selected.map((item) => item.alert_id))) await this.#expiry.keep(alertId);
     return selected.length;
   }
 
@@ -389,6 +407,7 @@ export class DynamoDbAlertStore extends AlertStore {
         }),
       );
     }
+    for (const alertId of new Set(targets.map((item) => item.alert_id))) await this.#expiry.expireIfFinished(alertId, Date.now());
     return targets.length;
   }
 

@@ -11,7 +11,7 @@ export async function openAlertStore(project: Project): Promise<AlertStore> {
   const { prefix, region } = project.global.account;
   if (project.global.store.backend === 'dynamodb') {
     const { DynamoDbAlertStore } = await import('./dynamodb.ts');
-    return new DynamoDbAlertStore(`${prefix}_streamalert_alerts`, region);
+    return new DynamoDbAlertStore(`${prefix}_streamalert_alerts`, region, { retentionDays: project.global.store.retentionDays });
   }
   const { SqliteAlertStore } = await import('./sqlite.ts');
   return new SqliteAlertStore(join(project.dir, '.streamalert', 'alerts.db'), { synchronous: project.global.store.synchronous });
