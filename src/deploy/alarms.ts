@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -13,7 +13,7 @@ const OLDEST_PENDING_ALARM_SECONDS = 15 * 60;
 /**
  * The stack's alarms, all sent to one SNS topic (`<prefix>_streamalert_alarms`; subscribe to it):
  * anything in a dead-letter queue, any function error, and the oldest pending delivery's age as
- * the alert processors publish it (OLDEST_PENDING_METRIC, an embedded-metric-format log line, so
+ * the alert sweeper publishes it (OLDEST_PENDING_METRIC, an embedded-metric-format log line, so
  * no PutMetricData grant is needed).
  */
 export class Alarms extends Construct {
@@ -51,6 +51,8 @@ export class Alarms extends Construct {
       namespace: OLDEST_PENDING_METRIC.namespace,
       metricName: OLDEST_PENDING_METRIC.metricName,
       dimensionsMap: { [OLDEST_PENDING_METRIC.dimension]: props.prefix },
+      // The unit the log line declares: an alarm with another unit would see no data.
+      unit: OLDEST_PENDING_METRIC.unit as Unit,
       period: Duration.minutes(5),
       statistic: 'Maximum',
     });

@@ -32,8 +32,8 @@ export const ALERTS_TABLE = {
   ttlAttribute: EXPIRES_AT,
 } as const;
 
-/** The custom metric an alert processor publishes after each invocation: age of the oldest pending delivery. */
-export const OLDEST_PENDING_METRIC = { namespace: 'StreamAlert', metricName: 'OldestPendingDeliveryAgeSeconds', dimension: 'Prefix' } as const;
+/** The custom metric the alert sweeper publishes once per invocation (an embedded-metric-format log line): age of the oldest pending delivery. */
+export { OLDEST_PENDING_METRIC } from '../lambda/oldest-pending-metric.ts';
 
 /** The secrets bucket, KMS alias and SSM parameter root (`/<prefix>/streamalert/outputs/`). */
 export const secretsNames = awsSecretsNames;

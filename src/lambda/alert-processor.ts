@@ -1,7 +1,9 @@
 import type { Project } from '../config/project.ts';
 import { attemptDeadlineMs } from '../delivery/policy.ts';
 import { openDeliverySession, type DeliverySession } from '../delivery/session.ts';
+import { pendingByOutputOf } from '../store/alert-store.ts';
 import { insertedAlertIds, isDynamoDbStreamEvent, type DynamoDbStreamEvent } from './events/dynamodb-stream.ts';
+import { oldestPendingAgeSeconds, oldestPendingMetricLine } from './oldest-pending-metric.ts';
 import { loadedProject } from './project.ts';
 
 /** Per output: deliveries that went through, and dead letters, in this invocation. */
@@ -33,7 +35,8 @@ const CLOSE_MARGIN_MS = 5_000;
  *   claimed through the store like any other (a sweeper running meanwhile never sends one
  *   twice); retries that fall due after the invocation's time are left to the sweeper;
  * - a schedule (every minute), or any other event: the sweeper, delivering whatever is due
- *   (retries, and alerts a stream invocation did not finish).
+ *   (retries, and alerts a stream invocation did not finish), then logging the oldest pending
+ *   delivery's age as an embedded-metric-format line (the stack alarms on it).
  * Either way it starts no attempt later than one attempt deadline (2 x `delivery.timeoutMs`)
  * plus 5 s before the invocation's time runs out, so the last attempts are recorded.
  */
@@ -43,7 +46,12 @@ export async function alertProcessor(event: unknown, context: InvocationContext)
   const session = await openDeliverySession(project);
   return withSession(session, async () => {
     await drainWithin(session, project, context);
-    return { deliveries: talliesOf(session), pending: await session.store.pendingByOutput() };
+    const backlog = await session.store.backlog();
+    const now = Date.now();
+    // Once a minute, from the sweeper only: the backlog reads the whole pending index, too much for every stream batch.
+    // Straight to stdout, not console.log: the line must be the whole log event, whatever the function's log format.
+    process.stdout.write(`${oldestPendingMetricLine(project.global.account.prefix, oldestPendingAgeSeconds(backlog, now), now)}\n`);
+    return { deliveries: talliesOf(session), pending: pendingByOutputOf(backlog) };
   });
 }
 

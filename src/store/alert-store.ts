@@ -258,9 +258,13 @@ export abstract class AlertStore {
 
   /** Pending deliveries by output. */
   async pendingByOutput(): Promise<Record<string, number>> {
-    const backlog = await this.backlog();
-    return Object.fromEntries(Object.entries(backlog).flatMap(([output, { pending }]) => (pending > 0 ? [[output, pending]] : [])));
+    return pendingByOutputOf(await this.backlog());
   }
+}
+
+/** Pending deliveries by output, from a backlog already read. */
+export function pendingByOutputOf(backlog: Readonly<Record<string, OutputBacklog>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(backlog).flatMap(([output, { pending }]) => (pending > 0 ? [[output, pending]] : [])));
 }
 
 /** Where a delivery stands after an attempt: `retryAt` undefined means no further attempt. */

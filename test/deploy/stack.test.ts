@@ -9,6 +9,7 @@ import { bundleFunctions, type FunctionCode } from '../../src/deploy/function-co
 import { ACCOUNT_WIDE_ACTIONS } from '../../src/deploy/output-grants.ts';
 import type { FunctionRole } from '../../src/deploy/names.ts';
 import { StreamAlertStack } from '../../src/deploy/stack.ts';
+import { oldestPendingMetricLine } from '../../src/lambda/oldest-pending-metric.ts';
 import { tempProject } from '../support/rules-project.ts';
 
 // Two stacks synthesized once each (synthesis takes seconds) from one bundle of the functions,
@@ -219,5 +220,15 @@ describe('the stack from conf/', () => {
     expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(3);
     expect(alarms.filter((a) => a.MetricName === 'OldestPendingDeliveryAgeSeconds' && a.Namespace === 'StreamAlert')).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+  });
+
+  it("alarms on the oldest pending delivery exactly as the sweeper's embedded-metric-format line publishes it", () => {
+    const line = JSON.parse(oldestPendingMetricLine('acme', 0, 0)) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } };
+    const [{ Namespace, Dimensions, Metrics }] = line._aws.CloudWatchMetrics as [(typeof line._aws.CloudWatchMetrics)[number]];
+    const [{ Name, Unit }] = Metrics as [(typeof Metrics)[number]];
+    const alarms = Object.values(s3Kms.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties).filter((a) => a.Namespace === Namespace && a.MetricName === Name);
+    expect(alarms).toHaveLength(1);
+    // The alarm sees only data points of its unit and of exactly its dimensions: both as the line declares them.
+    expect(alarms[0]).toMatchObject({ Unit, Dimensions: Dimensions[0]!.map((dimension) => ({ Name: dimension, Value: line[dimension] })), Statistic: 'Maximum', Threshold: 900 });
   });
 });
