@@ -103,7 +103,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A project's own output services register before the command tree lists the services;
     // asking for help or the version, or creating a project, runs none of the project's code.
     if (readsProject(argv)) {
-      const { resolveProjectDir } = await import('../config/project.ts');
+      const { resolveProjectDir } = await import('../config/project-dir.ts');
       const dir = resolveProjectDir(projectOption(argv));
       // Most projects have no services of their own: then nothing more to load.
       if (existsSync(join(dir, 'outputs'))) await (await import('../outputs/project-outputs.ts')).loadProjectOutputs(dir);

@@ -1,23 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from './zod.ts';
 import { DeliveryPolicySchema } from '../delivery/policy.ts';
 import { InputConfigSchema } from '../input/config.ts';
-import { serviceIds } from '../outputs/registry.ts';
 import { ServeConfigSchema } from '../serve/config.ts';
-import { AwsInputsSchema } from '../deploy/config.ts';
-// Wherever a project is read, the built-in services are known, so outputs.json can be checked.
-import '../outputs/builtin.ts';
-import { writeFileAtomic } from './atomic.ts';
-import { ConfigError, NoProjectError } from './errors.ts';
-import { nearest } from './nearest.ts';
+import { AwsDeploySchema, AwsInputsSchema } from '../deploy/config.ts';
+import { ConfigError } from './errors.ts';
+import { configuredOutputs, readOutputsConfig, type OutputsConfig } from './outputs-file.ts';
+import { assertProject } from './project-dir.ts';
 import { parseConfig } from './validate.ts';
 import { SEVERITY_NAMES } from '../routing/severity.ts';
 
+export { configuredOutputs, DESCRIPTOR, saveOutputs, type ConfiguredOutput, type OutputsConfig } from './outputs-file.ts';
+export { resolveProjectDir } from './project-dir.ts';
+
 const OUTPUT_NAME = /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9._-]+$/;
 const RouteSchema = z.array(z.string().regex(OUTPUT_NAME).describe("an output name, service:descriptor, e.g. 'pagerduty:oncall'"));
-/** What a descriptor may be made of, in conf/outputs.json and wherever one is chosen. */
-export const DESCRIPTOR = /^[A-Za-z0-9._-]+$/;
 
 /** `conf/global.json`: every key optional, defaults as in DESIGN.md; an unknown key is an error. */
 export const GlobalConfigSchema = z.strictObject({
@@ -52,42 +50,12 @@ export const GlobalConfigSchema = z.strictObject({
   routing: z.strictObject(Object.fromEntries(SEVERITY_NAMES.map((name) => [name, RouteSchema.optional()]))).prefault({}),
   /** What feeds the rules engine on AWS: Kinesis streams, SQS queues, SNS topics, S3 buckets (`streamalert deploy`, src/deploy). */
   inputs: AwsInputsSchema.prefault({}),
+  /** What `streamalert deploy` grants beyond what conf/ names: roles aws-lambda-v2 outputs assume (src/deploy). */
+  deploy: AwsDeploySchema.prefault({}),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 
-const ServiceNameSchema = z.string().superRefine((service, context) => {
-  const known = serviceIds();
-  if (known.includes(service)) return;
-  const guess = nearest(service, known);
-  context.addIssue({
-    code: 'custom',
-    message: `unknown service '${service}'; ${guess ? `did you mean '${guess}'?` : `registered services: ${known.join(', ')}`}`,
-  });
-});
 
-const DescriptorSchema = z.string().superRefine((descriptor, context) => {
-  if (!DESCRIPTOR.test(descriptor)) context.addIssue({ code: 'custom', message: `descriptor '${descriptor}' may use only letters, digits, '-', '_' and '.'` });
-});
-
-/**
- * `conf/outputs.json` in StreamAlert's shape: a list of descriptors for other services,
- * descriptor -> resource (bucket, function) for AWS services. Services must be registered.
- */
-export const OutputsConfigSchema = z.record(
-  ServiceNameSchema,
-  z
-    .union([z.array(DescriptorSchema), z.record(DescriptorSchema, z.string())])
-    .describe('a list of descriptors, e.g. ["sec-alerts"], or for AWS services an object of descriptor to resource, e.g. {"audit": "my-bucket"}'),
-);
-export type OutputsConfig = z.infer<typeof OutputsConfigSchema>;
-
-/** One configured output, flattened out of outputs.json. */
-export interface ConfiguredOutput {
-  service: string;
-  descriptor: string;
-  /** The AWS resource for AWS services; undefined for the others. */
-  resource?: string;
-}
 
 export interface Project {
   dir: string;
@@ -95,10 +63,6 @@ export interface Project {
   outputs: OutputsConfig;
 }
 
-/** The project folder: --project, else $STREAMALERT_PROJECT, else the current directory. */
-export function resolveProjectDir(option?: string): string {
-  return resolve(option ?? process.env.STREAMALERT_PROJECT ?? process.cwd());
-}
 
 /**
  * Reads and validates a project's conf/global.json and conf/outputs.json, each with its schema,
@@ -110,11 +74,11 @@ export function resolveProjectDir(option?: string): string {
  *   const project = loadProject('/srv/secops');  // project.global.delivery.maxAttempts === 5
  */
 export function loadProject(dir: string, options: { checkDeadLetterOutput?: boolean } = {}): Project {
-  if (!existsSync(join(dir, 'conf'))) throw new NoProjectError(dir);
+  assertProject(dir);
   const project = {
     dir,
     global: readConfig(dir, 'conf/global.json', GlobalConfigSchema),
-    outputs: readConfig(dir, 'conf/outputs.json', OutputsConfigSchema),
+    outputs: readOutputsConfig(dir),
   };
   const deadLetter = project.global.deadLetterOutput;
   if (options.checkDeadLetterOutput !== false) {
@@ -139,20 +103,7 @@ export function loadProject(dir: string, options: { checkDeadLetterOutput?: bool
   return project;
 }
 
-/** Every configured output, in file order. */
-export function configuredOutputs(outputs: OutputsConfig): ConfiguredOutput[] {
-  return Object.entries(outputs).flatMap(([service, entries]) =>
-    Array.isArray(entries)
-      ? entries.map((descriptor) => ({ service, descriptor }))
-      : Object.entries(entries).map(([descriptor, resource]) => ({ service, descriptor, resource })),
-  );
-}
 
-/** Writes conf/outputs.json atomically, keeping StreamAlert's shape and a stable key order. */
-export function saveOutputs(dir: string, outputs: OutputsConfig): void {
-  const sorted = Object.fromEntries(Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b)));
-  writeFileAtomic(join(dir, 'conf', 'outputs.json'), `${JSON.stringify(sorted, null, 2)}\n`);
-}
 
 function readConfig<S extends z.core.$ZodType>(dir: string, file: string, schema: S): z.output<S> {
   const path = join(dir, file);

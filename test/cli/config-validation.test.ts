@@ -4,14 +4,14 @@ import { tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
 
 /** Runs a command on a project made of these conf files, as a user's shell would. */
-function runWith(files: Record<string, object>, args: string[] = ['output', 'list']) {
+function runWith(files: Record<string, object>, args: string[] = ['alerts', 'list']) {
   const dir = tempProject(files);
   return streamalert(['--project', dir, ...args], { env: isolatedEnv() });
 }
 
-describe('conf/global.json and conf/outputs.json are checked by every command, in our words', () => {
+describe('conf/global.json and conf/outputs.json are checked by every command that reads them, in our words', () => {
   it.each([
-    ['output list', ['output', 'list']],
+    ['output get', ['output', 'get', 'file:audit']],
     ['rules test', ['rules', 'test']],
     ['run', ['run', '--input', '-']],
     ['alerts list', ['alerts', 'list']],
@@ -23,7 +23,7 @@ describe('conf/global.json and conf/outputs.json are checked by every command, i
 
   it.each([
     ['a misspelt key inside a section', { store: { retentionDay: 7 } }, "error: conf/global.json: unknown key 'store.retentionDay'; did you mean 'store.retentionDays'?"],
-    ['an unknown key with no near match, listing the known ones', { alerting: true }, "error: conf/global.json: unknown key 'alerting'; known keys: account, secrets, store, delivery, deadLetterOutput, serve, input, staging, routing, inputs"],
+    ['an unknown key with no near match, listing the known ones', { alerting: true }, "error: conf/global.json: unknown key 'alerting'; known keys: account, secrets, store, delivery, deadLetterOutput, serve, input, staging, routing, inputs, deploy"],
     ['a misspelt input limit', { input: { maxRecordByte: 1024 } }, "error: conf/global.json: unknown key 'input.maxRecordByte'; did you mean 'input.maxRecordBytes'?"],
     ['a record limit past what a string can hold', { input: { maxRecordBytes: 2 ** 30 } }, 'error: conf/global.json: input.maxRecordBytes must be a whole number from 1024 to 268435456 (got 1073741824)'],
     ['text where a number belongs', { delivery: { baseDelayMs: 'fast' } }, "error: conf/global.json: delivery.baseDelayMs must be a whole number of at least 1 (got 'fast')"],
@@ -39,6 +39,15 @@ describe('conf/global.json and conf/outputs.json are checked by every command, i
     const run = runWith({ 'conf/global.json': global, 'conf/outputs.json': { file: ['audit'] } });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(`${message}\n`);
+  });
+
+  it('output list reads conf/outputs.json alone: it lists the outputs whatever global.json says, and refuses a bad outputs.json', () => {
+    const listed = runWith({ 'conf/global.json': { delivry: { maxAttempts: 3 } }, 'conf/outputs.json': { file: ['audit'] } }, ['output', 'list']);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toBe('file:audit\n');
+    const refused = runWith({ 'conf/outputs.json': { pagerdty: ['oncall'] } }, ['output', 'list']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe("error: conf/outputs.json: unknown service 'pagerdty'; did you mean 'pagerduty'?\n");
   });
 
   it.each([
@@ -68,7 +77,7 @@ describe('conf/global.json and conf/outputs.json are checked by every command, i
   it('accepts a valid configuration, and lets output new add the dead-letter output global.json names', () => {
     const dir = tempProject({ 'conf/global.json': { deadLetterOutput: 'file:dead', store: { retentionDays: 7 }, delivery: { maxAttempts: 3 } }, 'conf/outputs.json': { file: ['audit'] } });
     const env = isolatedEnv();
-    expect(streamalert(['--project', dir, 'output', 'list'], { env }).status).toBe(2);
+    expect(streamalert(['--project', dir, 'alerts', 'list'], { env }).status).toBe(2);
     const added = streamalert(['--project', dir, 'output', 'new', '--service', 'file', '--from-file', '-'], { env, input: JSON.stringify({ descriptor: 'dead', path: 'dead.jsonl' }) });
     expect(added.status, added.stderr).toBe(0);
     const list = streamalert(['--project', dir, 'output', 'list', '--json'], { env });

@@ -65,11 +65,12 @@ describe('each command loads only what it uses', () => {
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
   });
 
-  it('`output list` reads the configuration without loading any output service, nor the other output commands', () => {
+  it('`output list` reads conf/outputs.json without zod or the other files\' schemas, any output service, or the other output commands', () => {
     const { status, modules } = packagesLoadedBy(['output', 'list'], jsProject);
     expect(status).toBe(0);
     expect(modules).toContain('cli/commands/output-list.js');
-    expect(modules.filter((path) => /^outputs\/(slack|pagerduty|phantom|file|aws-s3|aws-lambda)\//.test(path) || /^cli\/commands\/output-(new|test)/.test(path))).toEqual([]);
+    expect(modules).toContain('config/outputs-file.js');
+    expect(modules.filter((path) => /^outputs\/[a-z0-9-]+\//.test(path) || /^cli\/commands\/output-(new|test)/.test(path) || /^config\/(zod|project|validate)\.js$/.test(path))).toEqual([]);
   });
 
   it('`run` on a project of JavaScript rules stores in SQLite and writes a file, with no AWS SDK, prompts, HTTP client or TypeScript loader', () => {

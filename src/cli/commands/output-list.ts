@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { configuredOutputs } from '../../config/project.ts';
-import { projectOf } from '../project.ts';
+import { configuredOutputsOf } from '../configured-outputs.ts';
 
 /** `streamalert output list [--json]`: the configured outputs, from conf/outputs.json. */
 export function registerOutputList(output: Command): void {
@@ -10,7 +9,7 @@ export function registerOutputList(output: Command): void {
     .option('--json', 'print JSON: [{"service": "slack", "descriptor": "sec-alerts"}, ...]')
     .addHelpText('after', '\nExample:\n  $ streamalert output list --json')
     .action((options: { json?: boolean }, command: Command) => {
-      const outputs = configuredOutputs(projectOf(command).outputs);
+      const outputs = configuredOutputsOf(command);
       if (options.json) {
         console.log(JSON.stringify(outputs.map(({ service, descriptor }) => ({ service, descriptor }))));
         return;
