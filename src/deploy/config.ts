@@ -47,6 +47,19 @@ export const AwsInputsSchema = z.strictObject({
   s3: z.array(S3InputSchema).max(50).default([]),
 });
 export type AwsInputs = z.infer<typeof AwsInputsSchema>;
+
+/** An IAM role ARN, `*` allowed in the name (a pattern), never as the account or the whole ARN. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/*-]{1,512}$/;
+
+/**
+ * `deploy` in conf/global.json: what the stack grants that conf/ cannot tell it. `assumeRoles`:
+ * the roles the alert processors may assume (sts:AssumeRole), for aws-lambda-v2 outputs, whose
+ * `assume_role_arn` is stored encrypted with the credentials.
+ */
+export const AwsDeploySchema = z.strictObject({
+  assumeRoles: z.array(z.string().regex(ROLE_ARN).describe('an IAM role ARN, arn:aws:iam::<account>:role/<name>, "*" allowed in the name')).max(50).default([]),
+});
+export type AwsDeploy = z.infer<typeof AwsDeploySchema>;
 export type KinesisInput = AwsInputs['kinesis'][number];
 export type SqsInput = AwsInputs['sqs'][number];
 export type SnsInput = AwsInputs['sns'][number];

@@ -64,9 +64,18 @@ export function outputStatements(outputs: OutputsConfig): PolicyStatement[] {
   return statements;
 }
 
-/** Adds `outputStatements` to each role. */
-export function grantOutputs(outputs: OutputsConfig, roles: readonly IRole[]): void {
-  const statements = outputStatements(outputs);
+/**
+ * sts:AssumeRole on the roles conf/global.json `deploy.assumeRoles` lists: aws-lambda-v2 keeps
+ * the role it assumes (`assume_role_arn`) encrypted with its credentials, out of the stack's
+ * sight, so the user names it (or a pattern of names). None listed: nothing granted.
+ */
+export function assumeRoleStatements(roleArns: readonly string[]): PolicyStatement[] {
+  return roleArns.length === 0 ? [] : [statement(['sts:AssumeRole'], [...roleArns])];
+}
+
+/** Adds `outputStatements` and `assumeRoleStatements` to each role. */
+export function grantOutputs(outputs: OutputsConfig, roles: readonly IRole[], assumeRoles: readonly string[] = []): void {
+  const statements = [...outputStatements(outputs), ...assumeRoleStatements(assumeRoles)];
   for (const role of roles) for (const granted of statements) role.addToPrincipalPolicy(granted);
 }
 

@@ -9,6 +9,7 @@ import type { FunctionCode } from './function-code.ts';
 import { Functions } from './functions.ts';
 import { Inputs } from './inputs.ts';
 import type { FunctionRole } from './names.ts';
+import { enrichmentStatements } from './enrichment-grants.ts';
 import { grantOutputs } from './output-grants.ts';
 import { Secrets } from './secrets.ts';
 
@@ -19,7 +20,9 @@ export interface StreamAlertStackProps extends StackProps {
 
 /**
  * A project on AWS, from its conf/: the alerts table, the secrets, the three functions, the
- * inputs of `inputs`, the grants on the outputs of outputs.json, dead letters and alarms.
+ * inputs of `inputs`, the grants on the outputs of outputs.json (and the roles of
+ * `deploy.assumeRoles`), the rules engine's reads of lookup tables and threat intel, dead letters
+ * and alarms.
  */
 export class StreamAlertStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamAlertStackProps) {
@@ -34,7 +37,8 @@ export class StreamAlertStack extends Stack {
     const functions = new Functions(this, 'Functions', { prefix, code: props.code, table, deadLetters });
     new Inputs(this, 'Inputs', { prefix, inputs: global.inputs, rulesEngine: functions.rulesEngine, deadLetters });
     for (const fn of functions.deliverers) secrets.grantRead(fn.role!);
-    grantOutputs(outputs, functions.deliverers.map((fn) => fn.role!));
+    grantOutputs(outputs, functions.deliverers.map((fn) => fn.role!), global.deploy.assumeRoles);
+    for (const granted of enrichmentStatements(props.project.dir)) functions.rulesEngine.role!.addToPrincipalPolicy(granted);
     const alarms = new Alarms(this, 'Alarms', { prefix, deadLetterQueues: [deadLetters.rulesEngine, deadLetters.alertProcessors], functions: functions.all });
 
     new CfnOutput(this, 'AlertsTableName', { value: table.tableName });

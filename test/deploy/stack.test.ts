@@ -31,9 +31,24 @@ const OUTPUTS = {
   slack: ['sec'],
 };
 
-function project(global: object, outputs: object = {}): Project {
-  return loadProject(tempProject({ 'conf/global.json': global, 'conf/outputs.json': outputs }));
+function project(global: object, outputs: object = {}, files: Record<string, object> = {}): Project {
+  return loadProject(tempProject({ 'conf/global.json': global, 'conf/outputs.json': outputs, ...files }));
 }
+
+const ASSUME_ROLES = ['arn:aws:iam::210987654321:role/streamalert-invoke', 'arn:aws:iam::123456789012:role/lambda-v2-*'];
+/** Lookup tables in S3 and DynamoDB, one whose config is broken (disabled when the project loads: not granted), and threat intel in DynamoDB. */
+const ENRICHMENT = {
+  'conf/lookup_tables.json': {
+    enabled: true,
+    tables: {
+      ips: { driver: 's3', bucket: 'acme-lookups', key: 'tables/ips.json.gz', compression: 'gzip' },
+      owners: { driver: 'dynamodb', table: 'acme_owners', partition_key: 'host', value_key: 'owner' },
+      broken: { driver: 'dynamodb', table: 'acme_broken' },
+      local: { driver: 'file', path: 'lookup_tables/local.json' },
+    },
+  },
+  'conf/threat_intel.json': { enabled: true, dynamodb_table_name: 'acme_iocs' },
+};
 
 function synth(from: Project, code: Record<FunctionRole, FunctionCode>): Template {
   const app = new App({ analyticsReporting: false });
@@ -47,8 +62,9 @@ let ssm: Template;
 
 beforeAll(async () => {
   const withInputs = project(
-    { account: { prefix: 'acme', region: 'us-east-1' }, secrets: { backend: 'aws-s3-kms' }, store: { backend: 'dynamodb' }, inputs: INPUTS },
+    { account: { prefix: 'acme', region: 'us-east-1' }, secrets: { backend: 'aws-s3-kms' }, store: { backend: 'dynamodb' }, inputs: INPUTS, deploy: { assumeRoles: ASSUME_ROLES } },
     OUTPUTS,
+    ENRICHMENT,
   );
   const code = await bundleFunctions(withInputs, assets);
   s3Kms = synth(withInputs, code);
@@ -207,9 +223,26 @@ describe('the stack from conf/', () => {
     processors(find('firehose:PutRecord', ':deliverystream/alerts-stream'));
     processors(find('s3:GetObject', 'SecretsBucket'));
     expect(find('s3:GetObject', ':s3:::acme-cloudtrail/AWSLogs/*')).toEqual([expect.stringMatching(/rulesEngine/)]);
+    // aws-lambda-v2's role is encrypted with its credentials: the roles deploy.assumeRoles lists, and only with such a list.
+    expect(granted.filter((s) => [s.Action].flat().includes('sts:AssumeRole')).map((s) => [s.policy, s.Resource])).toEqual([
+      [expect.stringMatching(/alertStreamProcessor/), ASSUME_ROLES],
+      [expect.stringMatching(/alertSweeper/), ASSUME_ROLES],
+    ]);
+    expect(JSON.stringify(iamStatements(ssm))).not.toContain('sts:AssumeRole');
     const ssmGrants = iamStatements(ssm).filter((s) => [s.Action].flat().includes('ssm:GetParameter'));
     expect(ssmGrants).toHaveLength(2);
     expect(JSON.stringify(ssmGrants)).toContain(':parameter/acme/streamalert/outputs/*');
+  });
+
+  it('lets the rules engine alone read the lookup tables and threat intel conf/ names in S3 and DynamoDB, each on its resource', () => {
+    const reads = iamStatements(s3Kms).filter((s) => /acme-lookups|acme_owners|acme_iocs|acme_broken/.test(JSON.stringify(s.Resource)));
+    expect(reads.map((s) => [s.policy, s.Action, JSON.stringify(s.Resource)])).toEqual([
+      [expect.stringMatching(/rulesEngine/), 's3:GetObject', expect.stringMatching(/":s3:::acme-lookups\/tables\/ips\.json\.gz"/)],
+      [expect.stringMatching(/rulesEngine/), 'dynamodb:Scan', expect.stringMatching(/":dynamodb:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":table\/acme_owners"/)],
+      [expect.stringMatching(/rulesEngine/), 'dynamodb:BatchGetItem', expect.stringMatching(/:table\/acme_iocs"/)],
+    ]);
+    // The SSM project has neither file: no reads of its own.
+    expect(JSON.stringify(iamStatements(ssm))).not.toMatch(/acme-lookups|acme_owners|acme_iocs/);
   });
 
   it('sends failed asynchronous invocations to dead-letter queues, and alarms on dead letters, function errors and the oldest pending delivery', () => {
