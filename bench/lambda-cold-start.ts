@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleHandler, type HandlerName } from '../src/lambda/bundle.ts';
 import { DynamoDbAlertStore } from '../src/store/dynamodb.ts';
+import { buildIfStale } from './built-dist.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const QUICKSTART = join(ROOT, 'examples', 'quickstart');
@@ -22,6 +23,8 @@ export interface ColdStart {
 
 export interface LambdaColdStartResult {
   runs: number;
+  /** Why dist/ was rebuilt first, if it was. */
+  built?: string;
   starts: ColdStart[];
   /** The rules engine, warm, on a 1,000-record Kinesis batch: records per second. */
   kinesisRecordsPerSecond: number;
@@ -37,10 +40,22 @@ export async function runLambdaColdStartBench(runs: number, distHandlers: string
   const work = mkdtempSync(join(tmpdir(), 'streamalert-cold-start-'));
   const port = await freePort();
   const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  // Not installed: the spawn fails (ENOENT) as an 'error' event, which would otherwise end the process.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      moto.once('spawn', resolve);
+      moto.once('error', reject);
+    });
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    throw new MotoUnavailableError(`moto_server could not be started (${(error as Error).message}); install it: pip install 'moto[server]'`, { cause: error });
+  }
   const env = { ...process.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   Object.assign(process.env, env);
   try {
     await waitForMoto(env.AWS_ENDPOINT_URL);
+    // The compiled handlers are the baseline: dist/ as src/ is now.
+    const built = buildIfStale();
     const projectDir = benchProject(work);
     await new DynamoDbAlertStore('coldstart_streamalert_alerts', 'us-east-1').ensureTable();
     const childEnv = { ...env, STREAMALERT_PROJECT: projectDir, HOME: work, XDG_CONFIG_HOME: work };
@@ -58,18 +73,30 @@ export async function runLambdaColdStartBench(runs: number, distHandlers: string
       starts.push({ ...summary(`${handler}, bundled`, bundled), bytes: bundle.bytes }, summary(`${handler}, compiled dist/`, compiled));
     }
     const warm = invoke(join(work, 'functions', 'rulesEngine', 'index.mjs'), 'rulesEngine', childEnv, true);
-    return { runs, starts, kinesisRecordsPerSecond: Math.round(1000 / (warm.batchMs! / 1000)) };
+    return { runs, ...(built ? { built } : {}), starts, kinesisRecordsPerSecond: Math.round(1000 / (warm.batchMs! / 1000)) };
   } finally {
     moto.kill();
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** moto_server is not installed (or does not start): the bench cannot run here. */
+export class MotoUnavailableError extends Error {
+  override name = 'MotoUnavailableError';
+}
+
 export function printLambdaColdStartBench(result: LambdaColdStartResult): void {
-  console.log(`Lambda cold start (median of ${result.runs} fresh Node processes each; import = init, then the first invocation's result):`);
+  console.log(`Lambda cold start (median of ${result.runs} fresh Node processes each; import = init, then the first invocation's result)${result.built ? ` (dist/ built first: ${result.built})` : ''}:`);
   for (const start of result.starts) {
     const size = start.bytes === undefined ? '' : `, ${(start.bytes / 1024 / 1024).toFixed(2)} MiB`;
     console.log(`  ${start.label.padEnd(40)} import ${start.importMs.toFixed(0).padStart(5)} ms, first invocation ${start.firstInvocationMs.toFixed(0).padStart(5)} ms, process ${start.processMs.toFixed(0).padStart(5)} ms${size}`);
+  }
+  // Bundled against dist/ for each handler, both measured in this run, alternated.
+  for (let i = 0; i + 1 < result.starts.length; i += 2) {
+    const [bundled, compiled] = [result.starts[i]!, result.starts[i + 1]!];
+    const handler = bundled.label.split(',')[0]!;
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    console.log(`  ${handler.padEnd(22)} bundled / dist/: import + first invocation ${ratio(bundled.importMs + bundled.firstInvocationMs, compiled.importMs + compiled.firstInvocationMs)}, whole process ${ratio(bundled.processMs, compiled.processMs)}`);
   }
   console.log(`  rules engine, warm, 1,000-record Kinesis batch: ${result.kinesisRecordsPerSecond.toLocaleString('en-US')} records/s`);
 }
