@@ -1,9 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LOOKUP_TABLES_FILE, parseLookupTablesConfig } from '../lookup-tables/config.ts';
-import { parseThreatIntelConfig, THREAT_INTEL_FILE } from '../threat-intel/config.ts';
+import { readEnrichmentConfig } from './enrichment-config.ts';
 
 /**
  * The statements that let the rules engine read what its rules read besides records: lookup
@@ -20,15 +17,12 @@ import { parseThreatIntelConfig, THREAT_INTEL_FILE } from '../threat-intel/confi
  */
 export function enrichmentStatements(projectDir: string): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
-  const tables = parseLookupTablesConfig(readJson(projectDir, LOOKUP_TABLES_FILE) ?? {}).config;
-  if (tables.enabled) {
-    for (const table of tables.tables.values()) {
-      if (table.driver === 's3') statements.push(new PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${table.bucket}/${table.key}`] }));
-      if (table.driver === 'dynamodb') statements.push(new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [tableArn(table.table)] }));
-    }
+  const { tables, intel } = readEnrichmentConfig(projectDir);
+  for (const table of tables.values()) {
+    if (table.driver === 's3') statements.push(new PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${table.bucket}/${table.key}`] }));
+    if (table.driver === 'dynamodb') statements.push(new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [tableArn(table.table)] }));
   }
-  const intel = parseThreatIntelConfig(readJson(projectDir, THREAT_INTEL_FILE) ?? {}).config;
-  if (intel?.enabled && intel.dynamodb_table_name !== undefined) {
+  if (intel?.dynamodb_table_name !== undefined) {
     statements.push(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [tableArn(intel.dynamodb_table_name)] }));
   }
   return statements;
@@ -37,15 +31,4 @@ export function enrichmentStatements(projectDir: string): PolicyStatement[] {
 /** A DynamoDB table's ARN from the name the SDK is given (a name here, or an ARN: TableName takes both). */
 function tableArn(table: string): string {
   return table.startsWith('arn:') ? table : `arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/${table}`;
-}
-
-/** The file's JSON, or undefined when it is missing or not JSON (the project then loads without it, warning). */
-function readJson(projectDir: string, file: string): unknown {
-  const path = join(projectDir, file);
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }

@@ -2,6 +2,7 @@ import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Project } from '../config/project.ts';
 import { bundleHandler } from '../lambda/bundle.ts';
+import { localEnrichmentFiles } from './enrichment-config.ts';
 import { FUNCTIONS, type FunctionRole } from './names.ts';
 
 /** A function's code as the stack packages it: a folder with `index.mjs` and the project under `project/`. */
@@ -16,7 +17,8 @@ export interface FunctionCode {
 
 /**
  * What a function reads from the project folder at run time: its configuration and data, and the
- * module files the loader lists (it then takes each compiled from the bundle). Samples stay out.
+ * module files the loader lists (it then takes each compiled from the bundle), and the files
+ * lookup tables and threat intel name wherever they are (localEnrichmentFiles). Samples stay out.
  */
 const PROJECT_FILES = ['conf', 'lookup_tables', 'rules', 'matchers', 'publishers', 'outputs', 'package.json'];
 
@@ -37,7 +39,7 @@ export async function bundleFunctions(project: Project, assetsDir: string): Prom
       const dir = join(assetsDir, role);
       rmSync(dir, { recursive: true, force: true });
       const { bytes } = await bundleHandler({ projectDir: project.dir, handler: handlerExport, outfile: join(dir, 'index.mjs') });
-      for (const file of PROJECT_FILES) {
+      for (const file of [...PROJECT_FILES, ...localEnrichmentFiles(project.dir)]) {
         const source = join(project.dir, file);
         if (existsSync(source)) cpSync(source, join(dir, 'project', file), { recursive: true });
       }

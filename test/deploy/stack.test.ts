@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -31,7 +31,7 @@ const OUTPUTS = {
   slack: ['sec'],
 };
 
-function project(global: object, outputs: object = {}, files: Record<string, object> = {}): Project {
+function project(global: object, outputs: object = {}, files: Record<string, string | object> = {}): Project {
   return loadProject(tempProject({ 'conf/global.json': global, 'conf/outputs.json': outputs, ...files }));
 }
 
@@ -44,10 +44,12 @@ const ENRICHMENT = {
       ips: { driver: 's3', bucket: 'acme-lookups', key: 'tables/ips.json.gz', compression: 'gzip' },
       owners: { driver: 'dynamodb', table: 'acme_owners', partition_key: 'host', value_key: 'owner' },
       broken: { driver: 'dynamodb', table: 'acme_broken' },
-      local: { driver: 'file', path: 'lookup_tables/local.json' },
+      local: { driver: 'file', path: 'data/owners.json' },
     },
   },
-  'conf/threat_intel.json': { enabled: true, dynamodb_table_name: 'acme_iocs' },
+  'data/owners.json': { 'web-1': 'alice' },
+  'conf/threat_intel.json': { enabled: true, dynamodb_table_name: 'acme_iocs', file: 'intel/iocs.csv' },
+  'intel/iocs.csv': 'ioc_value,ioc_type\n203.0.113.7,ip\n',
 };
 
 function synth(from: Project, code: Record<FunctionRole, FunctionCode>): Template {
@@ -241,6 +243,8 @@ describe('the stack from conf/', () => {
       [expect.stringMatching(/rulesEngine/), 'dynamodb:Scan', expect.stringMatching(/":dynamodb:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":table\/acme_owners"/)],
       [expect.stringMatching(/rulesEngine/), 'dynamodb:BatchGetItem', expect.stringMatching(/:table\/acme_iocs"/)],
     ]);
+    // Local files they name are packaged with the functions wherever in the project they are.
+    for (const file of ['data/owners.json', 'intel/iocs.csv']) expect(existsSync(join(assets, 'rulesEngine', 'project', file)), file).toBe(true);
     // The SSM project has neither file: no reads of its own.
     expect(JSON.stringify(iamStatements(ssm))).not.toMatch(/acme-lookups|acme_owners|acme_iocs/);
   });
