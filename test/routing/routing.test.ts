@@ -9,6 +9,7 @@ import { atLeast, severityNamed } from '../../src/routing/severity.ts';
 import { streamalert } from '../support/cli.ts';
 import { SCHEMAS, duoRecord, tempProject } from '../support/rules-project.ts';
 import { isolatedEnv } from '../support/secrets.ts';
+import { noMoto, uniqueName } from '../support/moto.ts';
 
 const routing: Routing = {
   bySeverity: new Map([
@@ -56,21 +57,24 @@ describe('routing by severity', () => {
 });
 
 describe('streamalert run with routing', () => {
-  it('delivers a critical alert of a rule with no outputs to the critical route, and keeps a low one away from an output with minSeverity high', () => {
+  // DynamoDB runs where moto_server does, as every AWS test.
+  it.each(([['SQLite', 'sqlite'], ['DynamoDB (moto)', 'dynamodb']] as const).filter(([, backend]) => backend === 'sqlite' || !noMoto))('on %s: delivers a critical alert of a rule with no outputs to the critical route, and keeps a low one away from an output with minSeverity high', (_, backend) => {
     const rules = `import { rule } from 'streamalert';
 export const fraud_critical = rule({ logs: ['duo:authentication'], severity: 'critical' }, (rec) => rec.result === 'fraud');
 export const fraud_info = rule({ logs: ['duo:authentication'], severity: 'info', outputs: ['file:pager', 'file:log'] }, (rec) => rec.result === 'fraud');
 `;
+    const prefix = uniqueName('route').toLowerCase().replace(/[^a-z0-9-]/g, '-');
     const dir = tempProject({
       ...SCHEMAS,
       'rules/fraud.ts': rules,
-      'conf/global.json': { account: { prefix: 'acme', region: 'us-east-1' }, routing: { critical: ['file:pager'] } },
+      'conf/global.json': { account: { prefix, region: 'us-east-1' }, store: { backend }, routing: { critical: ['file:pager'] } },
       'conf/outputs.json': { file: ['pager', 'log'] },
       'conf/output_settings.json': { file: { pager: { path: 'pager.jsonl', minSeverity: 'high' }, log: { path: 'log.jsonl' } } },
     });
     const input = join(dir, 'fraud.ndjson');
     writeFileSync(input, JSON.stringify(duoRecord()));
     const env = isolatedEnv();
+    if (backend === 'dynamodb') expect(streamalert(['--project', dir, 'store', 'setup'], { env }).status).toBe(0);
     const run = streamalert(['--project', dir, 'run', '--input', input], { env });
     expect(run.status, run.stdout + run.stderr).toBe(0);
 
