@@ -20,3 +20,23 @@ export function alertItem(alert: Alert): Record<string, unknown> {
     ...(suppression && { suppressed: suppression.reason }),
   };
 }
+
+/** Builds the item of a new delivery of `alertId` to `output`, due at `now` (the store's own, with its condition). */
+export type NewDeliveryPut = (alertId: string, output: string, now: number) => { TableName: string; Item: Record<string, unknown>; ConditionExpression: string };
+
+/**
+ * The writes that store an alert the store makes itself (a merged alert, a dedup window's update)
+ * with a delivery to each of its outputs, due at its creation; each only if not written yet, so
+ * the transaction that closes its window does so once.
+ */
+export function newAlertPuts(table: string, alert: Alert, newDelivery: NewDeliveryPut) {
+  return [
+    { Put: { TableName: table, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(alert_id)' } },
+    ...deliveryPuts(alert, alert.created.getTime(), newDelivery),
+  ];
+}
+
+/** A new delivery of `alert` to each of its outputs, due at `dueAt`. */
+export function deliveryPuts(alert: Alert, dueAt: number, newDelivery: NewDeliveryPut) {
+  return [...new Set(alert.outputs)].map((output) => ({ Put: newDelivery(alert.id, output, dueAt) }));
+}

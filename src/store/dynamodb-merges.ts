@@ -4,7 +4,7 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { StoreError } from './errors.ts';
 import { MAX_ALERTS_PER_MERGE, type BuildMergedAlert, type MergeMembership, type OpenMerges } from './merges.ts';
-import { ALERT_ITEM, alertItem } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, deliveryPuts, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
 import { parseAlert } from './serialize.ts';
 
 /** The sort key of merge items; the alert's own item is '#alert', deliveries use output names. */
@@ -18,7 +18,6 @@ const CLOSE_BATCH = 100;
 const HOLD_TRIES = 8;
 
 /** A delivery's first item, as the alert store writes it (its Put, with the condition that keeps a delivery from being reset). */
-export type NewDeliveryPut = (alertId: string, output: string, now: number) => { TableName: string; Item: Record<string, unknown>; ConditionExpression: string };
 
 interface WindowItem {
   alert_id: string;
@@ -101,7 +100,7 @@ export class DynamoDbMerges {
             ...(openId !== undefined && { ExpressionAttributeValues: { ':seen': openId } }),
           },
         },
-        ...(settings.sendFirst ? [...new Set(alert.outputs)].map((output) => ({ Put: this.#newDelivery(alert.id, output, created) })) : []),
+        ...(settings.sendFirst ? deliveryPuts(alert, created, this.#newDelivery) : []),
       ]);
       if (opened !== 'conflict') return;
     }
@@ -136,12 +135,7 @@ export class DynamoDbMerges {
             ExpressionAttributeValues: { ':true': true, ':seen': window.members, ...(alert && { ':merged': alert.id }) },
           },
         },
-        ...(alert
-          ? [
-              { Put: { TableName: this.#table, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(alert_id)' } },
-              ...[...new Set(alert.outputs)].map((output) => ({ Put: this.#newDelivery(alert.id, output, alert.created.getTime()) })),
-            ]
-          : []),
+        ...(alert ? newAlertPuts(this.#table, alert, this.#newDelivery) : []),
       ]);
       if (closed === 'done' && alert) merged.push(alert);
     }

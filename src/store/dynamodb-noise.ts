@@ -5,8 +5,7 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { dedupUpdateAlert } from '../noise/dedup-update.ts';
 import { ANY_KEY, noiseOf, suppressed, type Suppression } from '../noise/settings.ts';
 import { silenceFor, type Silence } from '../noise/silence.ts';
-import type { NewDeliveryPut } from './dynamodb-merges.ts';
-import { ALERT_ITEM, alertItem } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, deliveryPuts, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
 import { StoreError } from './errors.ts';
 import { parseAlert } from './serialize.ts';
 
@@ -156,12 +155,7 @@ export class DynamoDbNoise {
             ExpressionAttributeValues: { ':true': true, ':seen': window.count, ...(update && { ':update': update.id }) },
           },
         },
-        ...(update
-          ? [
-              { Put: { TableName: this.#table, Item: alertItem(update), ConditionExpression: 'attribute_not_exists(alert_id)' } },
-              ...[...new Set(update.outputs)].map((output) => ({ Put: this.#newDelivery(update.id, output, update.created.getTime()) })),
-            ]
-          : []),
+        ...(update ? newAlertPuts(this.#table, update, this.#newDelivery) : []),
       ]);
       if (closed === 'done' && update) updates.push(update);
     }
@@ -300,7 +294,7 @@ export class DynamoDbNoise {
   }
 
   #deliveries(alert: Alert): TransactItem[] {
-    return [...new Set(alert.outputs)].map((output) => ({ Put: this.#newDelivery(alert.id, output, alert.created.getTime()) }));
+    return deliveryPuts(alert, alert.created.getTime(), this.#newDelivery);
   }
 
   async #alert(id: string): Promise<Alert | undefined> {
