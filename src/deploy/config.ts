@@ -54,10 +54,17 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/*-]{1,512}
 /**
  * `deploy` in conf/global.json: what the stack grants that conf/ cannot tell it. `assumeRoles`:
  * the roles the alert processors may assume (sts:AssumeRole), for aws-lambda-v2 outputs, whose
- * `assume_role_arn` is stored encrypted with the credentials.
+ * `assume_role_arn` is stored encrypted with the credentials. `createOutputs`: the AWS outputs
+ * marked as ours, whose resources the stack creates.
  */
 export const AwsDeploySchema = z.strictObject({
   assumeRoles: z.array(z.string().regex(ROLE_ARN).describe('an IAM role ARN, arn:aws:iam::<account>:role/<name>, "*" allowed in the name')).max(50).default([]),
+  /**
+   * Outputs of conf/outputs.json whose resource the stack creates (and keeps buckets and log
+   * groups of on destroy) rather than only grants: checked against outputs.json by
+   * src/deploy/own-outputs.ts, as only `streamalert deploy` reads it.
+   */
+  createOutputs: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*:[A-Za-z0-9._-]+$/).describe("an output name, service:descriptor, e.g. 'aws-s3:audit'")).max(50).default([]),
 });
 export type AwsDeploy = z.infer<typeof AwsDeploySchema>;
 export type KinesisInput = AwsInputs['kinesis'][number];

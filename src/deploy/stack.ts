@@ -11,6 +11,8 @@ import { Inputs } from './inputs.ts';
 import type { FunctionRole } from './names.ts';
 import { enrichmentStatements } from './enrichment-grants.ts';
 import { grantOutputs } from './output-grants.ts';
+import { OwnOutputResources } from './own-output-resources.ts';
+import { ownOutputs } from './own-outputs.ts';
 import { Secrets } from './secrets.ts';
 
 export interface StreamAlertStackProps extends StackProps {
@@ -20,7 +22,8 @@ export interface StreamAlertStackProps extends StackProps {
 
 /**
  * A project on AWS, from its conf/: the alerts table, the secrets, the three functions, the
- * inputs of `inputs`, the grants on the outputs of outputs.json (and the roles of
+ * inputs of `inputs`, the resources of the outputs `deploy.createOutputs` marks as ours, the
+ * grants on the outputs of outputs.json (and the roles of
  * `deploy.assumeRoles`), the rules engine's reads of lookup tables and threat intel, dead letters
  * and alarms.
  */
@@ -37,6 +40,8 @@ export class StreamAlertStack extends Stack {
     const functions = new Functions(this, 'Functions', { prefix, code: props.code, table, deadLetters });
     new Inputs(this, 'Inputs', { prefix, inputs: global.inputs, rulesEngine: functions.rulesEngine, deadLetters });
     for (const fn of functions.deliverers) secrets.grantRead(fn.role!);
+    // Outputs marked as ours are created here and granted below like any other.
+    new OwnOutputResources(this, 'OwnOutputs', { prefix, outputs: ownOutputs(props.project) });
     grantOutputs(outputs, functions.deliverers.map((fn) => fn.role!), global.deploy.assumeRoles);
     for (const granted of enrichmentStatements(props.project.dir)) functions.rulesEngine.role!.addToPrincipalPolicy(granted);
     const alarms = new Alarms(this, 'Alarms', { prefix, deadLetterQueues: [deadLetters.rulesEngine, deadLetters.alertProcessors], functions: functions.all });

@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import type { Project } from '../config/project.ts';
 import { deployableSecretsBackend } from './deployable.ts';
 import { bundleFunctions, type FunctionCode } from './function-code.ts';
+import { ownOutputs } from './own-outputs.ts';
 import { CDK_OUT, stackName, type FunctionRole } from './names.ts';
 import { StreamAlertStack } from './stack.ts';
 
@@ -26,6 +27,8 @@ export interface Synthesized {
  */
 export async function synthesize(project: Project, options: { account?: string } = {}): Promise<Synthesized> {
   deployableSecretsBackend(project);
+  // Before the seconds of bundling: a wrong deploy.createOutputs entry fails at once.
+  ownOutputs(project);
   const outdir = join(project.dir, CDK_OUT);
   // A fresh assembly: assets of an earlier synth would otherwise pile up beside the new ones.
   rmSync(outdir, { recursive: true, force: true });

@@ -8,8 +8,8 @@ const withDeploy = (deploy: unknown) => () => loadProject(tempProject({ 'conf/gl
 describe('deploy in conf/global.json', () => {
   it('takes the role ARNs aws-lambda-v2 outputs assume, a "*" in the name allowed; none when absent', () => {
     const roles = ['arn:aws:iam::123456789012:role/invoke', 'arn:aws-us-gov:iam::210987654321:role/path/streamalert-*'];
-    expect(withDeploy({ assumeRoles: roles })().global.deploy).toEqual({ assumeRoles: roles });
-    expect(withDeploy(undefined)().global.deploy).toEqual({ assumeRoles: [] });
+    expect(withDeploy({ assumeRoles: roles })().global.deploy).toEqual({ assumeRoles: roles, createOutputs: [] });
+    expect(withDeploy(undefined)().global.deploy).toEqual({ assumeRoles: [], createOutputs: [] });
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, type Project } from '../../src/config/project.ts';
 import { bundleFunctions, type FunctionCode } from '../../src/deploy/function-code.ts';
+import { keptAndDeleted } from '../../src/deploy/kept.ts';
 import { ACCOUNT_WIDE_ACTIONS } from '../../src/deploy/output-grants.ts';
 import type { FunctionRole } from '../../src/deploy/names.ts';
 import { StreamAlertStack } from '../../src/deploy/stack.ts';
@@ -23,13 +24,16 @@ const INPUTS = {
   s3: [{ name: 'acme-cloudtrail', prefix: 'AWSLogs/', suffix: '.json.gz' }, { arn: 'arn:aws:s3:::their-logs' }],
 };
 const OUTPUTS = {
-  'aws-s3': { audit: 'acme-audit' },
-  'aws-sns': { byname: 'alerts-topic', byarn: 'arn:aws:sns:eu-west-1:123456789012:alerts' },
-  'aws-sqs': { q: 'https://sqs.eu-west-1.amazonaws.com/123456789012/alert-queue' },
+  'aws-s3': { audit: 'acme-audit', archive: 'acme-alerts-archive' },
+  'aws-sns': { byname: 'alerts-topic', byarn: 'arn:aws:sns:eu-west-1:123456789012:alerts', ours: 'acme-alerts' },
+  'aws-sqs': { q: 'https://sqs.eu-west-1.amazonaws.com/123456789012/alert-queue', ours: 'https://sqs.us-east-1.amazonaws.com/123456789012/acme-alert-queue' },
   'aws-lambda': { enrich: 'enrich:production' },
-  'aws-firehose': { lake: 'alerts-stream' },
+  'aws-firehose': { lake: 'alerts-stream', ours: 'acme-alerts-lake' },
+  'aws-cloudwatch-log': { ours: 'acme/alerts' },
   slack: ['sec'],
 };
+/** The outputs marked as ours: the stack creates their resources (the rest it only grants). */
+const CREATE_OUTPUTS = ['aws-s3:archive', 'aws-sns:ours', 'aws-sqs:ours', 'aws-firehose:ours', 'aws-cloudwatch-log:ours'];
 
 function project(global: object, outputs: object = {}, files: Record<string, string | object> = {}): Project {
   return loadProject(tempProject({ 'conf/global.json': global, 'conf/outputs.json': outputs, ...files }));
@@ -64,7 +68,7 @@ let ssm: Template;
 
 beforeAll(async () => {
   const withInputs = project(
-    { account: { prefix: 'acme', region: 'us-east-1' }, secrets: { backend: 'aws-s3-kms' }, store: { backend: 'dynamodb' }, inputs: INPUTS, deploy: { assumeRoles: ASSUME_ROLES } },
+    { account: { prefix: 'acme', region: 'us-east-1' }, secrets: { backend: 'aws-s3-kms' }, store: { backend: 'dynamodb' }, inputs: INPUTS, deploy: { assumeRoles: ASSUME_ROLES, createOutputs: CREATE_OUTPUTS } },
     OUTPUTS,
     ENRICHMENT,
   );
@@ -257,6 +261,74 @@ describe('the stack from conf/', () => {
     expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(3);
     expect(alarms.filter((a) => a.MetricName === 'OldestPendingDeliveryAgeSeconds' && a.Namespace === 'StreamAlert')).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+  });
+
+  it('creates the resources of the outputs deploy.createOutputs marks as ours, under their configured names, and no other output\'s', () => {
+    s3Kms.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketName: 'acme-alerts-archive',
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      }),
+    });
+    s3Kms.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^OwnOutputsAwsS3') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const topic = Object.values(s3Kms.findResources('AWS::SNS::Topic')).find((t) => t.Properties.TopicName === 'acme-alerts');
+    // The AWS managed key, by its alias's ARN.
+    expect(JSON.stringify(topic?.Properties.KmsMasterKeyId)).toMatch(/:alias\/aws\/sns"/);
+    // A plain queue: encrypted, no dead letters (nothing reads it but the user).
+    const queue = Object.values(s3Kms.findResources('AWS::SQS::Queue')).find((q) => q.Properties.QueueName === 'acme-alert-queue');
+    expect(queue?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(queue?.Properties.RedrivePolicy).toBeUndefined();
+    // The queue was configured by URL: deploying into another account than the URL's is refused by a template rule.
+    expect(JSON.stringify(s3Kms.toJSON().Rules)).toContain('123456789012');
+    s3Kms.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { LogGroupName: 'acme/alerts', RetentionInDays: 365 } });
+    s3Kms.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: 'acme-alerts-lake',
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: Match.objectLike({ BucketARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OwnOutputsFirehoseBucket'), 'Arn'] }, Prefix: 'acme-alerts-lake/' }),
+    });
+    s3Kms.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ BucketName: 'acme.streamalert.firehose', VersioningConfiguration: { Status: 'Enabled' } }) });
+    // The stream's role writes under its own prefixes only, and deletes nothing; its policy exists before the stream.
+    const firehose = iamStatements(s3Kms).filter((s) => /OwnOutputsAwsFirehose/.test(s.policy));
+    expect(firehose.flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject']);
+    expect(JSON.stringify(firehose.map((s) => s.Resource))).toMatch(/"\/acme-alerts-lake\/\*".*"\/acme-alerts-lake-errors\/\*"/);
+    s3Kms.hasResource('AWS::KinesisFirehose::DeliveryStream', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^OwnOutputsAwsFirehose\\d+Policy')]) });
+    // Outputs not marked as ours stay the user's: granted, not created.
+    const named = JSON.stringify(Object.values(s3Kms.toJSON().Resources as Record<string, { Properties?: unknown }>).map((r) => r.Properties));
+    for (const theirs of ['"acme-audit"', '"alerts-topic"', '"alert-queue"', '"alerts-stream"']) expect(named).not.toContain(theirs);
+    expect(ssm.findResources('AWS::KinesisFirehose::DeliveryStream')).toEqual({});
+  });
+
+  it('grants the outputs marked as ours as any other: the alert processors, on their names', () => {
+    const granted = iamStatements(s3Kms).map((s) => ({ ...s, text: JSON.stringify(s) }));
+    const find = (action: string, resource: string) => granted.filter((s) => [s.Action].flat().includes(action) && s.text.includes(resource)).map((s) => s.policy).sort();
+    const processors = [expect.stringMatching(/alertStreamProcessor/), expect.stringMatching(/alertSweeper/)];
+    expect(find('s3:PutObject', ':s3:::acme-alerts-archive/*')).toEqual(processors);
+    expect(find('sns:Publish', ':acme-alerts"')).toEqual(processors);
+    expect(find('sqs:SendMessage', ':sqs:us-east-1:123456789012:acme-alert-queue')).toEqual(processors);
+    expect(find('firehose:PutRecord', ':deliverystream/acme-alerts-lake')).toEqual(processors);
+    expect(find('logs:PutLogEvents', ':log-group:acme/alerts:*')).toEqual(processors);
+  });
+
+  it('lists the buckets and log groups of outputs marked as ours among what destroy keeps, and their topic and queue among what it deletes', () => {
+    const templatePath = join(assets, 'stack.template.json');
+    writeFileSync(templatePath, JSON.stringify(s3Kms.toJSON()));
+    const { kept, deleted } = keptAndDeleted(templatePath);
+    expect(kept).toEqual(
+      expect.arrayContaining([
+        'AWS::S3::Bucket acme-alerts-archive',
+        'AWS::S3::Bucket acme.streamalert.firehose',
+        'AWS::Logs::LogGroup acme/alerts',
+        'AWS::Logs::LogGroup /aws/kinesisfirehose/acme-alerts-lake',
+      ]),
+    );
+    expect(kept.join('\n')).not.toMatch(/acme-alerts-lake$|acme-alert-queue|SNS/);
+    expect(deleted['AWS::KinesisFirehose::DeliveryStream']).toBe(1);
   });
 
   it("alarms on the oldest pending delivery exactly as the sweeper's embedded-metric-format line publishes it", () => {

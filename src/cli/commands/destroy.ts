@@ -5,7 +5,7 @@ import { requireDeployTooling } from '../deploy-tooling.ts';
 /**
  * `streamalert destroy [--yes]`: deletes the project's AWS stack. First it says exactly what
  * stays (every resource with a Retain policy: the alerts table, the secrets bucket, key and alias,
- * created input buckets, log groups) and what goes; without --yes it stops there.
+ * created input buckets, buckets and log groups of outputs marked as ours, log groups) and what goes; without --yes it stops there.
  */
 export function registerDestroy(program: Command): void {
   program
