@@ -4,10 +4,10 @@
 // the README drifts from what works; each step's command is matched to what it must do below.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, type CliRun } from '../support/cli.ts';
+import { folderWithoutNodeModules } from '../support/clean-folder.ts';
 import { LoopbackReceiver } from '../support/receiver.ts';
 import { knownSecret } from '../support/secrets.ts';
 import { hasTmux, Terminal } from '../support/terminal.ts';
@@ -195,7 +195,8 @@ describe.skipIf(!hasTmux)(`the packed package, installed and used as README.md's
   let session: Session;
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'streamalert-package-'));
+    // Where no node_modules above the project resolves a package it did not install (the AWS CDK).
+    workspace = mkdtempSync(join(folderWithoutNodeModules(), 'streamalert-package-'));
     const home = join(workspace, 'home');
     mkdirSync(home);
     // The README packs into the home folder; the user's own home stays out of the test.

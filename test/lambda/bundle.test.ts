@@ -1,28 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleHandler } from '../../src/lambda/bundle.ts';
+import { folderWithoutNodeModules } from '../support/clean-folder.ts';
 import { noMoto } from '../support/moto.ts';
 import { CLI_TIMEOUT_MS } from '../support/timeouts.ts';
 import { cloudtrailEvent } from '../support/rules-project.ts';
 import { dynamoDbStreamEvent, kinesisEvent } from './support/events.ts';
 import { lambdaProject, rootLoginMessages, type LambdaProject } from './support/lambda-project.ts';
-
-/** A temporary folder no node_modules above can resolve a package for (as in /var/task): the bundle must carry every one. */
-function folderWithoutNodeModules(): string {
-  const candidates = [tmpdir(), '/var/tmp'];
-  const clean = candidates.find((dir) => {
-    for (let at = dir; ; at = dirname(at)) {
-      if (existsSync(join(at, 'node_modules'))) return false;
-      if (dirname(at) === at) return true;
-    }
-  });
-  if (!clean) throw new Error(`every temporary folder has a node_modules above it (${candidates.join(', ')}): cannot show the bundle needs none`);
-  return clean;
-}
 
 /**
  * Each function's esbuild bundle, run as Lambda would: a fresh Node process importing the one
