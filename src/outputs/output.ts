@@ -60,15 +60,18 @@ export interface Attempt {
  *
  * @example
  *   @output
- *   export class Teams extends OutputBase {
- *     static override readonly service = 'teams';
- *     static override readonly displayName = 'Microsoft Teams';
+ *   export class AcmeTicketsOutput extends OutputBase {
+ *     static override readonly service = 'acme-tickets';
+ *     static override readonly displayName = 'Acme Tickets';
  *     static override readonly properties = {
- *       descriptor: descriptorProperty('Microsoft Teams', 'channel, team, etc'),
- *       url: property('the Teams workflow webhook url', { secret: true }),
+ *       descriptor: descriptorProperty('Acme Tickets', 'queue, team, etc'),
+ *       token: property('the Acme Tickets API token', { secret: true }),
  *     };
+ *     static override readonly limits = { message: { max: 65_536, unit: 'characters', over: 'truncated' } } as const;
  *     async dispatch(alert: Alert, publication: Publication, attempt: Attempt = {}): Promise<DispatchResult> { ... }
  *   }
+ *
+ * (One JSON request per alert? Extend JsonWebhookOutput instead: docs/adding-a-service.md.)
  */
 export abstract class OutputBase {
   static readonly service: string = '';
