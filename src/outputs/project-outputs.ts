@@ -4,6 +4,8 @@ import { importProjectModule, moduleFiles, moduleTypeProblem } from '../config/m
 import { describeError } from '../observability/describe-error.ts';
 import { OutputBase } from './output.ts';
 import { isRegistered, loadServices } from './registry.ts';
+// The built-in services are declared first: a project's service that takes one of their ids is a duplicate.
+import './builtin.ts';
 
 /**
  * Imports a project's own output services: every module under `outputs/`. Each `@output` class
