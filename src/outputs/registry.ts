@@ -58,8 +58,6 @@ export function builtinService(service: string, load: () => Promise<unknown>): v
  * a service's class (to prompt for its properties, to build or describe an output).
  */
 export async function loadServices(): Promise<void> {
-  // The built-ins' declarations, whichever module asks first (imported here, not at the top: builtin.ts imports this module).
-  await import('./builtin.ts');
   const pending = [...unloaded];
   await Promise.all(pending.map(([, load]) => load()));
   for (const [service] of pending) {
