@@ -2,6 +2,8 @@ import { isConfigured } from '../config/output-config.ts';
 import { configuredOutputs, type Project } from '../config/project.ts';
 import { getService, loadServices, type OutputClass } from '../outputs/registry.ts';
 import { CliError } from './errors.ts';
+// The built-in services' declarations, which loadServices imports.
+import '../outputs/builtin.ts';
 
 /**
  * Resolves a `service:descriptor` argument to a configured output, or fails with exit 2

@@ -9,6 +9,8 @@ import { AwsAccessDeniedError, CredentialsError, KmsAccessDeniedError } from '..
 import type { Secret } from '../secrets/secret.ts';
 import type { CredentialStore } from '../secrets/store.ts';
 import { deliver, type DeliveryReport, type Publish } from './deliver.ts';
+// The built-in services' declarations, which loadServices imports.
+import '../outputs/builtin.ts';
 
 /** One named output, built and ready to dispatch, or the reason it cannot be used now. */
 export type LoadedOutput =

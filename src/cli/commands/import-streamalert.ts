@@ -5,6 +5,8 @@ import { CheckoutError, importStreamAlert, serviceShapes } from '../../migrate/i
 import { loadServices } from '../../outputs/registry.ts';
 import type { ImportReport } from '../../migrate/report.ts';
 import { CliError, EXIT } from '../errors.ts';
+// The built-in services' declarations, which loadServices imports.
+import '../../outputs/builtin.ts';
 
 const OUTPUT_NAME = /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9._-]+$/;
 

@@ -10,6 +10,8 @@ import { CliError, EXIT } from '../errors.ts';
 import { projectOf } from '../project.ts';
 import { isPromptCancelled, promptProperty } from '../prompts.ts';
 import { storedOutput } from '../stored-output.ts';
+// The built-in services' declarations, which loadServices imports.
+import '../../outputs/builtin.ts';
 
 interface NewOptions {
   service: string;

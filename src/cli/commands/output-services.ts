@@ -3,6 +3,8 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { getService, loadServices, serviceIds } from '../../outputs/registry.ts';
 import { servicePage } from '../../outputs/service-docs.ts';
+// The built-in services' declarations, which loadServices imports.
+import '../../outputs/builtin.ts';
 
 /** `streamalert output services [--json]`: every registered service, its properties and its docs page. */
 export function registerOutputServices(output: Command): void {

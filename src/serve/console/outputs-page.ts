@@ -9,6 +9,8 @@ import { resultText, time } from './format.ts';
 import { html } from './html.ts';
 import { layout, type PageFrame } from './layout.ts';
 import type { ConsoleParts } from './parts.ts';
+// The built-in services' declarations, which loadServices imports.
+import '../../outputs/builtin.ts';
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 
