@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { CONDITION_TIMEOUT_MS } from './timeouts.ts';
 
@@ -13,19 +14,23 @@ declare module 'vitest' {
 let moto: ChildProcess | undefined;
 
 /**
- * Starts one moto_server (a real AWS emulator) on a free loopback port for the whole run.
+ * Starts one moto_server (a real AWS emulator) on a free loopback port for the whole run,
+ * through moto-server.py so that DynamoDB transactions are atomic as DynamoDB's are.
  * In CI its absence fails the run; elsewhere AWS tests are skipped with the reason printed.
  */
 export async function setup(project: TestProject): Promise<void> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    await new Promise<void>((resolve, reject) => {
+    moto = spawn('python3', [fileURLToPath(new URL('moto-server.py', import.meta.url)), '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    moto.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
+    const exited = new Promise<never>((_, reject) => {
       moto!.once('error', reject);
-      moto!.once('spawn', resolve);
+      moto!.once('exit', (code) => reject(new Error(`it exited (${code}): ${stderr.trim().split('\n').at(-1) ?? ''}`)));
     });
-    await waitUntilUp(endpoint, CONDITION_TIMEOUT_MS);
+    exited.catch(() => {}); // once up, its exit at teardown is expected
+    await Promise.race([waitUntilUp(endpoint, CONDITION_TIMEOUT_MS), exited]);
     // Lambda Invoke without Docker: moto runs no function code, it records the invocation.
     await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
     project.provide('motoEndpoint', endpoint);
