@@ -1,6 +1,7 @@
 import { outputConfigVersion } from '../config/output-config.ts';
 import { configuredOutputs, loadProject, type Project } from '../config/project.ts';
 import type { OutputContext } from '../outputs/output.ts';
+import { loadUndici } from '../outputs/http/client.ts';
 import { failed, retry } from '../outputs/result.ts';
 import { CREDENTIALS_TTL_MS, type CachedCredentials } from '../secrets/cache.ts';
 import { loadConfiguredOutputs, type LoadedOutput } from './configured-outputs.ts';
@@ -79,6 +80,15 @@ export class OutputCache {
     this.#entries.set(name, { loaded, expiresAt: now + this.#ttlMs });
     return loaded;
   };
+
+  /**
+   * Builds every configured output now, with its credentials, as its first attempt would: a
+   * process about to deliver (serve) pays for loading the services' code and undici before its
+   * first alert rather than during it. An output that cannot be built is tried again then.
+   */
+  async warm(): Promise<void> {
+    await Promise.all([loadUndici(), ...[...names(this.#project)].map((name) => this.load(name))]);
+  }
 
   async #build(name: string): Promise<LoadedOutput> {
     try {

@@ -21,6 +21,11 @@ export interface DeliverySession {
   engine: DeliveryEngine;
   /** Closes merge windows as they fall due (every second while the session is open), beside the engine. */
   merger: Merger;
+  /**
+   * Builds the configured outputs ahead of the first attempt (OutputCache.warm), waiting at most
+   * `limitMs`: credentials held in AWS may be slow to reach, and the building goes on meanwhile.
+   */
+  warm(limitMs: number): Promise<void>;
   /** Waits for attempts in flight, then closes the outputs and the store. */
   close(): Promise<void>;
 }
@@ -82,6 +87,11 @@ export async function openDeliverySession(project: Project, options: SessionOpti
     store,
     engine,
     merger,
+    async warm(limitMs) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([outputs.warm(), new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+      clearTimeout(timer);
+    },
     async close() {
       clearInterval(pruner);
       await merger.stop();

@@ -72,6 +72,15 @@ describe('OutputCache', () => {
     expect(await sentTo(await cache.load('slack:sec'))).toBe('/second');
   });
 
+  it('warm builds every configured output ahead of its first attempt, with the credentials stored then', async () => {
+    const { elsewhere, cache } = setup();
+    await elsewhere.put(SLACK, { url: `${receiver.url}/at-warm` });
+    await cache.warm();
+    // Built at warm: a credential stored since is not used until the TTL runs out.
+    await elsewhere.put(SLACK, { url: `${receiver.url}/after-warm` });
+    expect(await sentTo(await cache.load('slack:sec'))).toBe('/at-warm');
+  });
+
   it('keeps no failed load: the next attempt tries again', async () => {
     const { elsewhere, cache } = setup();
     const first = await cache.load('slack:sec');

@@ -4,6 +4,9 @@ import { detectionFor, strictOption } from '../detection.ts';
 import { CliError } from '../errors.ts';
 import { projectOf } from '../project.ts';
 
+/** How long serve waits for its outputs to be built before it listens anyway (they go on building). */
+const WARM_LIMIT_MS = 5_000;
+
 /**
  * `streamalert serve`: records over HTTP -> rules -> alert store, and the delivery loop. Beyond
  * loopback it starts only once a token exists; logs (JSON lines, or readable at a terminal) go
@@ -73,6 +76,8 @@ Examples:
           log,
         },
       });
+      // The first alerts are delivered as fast as the later ones: the outputs are built before serve listens.
+      await session.warm(WARM_LIMIT_MS);
       const stop = new AbortController();
       const delivering = session.engine.deliverUntil(stop.signal);
 

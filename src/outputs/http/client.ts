@@ -60,8 +60,12 @@ export interface HttpClientOptions {
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_REMEMBERED_URLS = 1000;
 
-/** undici, imported with the first request: commands that send nothing never load it. */
 let undici: typeof import('undici') | undefined;
+
+/** undici, imported with the first request (commands that send nothing never load it), or ahead of it by a process about to deliver. */
+export async function loadUndici(): Promise<typeof import('undici')> {
+  return (undici ??= await import('undici'));
+}
 
 /**
  * The HTTP layer every HTTP output shares: one keep-alive undici Pool per origin, an overall
@@ -130,8 +134,7 @@ export class HttpClient {
       body = JSON.stringify(request.json);
       headers = { 'content-type': 'application/json', ...headers };
     }
-    undici ??= await import('undici');
-    const pool = this.#pool(undici, target.origin, request.verifyTls ?? true);
+    const pool = this.#pool(await loadUndici(), target.origin, request.verifyTls ?? true);
     const response = await pool.request({
       method: request.method ?? (body === undefined ? 'GET' : 'POST'),
       path: target.path,
