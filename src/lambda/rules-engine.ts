@@ -2,6 +2,7 @@ import { InputError } from '../input/errors.ts';
 import { readRecordBatches } from '../input/reader.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import type { AlertStore } from '../store/alert-store.ts';
+import { alertIdsFor } from './events/alert-ids.ts';
 import { UnparseableItemError, type BatchItem } from './events/batch-item.ts';
 import { itemsOf, type RulesEngineEvent } from './events/rules-engine-event.ts';
 import { loadedProject } from './project.ts';
@@ -62,7 +63,10 @@ async function processItem(item: BatchItem, pipeline: Pipeline, store: AlertStor
   for (const source of item.inputs()) {
     pipeline.source = source.source;
     pipeline.input = source.name;
-    const batches = readRecordBatches(await source.open(), { ...input, source: source.name, textLines: pipeline.classifier.readsText });
+    const body = await source.open();
+    const identity = source.identity();
+    pipeline.alertIds = identity && alertIdsFor(identity);
+    const batches = readRecordBatches(body, { ...input, source: source.name, textLines: pipeline.classifier.readsText });
     for await (const batch of batches) {
       await pipeline.prepare(batch);
       const alerts = pipeline.processBatch(batch);

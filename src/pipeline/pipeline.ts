@@ -7,7 +7,7 @@ import { isDeeperThan, MAX_RECORD_DEPTH } from '../input/depth.ts';
 import type { InputRecord } from '../input/reader.ts';
 import { REJECTIONS, type Rejection } from '../input/splitters.ts';
 import type { Enrichment } from '../lookup-tables/enrichment.ts';
-import { RulesEngine, type AlertSource } from '../rules/engine.ts';
+import { RulesEngine, type AlertIds, type AlertSource } from '../rules/engine.ts';
 import type { LoadedRule } from '../rules/loader.ts';
 import { bump, formatPosition, MAX_REASONS, newStats, stderrEvents, type PipelineEvent, type PipelineStats } from './events.ts';
 import { loadDetection } from './load.ts';
@@ -58,6 +58,13 @@ export class Pipeline {
   }
   set source(source: AlertSource) {
     this.engine.source = source;
+  }
+  /** Ids for the alerts of the input being read, stable across its redeliveries (see AlertIds); set per input by the caller. */
+  get alertIds(): AlertIds | undefined {
+    return this.engine.alertIds;
+  }
+  set alertIds(ids: AlertIds | undefined) {
+    this.engine.alertIds = ids;
   }
   readonly rules: readonly LoadedRule[];
   readonly problems: readonly LoadProblem[];

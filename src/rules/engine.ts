@@ -24,6 +24,15 @@ export interface AlertSource {
   readonly cluster?: string;
 }
 
+/**
+ * Ids for the alerts of one input that stay the same however often the input is read: an input
+ * delivered again (AWS retries a batch) raises alerts with the ids it raised the first time, and
+ * the alert store saves each once (src/lambda/events/alert-ids.ts).
+ */
+export interface AlertIds {
+  idFor(position: RecordPosition, ruleName: string): string;
+}
+
 export interface RulesEngineOptions {
   /** `service:descriptor` of every configured output: dynamic outputs must name one. */
   readonly configuredOutputs: ReadonlySet<string>;
@@ -88,6 +97,8 @@ export class RulesEngine {
   readonly #routing: Routing;
   /** Stamped on the alerts raised from here on: set per input by the caller (a file, a bucket). */
   source: AlertSource;
+  /** For the input being read, when it has a stable identity; set per input by the caller. Otherwise every alert gets a fresh id. */
+  alertIds: AlertIds | undefined;
   readonly #onEvent: (event: PipelineEvent) => void;
   /** Records evaluate() is holding back for the batch collect() is building. */
   #collected: RecordToEvaluate[] | undefined;
@@ -271,6 +282,7 @@ export class RulesEngine {
     // A rule with noise options (src/noise): its alert carries its key, window and inhibitions, for the store.
     const noise = rule.noise ? noiseSettingsFor(rule.name, rule.noise, this.#dedupKey(rule, classified.record, context, position)) : undefined;
     return createAlert({
+      ...(this.alertIds && { id: this.alertIds.idFor(position, rule.name) }),
       ...(noise && { noise }),
       // A merging rule's alert carries its settings: the store holds it in its merge window (src/merge).
       ...(merge && { merge }),

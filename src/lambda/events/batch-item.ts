@@ -1,6 +1,16 @@
 import type { AlertSource } from '../../rules/engine.ts';
 
 /**
+ * What names an input however often AWS delivers it (a Kinesis record's sequence number, an SQS
+ * message's id, an S3 object's ETag) and when AWS had it (epoch ms): its alerts' ids derive from
+ * both (alert-ids.ts), so an input delivered again stores no alert twice.
+ */
+export interface InputIdentity {
+  readonly key: string;
+  readonly at: number;
+}
+
+/**
  * One input of an event: where its records come from (stamped on their alerts as
  * source_service and source_entity), a name for messages, and its bytes.
  */
@@ -9,6 +19,14 @@ export interface EventInput {
   /** Named in the pipeline's messages: `sqs message 4f2e... of my-queue`. */
   readonly name: string;
   readonly open: () => Promise<AsyncIterable<Buffer | string>>;
+  /** Asked once open() has resolved (an S3 object's ETag comes with it); undefined when AWS gives the input no identity (a direct invocation): its alerts get fresh ids. */
+  readonly identity: () => InputIdentity | undefined;
+}
+
+/** An identity from a key and a time AWS gives as text or a number, or none when the time is missing or unreadable. */
+export function identityOf(key: string, at: number | string | undefined): InputIdentity | undefined {
+  const ms = typeof at === 'number' ? at : at === undefined ? Number.NaN : /^\d+$/.test(at) ? Number(at) : Date.parse(at);
+  return Number.isFinite(ms) ? { key, at: ms } : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { alertSource } from '../../pipeline/source.ts';
-import { firstRecord, UnparseableItemError, type BatchItem } from './batch-item.ts';
+import { firstRecord, identityOf, UnparseableItemError, type BatchItem } from './batch-item.ts';
 import { AggregatedRecordError, deaggregate } from './kpl.ts';
 
 /**
@@ -17,7 +17,8 @@ export interface KinesisEvent {
 export interface KinesisEventRecord {
   eventSource: 'aws:kinesis';
   eventSourceARN: string;
-  kinesis: { data: string; sequenceNumber: string; partitionKey?: string };
+  /** approximateArrivalTimestamp: when Kinesis had the record, in seconds. */
+  kinesis: { data: string; sequenceNumber: string; partitionKey?: string; approximateArrivalTimestamp?: number };
 }
 
 export function isKinesisEvent(event: unknown): event is KinesisEvent {
@@ -39,10 +40,12 @@ export function kinesisItems(event: KinesisEvent): BatchItem[] {
           if (error instanceof AggregatedRecordError) throw new UnparseableItemError(`${name}: ${error.message}`);
           throw error;
         }
+        const arrived = record.kinesis.approximateArrivalTimestamp;
         return userRecords.map((data, index) => ({
           source: alertSource('kinesis', stream),
           name: userRecords.length === 1 ? name : `${name} (user record ${index + 1} of ${userRecords.length})`,
           open: async () => Readable.from([data]),
+          identity: () => identityOf(`kinesis ${record.eventSourceARN} ${record.kinesis.sequenceNumber} ${index}`, arrived === undefined ? undefined : Math.round(arrived * 1000)),
         }));
       },
     };

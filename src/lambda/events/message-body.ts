@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { AwsClients } from '../../aws/clients.ts';
 import { alertSource } from '../../pipeline/source.ts';
-import { nameInArn, UnparseableItemError, type EventInput } from './batch-item.ts';
+import { nameInArn, UnparseableItemError, type EventInput, type InputIdentity } from './batch-item.ts';
 import { eventBridgeInputs, isEventBridgeObjectCreated, isS3Notification, isS3TestEvent, s3NotificationInputs } from './s3.ts';
 
 /**
@@ -17,6 +17,8 @@ export interface MessageContext {
   readonly entity: string;
   readonly name: string;
   readonly aws: AwsClients;
+  /** The message's, for the records it holds (an S3 object it names has its own). */
+  readonly identity: InputIdentity | undefined;
 }
 
 /** An SNS envelope inside an SNS message is not something SNS makes: one level is read, no more. */
@@ -58,5 +60,5 @@ function parseObject(body: string): object | undefined {
 }
 
 function recordsInput(body: string, context: MessageContext): EventInput {
-  return { source: alertSource(context.service, context.entity), name: context.name, open: async () => Readable.from([body]) };
+  return { source: alertSource(context.service, context.entity), name: context.name, open: async () => Readable.from([body]), identity: () => context.identity };
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AwsClients } from '../../aws/clients.ts';
 import { alertSource } from '../../pipeline/source.ts';
-import type { EventInput } from './batch-item.ts';
+import { identityOf, type EventInput, type InputIdentity } from './batch-item.ts';
 
 /**
  * S3 event notifications (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html),
@@ -50,6 +50,7 @@ export function eventBridgeInputs(event: EventBridgeObjectCreated, aws: AwsClien
 }
 
 function objectInput(bucket: string, key: string, aws: AwsClients): EventInput {
+  let identity: InputIdentity | undefined;
   return {
     source: alertSource('s3', bucket),
     name: `s3://${bucket}/${key}`,
@@ -57,7 +58,10 @@ function objectInput(bucket: string, key: string, aws: AwsClients): EventInput {
       // Loaded with the client, on first use: a function that never reads S3 never pays for the S3 SDK at its cold start.
       const { GetObjectCommand } = await import('@aws-sdk/client-s3');
       const object = await (await aws.s3()).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      // The object as read (not as notified: it may have been written again since), by its ETag and version.
+      if (object.ETag) identity = identityOf(`s3 ${bucket} ${key} ${object.VersionId ?? ''} ${object.ETag}`, object.LastModified?.getTime());
       return object.Body as Readable;
     },
+    identity: () => identity,
   };
 }

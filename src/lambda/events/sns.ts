@@ -1,5 +1,5 @@
 import type { AwsClients } from '../../aws/clients.ts';
-import { firstRecord, nameInArn, type BatchItem } from './batch-item.ts';
+import { firstRecord, identityOf, nameInArn, type BatchItem } from './batch-item.ts';
 import { messageInputs } from './message-body.ts';
 
 /**
@@ -9,7 +9,8 @@ import { messageInputs } from './message-body.ts';
  * retries and the function's dead-letter queue take over).
  */
 export interface SnsEvent {
-  Records: { EventSource: 'aws:sns'; Sns: { MessageId: string; TopicArn: string; Message: string } }[];
+  /** Sns.Timestamp: when SNS published the message, ISO 8601. */
+  Records: { EventSource: 'aws:sns'; Sns: { MessageId: string; TopicArn: string; Message: string; Timestamp?: string } }[];
 }
 
 export function isSnsEvent(event: unknown): event is SnsEvent {
@@ -20,6 +21,7 @@ export function snsItems(event: SnsEvent, aws: AwsClients): BatchItem[] {
   return event.Records.map(({ Sns }) => {
     const topic = nameInArn(Sns.TopicArn);
     const name = `sns message ${Sns.MessageId} of ${topic}`;
-    return { name, inputs: () => messageInputs(Sns.Message, { service: 'sns', entity: topic, name, aws }) };
+    const identity = identityOf(`sns ${Sns.TopicArn} ${Sns.MessageId}`, Sns.Timestamp);
+    return { name, inputs: () => messageInputs(Sns.Message, { service: 'sns', entity: topic, name, aws, identity }) };
   });
 }

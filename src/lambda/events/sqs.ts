@@ -1,5 +1,5 @@
 import type { AwsClients } from '../../aws/clients.ts';
-import { firstRecord, nameInArn, type BatchItem } from './batch-item.ts';
+import { firstRecord, identityOf, nameInArn, type BatchItem } from './batch-item.ts';
 import { messageInputs } from './message-body.ts';
 
 /**
@@ -18,6 +18,8 @@ export interface SqsEventRecord {
   eventSourceARN: string;
   messageId: string;
   body: string;
+  /** SentTimestamp: when SQS had the message, epoch ms as text. */
+  attributes?: { SentTimestamp?: string };
 }
 
 export function isSqsEvent(event: unknown): event is SqsEvent {
@@ -28,6 +30,7 @@ export function sqsItems(event: SqsEvent, aws: AwsClients): BatchItem[] {
   return event.Records.map((record) => {
     const queue = nameInArn(record.eventSourceARN);
     const name = `sqs message ${record.messageId} of ${queue}`;
-    return { itemIdentifier: record.messageId, name, inputs: () => messageInputs(record.body, { service: 'sqs', entity: queue, name, aws }) };
+    const identity = identityOf(`sqs ${record.eventSourceARN} ${record.messageId}`, record.attributes?.SentTimestamp);
+    return { itemIdentifier: record.messageId, name, inputs: () => messageInputs(record.body, { service: 'sqs', entity: queue, name, aws, identity }) };
   });
 }
