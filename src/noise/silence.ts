@@ -1,4 +1,9 @@
+import { setFlagsFromString } from 'node:v8';
 import { toAlertDocument, type Alert } from '../alerts/alert.ts';
+
+// Silences' regexes run on V8's linear-time engine (the `l` flag): a matcher such as `(a+)+b`
+// cannot make matching an alert backtrack without end, whoever wrote it (POST /v1/silences).
+setFlagsFromString('--enable-experimental-regexp-engine');
 
 /** Bounds on what a silence holds: it is read for every batch of alerts, and shown whole. */
 export const SILENCE_LIMITS = { matchers: 20, nameChars: 200, valueChars: 1_000, commentChars: 1_000, createdByChars: 200, maxDurationMs: 366 * 86_400_000 } as const;
@@ -51,7 +56,10 @@ export function parseMatcher(text: string): SilenceMatcher {
     try {
       anchored(value);
     } catch (error) {
-      throw new Error(`the regex of matcher '${name}' does not compile (${(error as Error).message})`);
+      const reason = (error as Error).message;
+      // What RE2 (Alertmanager's engine) refuses too: the linear-time engine cannot run them.
+      const hint = reason.includes('linear time') ? ': backreferences, lookaheads and lookbehinds are not supported, as in Alertmanager' : '';
+      throw new Error(`the regex of matcher '${name}' does not compile (${reason})${hint}`);
     }
   }
   return { name, operator, value };
@@ -82,11 +90,11 @@ export function silenceFor(alert: Alert, silences: readonly Silence[]): Silence 
 /** Regexes compiled once per process: the same few silences are matched against every alert. */
 const compiled = new Map<string, RegExp>();
 
-/** Fully anchored, as Alertmanager anchors its regex matchers. */
+/** Fully anchored, as Alertmanager anchors its regex matchers; matched in time linear in the value. */
 function anchored(source: string): RegExp {
   let regex = compiled.get(source);
   if (!regex) {
-    regex = new RegExp(`^(?:${source})$`, 's');
+    regex = new RegExp(`^(?:${source})$`, 'sl');
     if (compiled.size > 1_000) compiled.clear();
     compiled.set(source, regex);
   }
@@ -101,9 +109,18 @@ function matches({ name, operator, value }: SilenceMatcher, document: Record<str
     case '!=':
       return actual !== value;
     case '=~':
-      return anchored(value).test(actual);
+      return regexMatches(value, actual) === true;
     case '!~':
-      return !anchored(value).test(actual);
+      return regexMatches(value, actual) === false;
+  }
+}
+
+/** Whether the regex matches; undefined when it does not compile (one stored before regexes ran in linear time): its silence applies to nothing. */
+function regexMatches(source: string, actual: string): boolean | undefined {
+  try {
+    return anchored(source).test(actual);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.ts';
 import { newSilence, parseDuration } from '../../src/noise/new-silence.ts';
@@ -8,9 +12,10 @@ import type { PipelineEvent } from '../../src/pipeline/events.ts';
 import { streamalert } from '../support/cli.ts';
 import { sampleAlert } from '../support/outputs.ts';
 import { duoRecord, OUTPUTS, SCHEMAS, tempProject } from '../support/rules-project.ts';
-import { isolatedEnv } from '../support/secrets.ts';
+import { isolatedEnv, tempDir } from '../support/secrets.ts';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /** A silence of `matchers` active from T0 for an hour. */
 function silence(...matchers: string[]) {
@@ -38,6 +43,29 @@ describe('silence matchers over the alert document', () => {
     [['record.user.name.deeper='], true],
   ])('%j matches: %s', (matchers, expected) => {
     expect(silenceFor(alert, [silence(...matchers)]) !== undefined).toBe(expected);
+  });
+
+  it('refuses what a linear-time engine cannot run (backreferences, lookarounds), saying so, as Alertmanager does', () => {
+    for (const regex of ['(a)\\1', 'a(?=b)', '(?<!x)a']) {
+      expect(() => parseMatcher(`record.user=~${regex}`)).toThrow(/backreferences, lookaheads and lookbehinds are not supported, as in Alertmanager/);
+    }
+  });
+
+  it('matches a regex that backtracks without end in a backtracking engine, and answers (in a child process: a hang is killed and fails the test)', () => {
+    // (a+)+b against 'aaa…a!' takes 2^n steps to fail when backtracking: at n = 60, longer than the universe is old.
+    const script = `
+      import { newSilence } from '${pathToFileURL(join(ROOT, 'src/noise/new-silence.ts')).href}';
+      import { silenceFor } from '${pathToFileURL(join(ROOT, 'src/noise/silence.ts')).href}';
+      const silence = newSilence({ matchers: ['record.user=~(a+)+b', 'rule_name=duo_fraud'], for: '1h', comment: 'c' }, 'alice', Date.now());
+      const miss = silenceFor({ ruleName: 'duo_fraud', record: { user: 'a'.repeat(60) + '!' }, outputs: [], created: new Date(), context: {}, publishers: {} }, [silence]);
+      const hit = silenceFor({ ruleName: 'duo_fraud', record: { user: 'a'.repeat(60) + 'b' }, outputs: [], created: new Date(), context: {}, publishers: {} }, [silence]);
+      console.log(JSON.stringify([miss === undefined, hit?.id === silence.id]));`;
+    const file = join(tempDir(), 'match.mts');
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), file], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal, "the match did not end").toBeNull();
+    expect(child.stderr).toBe("");
+    expect(JSON.parse(child.stdout)).toEqual([true, true]);
   });
 
   it('applies only while the silence lasts, by the alert\'s creation time: starts inclusive, end exclusive', () => {
