@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, GetCommand, paginateQuery, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, GetCommand, paginateQuery, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { StoreError } from './errors.ts';
 import { MAX_ALERTS_PER_MERGE, type BuildMergedAlert, type MergeMembership, type OpenMerges } from './merges.ts';
-import { ALERT_ITEM, alertItem, deliveryPuts, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
 import { parseAlert } from './serialize.ts';
 
 /** The sort key of merge items; the alert's own item is '#alert', deliveries use output names. */
@@ -45,11 +45,14 @@ export class DynamoDbMerges {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #newDelivery: NewDeliveryPut;
+  /** `expires_at` (epoch seconds) for an item that ends at the given time (ms): the table's TTL deletes it then. */
+  readonly #expiresAt: (endedAt: number) => number;
 
-  constructor(documents: DynamoDBDocumentClient, table: string, newDelivery: NewDeliveryPut) {
+  constructor(documents: DynamoDBDocumentClient, table: string, newDelivery: NewDeliveryPut, expiresAt: (endedAt: number) => number) {
     this.#documents = documents;
     this.#table = table;
     this.#newDelivery = newDelivery;
+    this.#expiresAt = expiresAt;
   }
 
   /**
@@ -88,13 +91,26 @@ export class DynamoDbMerges {
         {
           Put: {
             TableName: this.#table,
-            Item: { ...windowKey(id), window_id: id, rule_name: alert.ruleName, merge_key: settings.key, opened_at: created, closes_at: closesAt, members: 1, member_ids: [alert.id], closed: false, queue: MERGE_QUEUE, next_attempt_at: closesAt },
+            Item: {
+              ...windowKey(id),
+              window_id: id,
+              rule_name: alert.ruleName,
+              merge_key: settings.key,
+              opened_at: created,
+              closes_at: closesAt,
+              members: 1,
+              member_ids: [alert.id],
+              closed: false,
+              queue: MERGE_QUEUE,
+              next_attempt_at: closesAt,
+              [EXPIRES_AT]: this.#expiresAt(closesAt),
+            },
           },
         },
         {
           Put: {
             TableName: this.#table,
-            Item: { ...pointerKey, window_id: id, closes_at: closesAt },
+            Item: { ...pointerKey, window_id: id, closes_at: closesAt, [EXPIRES_AT]: this.#expiresAt(closesAt) },
             // Another process may have opened a window meanwhile: then this alert tries to join that one.
             ConditionExpression: openId === undefined ? 'attribute_not_exists(alert_id)' : 'window_id = :seen',
             ...(openId !== undefined && { ExpressionAttributeValues: { ':seen': openId } }),
@@ -137,9 +153,35 @@ export class DynamoDbMerges {
         },
         ...(alert ? newAlertPuts(this.#table, alert, this.#newDelivery) : []),
       ]);
-      if (closed === 'done' && alert) merged.push(alert);
+      if (closed !== 'done') continue;
+      if (alert) merged.push(alert);
+      await this.#expireHeld(window.member_ids, now);
     }
     return merged;
+  }
+
+  /**
+   * The members of a closed window that were held, never sent (their record lives on in the
+   * merged alert), expire as finished alerts do; one sent alone expires when its deliveries end.
+   * A crash before this leaves them unexpired, which costs storage and nothing else.
+   */
+  async #expireHeld(memberIds: readonly string[], now: number): Promise<void> {
+    for (const alertId of memberIds) {
+      try {
+        await this.#documents.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { alert_id: alertId, output: ALERT_ITEM },
+            UpdateExpression: 'SET #expires = :expires',
+            ConditionExpression: 'sent_alone = :false',
+            ExpressionAttributeNames: { '#expires': EXPIRES_AT },
+            ExpressionAttributeValues: { ':expires': this.#expiresAt(now), ':false': false },
+          }),
+        );
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
   }
 
   async open(): Promise<OpenMerges> {

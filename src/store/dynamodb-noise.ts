@@ -5,7 +5,7 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { dedupUpdateAlert } from '../noise/dedup-update.ts';
 import { ANY_KEY, noiseOf, suppressed, type Suppression } from '../noise/settings.ts';
 import { silenceFor, type Silence } from '../noise/silence.ts';
-import { ALERT_ITEM, alertItem, deliveryPuts, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
 import { StoreError } from './errors.ts';
 import { parseAlert } from './serialize.ts';
 
@@ -51,11 +51,14 @@ export class DynamoDbNoise {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #newDelivery: NewDeliveryPut;
+  /** `expires_at` (epoch seconds) for an item that ends at the given time (ms): the table's TTL deletes it then. */
+  readonly #expiresAt: (endedAt: number) => number;
 
-  constructor(documents: DynamoDBDocumentClient, table: string, newDelivery: NewDeliveryPut) {
+  constructor(documents: DynamoDBDocumentClient, table: string, newDelivery: NewDeliveryPut, expiresAt: (endedAt: number) => number) {
     this.#documents = documents;
     this.#table = table;
     this.#newDelivery = newDelivery;
+    this.#expiresAt = expiresAt;
   }
 
   /** Every silence, read consistently (one added a moment ago by another process counts); those ended before `from` left out. */
@@ -74,7 +77,17 @@ export class DynamoDbNoise {
     await this.#documents.send(
       new PutCommand({
         TableName: this.#table,
-        Item: { alert_id: SILENCES, output: id, matchers: JSON.stringify(matchers), starts_at: startsAt, ends_at: endsAt, created_by: createdBy, comment, created_at: createdAt },
+        Item: {
+          alert_id: SILENCES,
+          output: id,
+          matchers: JSON.stringify(matchers),
+          starts_at: startsAt,
+          ends_at: endsAt,
+          created_by: createdBy,
+          comment,
+          created_at: createdAt,
+          [EXPIRES_AT]: this.#expiresAt(endsAt),
+        },
         ConditionExpression: 'attribute_not_exists(alert_id)',
       }),
     );
@@ -86,9 +99,10 @@ export class DynamoDbNoise {
         new UpdateCommand({
           TableName: this.#table,
           Key: { alert_id: SILENCES, output: id },
-          UpdateExpression: 'SET ends_at = :now',
+          UpdateExpression: 'SET ends_at = :now, #expires = :expires',
           ConditionExpression: 'attribute_exists(alert_id) AND ends_at > :now',
-          ExpressionAttributeValues: { ':now': now },
+          ExpressionAttributeNames: { '#expires': EXPIRES_AT },
+          ExpressionAttributeValues: { ':now': now, ':expires': this.#expiresAt(now) },
         }),
       );
     } catch (error) {
@@ -229,13 +243,14 @@ export class DynamoDbNoise {
               closed: false,
               queue: DEDUP_QUEUE,
               next_attempt_at: closesAt,
+              [EXPIRES_AT]: this.#expiresAt(closesAt),
             },
           },
         },
         {
           Put: {
             TableName: this.#table,
-            Item: { ...pointerKey, window_id: id, closes_at: closesAt },
+            Item: { ...pointerKey, window_id: id, closes_at: closesAt, [EXPIRES_AT]: this.#expiresAt(closesAt) },
             // Another process may have opened a window meanwhile: then this alert counts in that one.
             ConditionExpression: openId === undefined ? 'attribute_not_exists(alert_id)' : 'window_id = :seen',
             ...(openId !== undefined && { ExpressionAttributeValues: { ':seen': openId } }),
@@ -258,10 +273,10 @@ export class DynamoDbNoise {
         new UpdateCommand({
           TableName: this.#table,
           Key: inhibitionKey(rule, key),
-          UpdateExpression: 'SET #until = :until, by_rule = :by',
+          UpdateExpression: 'SET #until = :until, by_rule = :by, #expires = :expires',
           ConditionExpression: 'attribute_not_exists(alert_id) OR #until < :until',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':until': until, ':by': byRule },
+          ExpressionAttributeNames: { '#until': 'until', '#expires': EXPIRES_AT },
+          ExpressionAttributeValues: { ':until': until, ':by': byRule, ':expires': this.#expiresAt(until) },
         }),
       );
     } catch (error) {

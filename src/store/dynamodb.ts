@@ -52,7 +52,7 @@ import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts'
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { earliestCreated, type Silence } from '../noise/silence.ts';
 import { DynamoDbNoise } from './dynamodb-noise.ts';
-import { DynamoDbExpiry } from './dynamodb-expiry.ts';
+import { DynamoDbExpiry, expiresAtSeconds } from './dynamodb-expiry.ts';
 
 /** The sort key of an alert's own item; delivery items use the output name. */
 /**
@@ -115,9 +115,12 @@ export class DynamoDbAlertStore extends AlertStore {
       { step: 'initialize', name: 'streamAlertStoreErrors' },
     );
     this.#documents = DynamoDBDocumentClient.from(this.#client, { marshallOptions: { removeUndefinedValues: true } });
-    this.#merges = new DynamoDbMerges(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
-    this.#noise = new DynamoDbNoise(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now));
-    this.#expiry = new DynamoDbExpiry(this.#documents, table, options.retentionDays ?? 30);
+    const retentionDays = options.retentionDays ?? 30;
+    // Merge windows, silences, dedup windows and inhibitions expire as finished alerts do, retentionDays after they end.
+    const expiresAt = (endedAt: number) => expiresAtSeconds(endedAt, retentionDays);
+    this.#merges = new DynamoDbMerges(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now), expiresAt);
+    this.#noise = new DynamoDbNoise(this.#documents, table, (alertId, output, now) => this.#newDelivery(alertId, output, now), expiresAt);
+    this.#expiry = new DynamoDbExpiry(this.#documents, table, retentionDays);
   }
 
   override async verify(): Promise<void> {

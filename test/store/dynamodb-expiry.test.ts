@@ -1,7 +1,11 @@
 import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/alerts/alert.ts';
+import { buildMergedAlert } from '../../src/merge/merger.ts';
+import { mergeSettingsFor } from '../../src/merge/rule-settings.ts';
 import { newSilence } from '../../src/noise/new-silence.ts';
+import { noiseSettingsFor, type RuleNoise } from '../../src/noise/rule-settings.ts';
 import { delivered, failed, type DispatchResult } from '../../src/outputs/result.ts';
 import type { AlertStore } from '../../src/store/alert-store.ts';
 import { expiresAtSeconds } from '../../src/store/dynamodb-expiry.ts';
@@ -12,6 +16,7 @@ import { sampleAlert } from '../support/outputs.ts';
 const T0 = Date.parse('2026-11-28T08:00:00Z');
 const RETENTION_DAYS = 7;
 const DAY_SECONDS = 86_400;
+const MINUTE = 60_000;
 
 describe.skipIf(noMoto)('the DynamoDB store expires finished alerts (TTL on expires_at)', () => {
   const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -128,4 +133,42 @@ describe.skipIf(noMoto)('the DynamoDB store expires finished alerts (TTL on expi
     expect(await expiriesOf(table, sent.id)).toEqual({ '#alert': undefined, 'slack:sec-alerts': undefined });
     store.close();
   });
+
+  it('expires silences, dedup windows, inhibitions and merge windows retentionDays after they end, so the table never keeps them for ever', async () => {
+    const { table, store } = await openStore();
+    const ends = (ms: number) => expiresAtSeconds(ms, RETENTION_DAYS);
+    const silence = newSilence({ matchers: ['rule_name=nobody'], for: '1h', comment: 'maintenance', starts: new Date(T0).toISOString() }, 'alice', T0);
+    await store.addSilence(silence);
+    const expiryOfSilence = async () => (await expiriesOf(table, '#silences'))[silence.id];
+    expect(await expiryOfSilence()).toBe(ends(silence.endsAt));
+    // Expired early, it ends now: so does its time in the table.
+    const expiredAt = T0 + 60_000;
+    await store.expireSilence(silence.id, expiredAt);
+    expect(await expiryOfSilence()).toBe(ends(expiredAt));
+
+    const noise: RuleNoise = { dedup: () => '', window: { periodMs: 10 * MINUTE, threshold: 1 }, inhibits: { rules: ['duo_push_denied'], windowMs: 5 * MINUTE } };
+    const deduped = sampleAlert({ ruleName: 'duo_fraud', created: new Date(T0), noise: noiseSettingsFor('duo_fraud', noise, 'alice') } as Partial<Alert>);
+    const merging = sampleAlert({ ruleName: 'duo_denials', record: { user: 'bob' }, created: new Date(T0), merge: mergeSettingsFor({ mergeByKeys: ['user'], mergeWindowMins: 10 }, { user: 'bob' }) } as Partial<Alert>);
+    await store.save([deduped, merging]);
+
+    // Every item that is neither an alert's nor a delivery's: windows, the pointers to open windows, inhibitions.
+    const { Items = [] } = await documents.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+    const kept = Items.filter((item) => /^(dedup|merge|inhibit)#/.test(item.alert_id as string));
+    const kinds = kept.map((item) => (item.alert_id as string).replace(/#[0-9a-f-]{36}$|#[0-9a-f]{64}$/, '')).sort();
+    expect(kinds).toEqual(['dedup#open', 'dedup#window', 'inhibit', 'merge#open', 'merge#window']);
+    for (const item of kept) {
+      // An inhibition ends with its window (5 minutes), the dedup and merge windows close after 10.
+      const end = (item.alert_id as string).startsWith('inhibit#') ? T0 + 5 * MINUTE : T0 + 10 * MINUTE;
+      expect(item.expires_at, item.alert_id as string).toBe(ends(end));
+    }
+
+    // A held member, never sent, lives on in the merged alert: it expires once its window closes.
+    expect((await expiriesOf(table, merging.id))['#alert']).toBeUndefined();
+    const closedAt = T0 + 10 * MINUTE;
+    const [mergedAlert] = await store.closeDueMerges(closedAt, buildMergedAlert);
+    expect(mergedAlert).toBeDefined();
+    expect(await expiriesOf(table, merging.id)).toEqual({ '#alert': ends(closedAt) });
+    store.close();
+  });
 });
+
