@@ -3,6 +3,7 @@ import type { DeliveryEngine } from '../delivery/engine.ts';
 import type { PipelineStats } from '../pipeline/events.ts';
 import type { AlertStore } from '../store/alert-store.ts';
 import type { OpenMerges } from '../store/merges.ts';
+import { SUPPRESSION_REASONS, type SuppressionReason } from '../noise/settings.ts';
 
 /** Per output: delivered and dead-lettered in this run, and pending in the store now. */
 export interface OutputDeliveries {
@@ -18,6 +19,8 @@ export interface RunSummary {
   /** What did not load, and is disabled for this run. */
   disabled: readonly LoadProblem[];
   deliveries: Record<string, OutputDeliveries>;
+  /** The alerts this run stored and noise control kept from being sent, by reason (src/noise). */
+  suppressed: Partial<Record<SuppressionReason, number>>;
   /** Merge windows still open when the run stopped waiting: their alerts are stored, not sent yet. */
   openMerges?: OpenMerges;
   seconds: number;
@@ -27,7 +30,7 @@ export interface RunSummary {
  * The summary as `run --json` prints it: snake_case, as every `--json` of the CLI and
  * StreamAlert's own documents (log types, rules and reasons stay as they are: they are data).
  */
-export function runSummaryJson({ input, stats, disabled, deliveries, openMerges, seconds }: RunSummary) {
+export function runSummaryJson({ input, stats, disabled, deliveries, suppressed, openMerges, seconds }: RunSummary) {
   return {
     input,
     stats: {
@@ -51,6 +54,7 @@ export function runSummaryJson({ input, stats, disabled, deliveries, openMerges,
         { delivered, failed, pending, ...(lastProblem !== undefined && { last_problem: lastProblem }) },
       ]),
     ),
+    suppressed,
     ...(openMerges && { open_merges: { count: openMerges.count, ...(openMerges.nextClosesAt !== undefined && { next_closes_at: new Date(openMerges.nextClosesAt).toISOString() }) } }),
     seconds,
   };
@@ -100,10 +104,17 @@ export function formatRunSummary(summary: RunSummary, options: { allowErrors?: b
   lines.push(`Alerts: ${fmt(stats.alerts)}`);
   for (const [rule, count] of sorted(stats.alertsByRule)) lines.push(`  ${rule.padEnd(40)} ${fmt(count)}`);
   lines.push(...formatDeliveries(deliveries));
+  if (Object.keys(summary.suppressed).length > 0) lines.push(suppressedLine(summary.suppressed));
   if (summary.openMerges && summary.openMerges.count > 0) lines.push(openMergesLine(summary.openMerges));
   const errors = runErrors(summary);
   if (errors.length > 0) lines.push(`${errors.join(', ')}: ${options.allowErrors ? 'accepted (--allow-errors)' : 'exit 1 (--allow-errors accepts them)'}`);
   return lines.join('\n');
+}
+
+/** Why some alerts raised were not sent: noise control stored them without deliveries. */
+export function suppressedLine(suppressed: Partial<Record<SuppressionReason, number>>): string {
+  const reasons = SUPPRESSION_REASONS.filter((reason) => (suppressed[reason] ?? 0) > 0).map((reason) => `${fmt(suppressed[reason]!)} ${reason.replace('_', ' ')}`);
+  return `Not sent (stored, see 'streamalert alerts list --status suppressed'): ${reasons.join(', ')}`;
 }
 
 /** Why some alerts were not sent yet: their merge windows outlast the run's wait. */

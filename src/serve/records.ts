@@ -10,7 +10,7 @@ import type { ServeMetrics } from '../observability/metrics.ts';
 import { describeEvent, type PipelineEvent } from '../pipeline/events.ts';
 import { alertSource } from '../pipeline/source.ts';
 import { Pipeline, type PipelineParts } from '../pipeline/pipeline.ts';
-import type { AlertStore } from '../store/alert-store.ts';
+import type { AlertStore, SaveOutcome } from '../store/alert-store.ts';
 import { requestBody } from './body.ts';
 import { RequestError } from './errors.ts';
 
@@ -38,6 +38,8 @@ export interface RecordsAnswer {
   classified: number;
   unclassified: number;
   alerts: number;
+  /** Of those alerts, the ones noise control stored without sending them, by reason (src/noise). */
+  suppressed: SaveOutcome['suppressed'];
   /** Input records rejected (not valid JSON, larger than input.maxRecordBytes, nested too deep): skipped, the others processed. */
   rejected: number;
   /** Their line numbers in NDJSON bodies (the first 100); `unclassified_reasons` counts them by why. */
@@ -79,13 +81,11 @@ export async function acceptRecords(request: IncomingMessage, url: URL, parts: R
     if (error instanceof InputError) throw new RequestError(400, `${error.message}; nothing of this request was stored`, { cause: error });
     throw error;
   }
-  if (alerts.length > 0) {
-    await parts.store.save(alerts);
-    void parts.engine.pump();
-  }
+  const { suppressed } = alerts.length > 0 ? await parts.store.save(alerts) : { suppressed: {} };
+  if (alerts.length > 0) void parts.engine.pump();
   parts.metrics.countRecords(run.stats, logType);
   const { read, records, classified, unclassified } = run.stats;
-  return { read, records, classified, unclassified, alerts: run.stats.alerts, rejected, rejected_lines: rejectedLines, unclassified_reasons: run.stats.unclassifiedByReason };
+  return { read, records, classified, unclassified, alerts: run.stats.alerts, suppressed, rejected, rejected_lines: rejectedLines, unclassified_reasons: run.stats.unclassifiedByReason };
 }
 
 /** A pipeline with this request's counters; an unknown log type is the client's error (400), found before the body is read. */

@@ -83,6 +83,16 @@ export interface AttemptRecord {
   readonly nextAttemptAt?: number;
 }
 
+/** What a save did besides storing: the alerts it suppressed (stored, not sent), by reason. */
+export interface SaveOutcome {
+  readonly suppressed: Partial<Record<SuppressionReason, number>>;
+}
+
+/** Adds `reason` to a tally of suppressions. */
+export function countSuppressed(tally: Partial<Record<SuppressionReason, number>>, reason: SuppressionReason, by = 1): void {
+  tally[reason] = (tally[reason] ?? 0) + by;
+}
+
 export interface StoredAlert {
   readonly alert: Alert;
   readonly deliveries: readonly DeliveryState[];
@@ -170,9 +180,9 @@ export abstract class AlertStore {
    * Saves alerts and their pending deliveries, all or nothing; saving an alert again changes
    * nothing. An alert an active silence matches, that an inhibiting rule holds back, or that its
    * rule's dedup window does not send (src/noise) is saved with its suppression marker and no
-   * deliveries.
+   * deliveries. Says how many of the alerts saved now were suppressed, and why.
    */
-  abstract save(alerts: readonly Alert[]): Promise<void>;
+  abstract save(alerts: readonly Alert[]): Promise<SaveOutcome>;
 
   /** Adds pending deliveries to a stored alert (a fallback output); returns the outputs added. */
   abstract addDeliveries(alertId: string, outputs: readonly string[], now: number): Promise<string[]>;

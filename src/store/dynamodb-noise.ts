@@ -3,7 +3,7 @@ import { type DynamoDBDocumentClient, BatchGetCommand, GetCommand, paginateQuery
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { dedupUpdateAlert } from '../noise/dedup-update.ts';
-import { ANY_KEY, noiseOf, suppressed, type Suppression } from '../noise/settings.ts';
+import { ANY_KEY, noiseOf, suppressed, type Suppression, type SuppressionReason } from '../noise/settings.ts';
 import { silenceFor, type Silence } from '../noise/silence.ts';
 import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
 import { StoreError } from './errors.ts';
@@ -47,6 +47,15 @@ interface WindowItem {
  * An alert is counted in a transaction with its own item, conditional on the count read, so
  * each count is taken once whichever process saves alerts of the key.
  */
+/** What noise control did with an alert: left it to the store's usual save, or saved it (suppressed now, for a reason; or sent; or saved before). */
+export type NoiseSaved = { readonly saved: false } | { readonly saved: true; readonly suppressed?: SuppressionReason };
+
+const NOT_SAVED: NoiseSaved = { saved: false };
+
+function savedAs(result: 'done' | 'saved-before', suppression: Suppression | undefined): NoiseSaved {
+  return result === 'done' && suppression ? { saved: true, suppressed: suppression.reason } : { saved: true };
+}
+
 export class DynamoDbNoise {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
@@ -114,10 +123,10 @@ export class DynamoDbNoise {
 
   /**
    * Saves the alert when noise control keeps it from being sent as any other (see
-   * SqliteNoise.decide: silenced, inhibited, or counted in its dedup window, sent or not) and
-   * returns true; false leaves the alert to the store's usual save.
+   * SqliteNoise.decide: silenced, inhibited, or counted in its dedup window, sent or not);
+   * `saved: false` leaves the alert to the store's usual save.
    */
-  async save(alert: Alert, silences: readonly Silence[]): Promise<boolean> {
+  async save(alert: Alert, silences: readonly Silence[]): Promise<NoiseSaved> {
     const noise = noiseOf(alert);
     const created = alert.created.getTime();
     if (noise?.inhibits) {
@@ -125,12 +134,11 @@ export class DynamoDbNoise {
     }
     const silence = silences.length > 0 ? silenceFor(alert, silences) : undefined;
     if (silence) return this.#putSuppressed(alert, { reason: 'silenced', silenceId: silence.id });
-    if (!noise) return false;
+    if (!noise) return NOT_SAVED;
     const inhibitor = await this.#inhibitor(alert.ruleName, noise.key, created);
     if (inhibitor) return this.#putSuppressed(alert, { reason: 'inhibited', byRule: inhibitor });
-    if (!noise.dedup) return false;
-    await this.#count(alert, noise.key, noise.dedup.periodMs, noise.dedup.threshold);
-    return true;
+    if (!noise.dedup) return NOT_SAVED;
+    return this.#count(alert, noise.key, noise.dedup.periodMs, noise.dedup.threshold);
   }
 
   /** Closes the dedup windows due by `now`: see AlertStore.closeDueDedups. */
@@ -182,7 +190,7 @@ export class DynamoDbNoise {
    * that brings the count to the threshold is saved with its deliveries, the others with their
    * marker. Saving an alert again changes nothing.
    */
-  async #count(alert: Alert, key: string, periodMs: number, threshold: number): Promise<void> {
+  async #count(alert: Alert, key: string, periodMs: number, threshold: number): Promise<NoiseSaved> {
     const created = alert.created.getTime();
     const pointerKey = { alert_id: `dedup#open#${sha256(`${alert.ruleName}\n${key}`)}`, output: NOISE_ITEM };
     for (let tries = 0; tries < COUNT_TRIES; tries++) {
@@ -215,7 +223,7 @@ export class DynamoDbNoise {
             },
             ...(sends ? this.#deliveries(alert) : []),
           ]);
-          if (joined !== 'conflict') return;
+          if (joined !== 'conflict') return savedAs(joined, suppression);
           continue;
         }
         // Closed meanwhile: this alert opens the next window.
@@ -223,8 +231,9 @@ export class DynamoDbNoise {
       const id = timeOrderedUuid(created);
       const closesAt = created + periodMs;
       const sends = threshold <= 1;
+      const suppression: Suppression | undefined = sends ? undefined : { reason: 'below_threshold', windowId: id };
       const opened = await this.#transact([
-        this.#putAlert(alert, sends ? undefined : { reason: 'below_threshold', windowId: id }),
+        this.#putAlert(alert, suppression),
         {
           Put: {
             TableName: this.#table,
@@ -258,7 +267,7 @@ export class DynamoDbNoise {
         },
         ...(sends ? this.#deliveries(alert) : []),
       ]);
-      if (opened !== 'conflict') return;
+      if (opened !== 'conflict') return savedAs(opened, suppression);
     }
     throw new StoreError(`the alerts table ${this.#table}: alert ${alert.id} could not be counted in its dedup window (${COUNT_TRIES} tries lost to other processes); try again`, {
       location: this.#table,
@@ -294,14 +303,15 @@ export class DynamoDbNoise {
     return holding?.by_rule as string | undefined;
   }
 
-  async #putSuppressed(alert: Alert, suppression: Suppression): Promise<true> {
+  async #putSuppressed(alert: Alert, suppression: Suppression): Promise<NoiseSaved> {
     try {
       await this.#documents.send(new PutCommand((this.#putAlert(alert, suppression) as { Put: ConstructorParameters<typeof PutCommand>[0] }).Put));
     } catch (error) {
       // Saved before: saving again changes nothing.
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      return { saved: true };
     }
-    return true;
+    return { saved: true, suppressed: suppression.reason };
   }
 
   #putAlert(alert: Alert, suppression: Suppression | undefined): TransactItem {

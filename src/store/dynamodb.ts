@@ -23,6 +23,7 @@ import type { Alert } from '../alerts/alert.ts';
 import { ConfigError } from '../config/errors.ts';
 import {
   AlertStore,
+  countSuppressed,
   describeStoredResult,
   isSuppressionStatus,
   referenceOf,
@@ -35,6 +36,7 @@ import {
   type AttemptRecord,
   type ClaimedDelivery,
   type ClaimRequest,
+  type SaveOutcome,
   type DiscardSelector,
   type ListFilter,
   type OutputAttemptStats,
@@ -177,12 +179,15 @@ export class DynamoDbAlertStore extends AlertStore {
     return 'created';
   }
 
-  async save(alerts: readonly Alert[]): Promise<void> {
+  async save(alerts: readonly Alert[]): Promise<SaveOutcome> {
     // Read once per batch, consistently: a silence added a moment ago by another process applies.
     const silences = alerts.length > 0 ? await this.#noise.silences(earliestCreated(alerts)) : [];
+    const suppressed: SaveOutcome['suppressed'] = {};
     for (const alert of alerts) {
       // Silenced, inhibited or counted in a dedup window: saved there, with its marker or its deliveries.
-      if (await this.#noise.save(alert, silences)) {
+      const noise = await this.#noise.save(alert, silences);
+      if (noise.saved) {
+        if (noise.suppressed) countSuppressed(suppressed, noise.suppressed);
         // Suppressed (silenced, inhibited, counted in a dedup window): never sent, so finished as saved.
         await this.#expiry.expireIfFinished(alert.id, Date.now());
         continue;
@@ -209,6 +214,7 @@ export class DynamoDbAlertStore extends AlertStore {
         if (errorName(error) !== 'TransactionCanceledException') throw error;
       }
     }
+    return { suppressed };
   }
 
   async addDeliveries(alertId: string, outputs: readonly string[], now: number): Promise<string[]> {

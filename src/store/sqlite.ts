@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Alert } from '../alerts/alert.ts';
 import {
   AlertStore,
+  countSuppressed,
   describeStoredResult,
   isSuppressionStatus,
   roomFor,
@@ -21,6 +22,7 @@ import {
   type OutputBacklog,
   type RequeueSelector,
   type RuleAlertCount,
+  type SaveOutcome,
   type StoredAlert,
   type StoredDelivery,
 } from './alert-store.ts';
@@ -32,7 +34,7 @@ import type { BuildMergedAlert, MergeMembership, OpenMerges } from './merges.ts'
 import { SqliteMerges } from './sqlite-merges.ts';
 import { INSERT_ALERT, INSERT_DELIVERY } from './sqlite-statements.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
-import { noiseOf, suppressed } from '../noise/settings.ts';
+import { noiseOf, suppressed as markedSuppressed } from '../noise/settings.ts';
 import { earliestCreated, type Silence } from '../noise/silence.ts';
 import { SqliteNoise } from './sqlite-noise.ts';
 
@@ -127,11 +129,12 @@ export class SqliteAlertStore extends AlertStore {
     this.#noise = new SqliteNoise(this.#db);
   }
 
-  async save(alerts: readonly Alert[]): Promise<void> {
+  async save(alerts: readonly Alert[]): Promise<SaveOutcome> {
     const { insertAlert, insertDelivery } = this.#statements;
-    await this.#guard(() =>
+    return this.#guard(() =>
       this.#db
-        .transaction(() => {
+        .transaction((): SaveOutcome => {
+          const suppressed: SaveOutcome['suppressed'] = {};
           // Read in the transaction, so a silence added a moment ago by another process applies.
           const silences = alerts.length > 0 ? this.#noise.silencesFrom(earliestCreated(alerts)) : [];
           for (const alert of alerts) {
@@ -142,7 +145,8 @@ export class SqliteAlertStore extends AlertStore {
               const { suppression } = this.#noise.decide(alert, silences);
               if (suppression) {
                 // Kept with its outputs and its marker, never sent.
-                this.#noise.mark(alert.id, serializeAlert(suppressed(alert, suppression)), suppression);
+                this.#noise.mark(alert.id, serializeAlert(markedSuppressed(alert, suppression)), suppression);
+                countSuppressed(suppressed, suppression.reason);
                 continue;
               }
             }
@@ -151,6 +155,7 @@ export class SqliteAlertStore extends AlertStore {
             const dueAt = alert.created.getTime();
             for (const output of new Set(alert.outputs)) insertDelivery.run(alert.id, output, dueAt, dueAt);
           }
+          return { suppressed };
         })
         .immediate(),
     );

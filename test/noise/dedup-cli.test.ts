@@ -43,7 +43,8 @@ describe.each(backends)('dedup, thresholds and inhibition through the CLI (%s st
     const serve = await startServe(dir, env);
     const response = await fetch(`${serve.base}/v1/records?log_type=duo`, { method: 'POST', body: frauds('bob@example.com', 100) });
     expect(response.status).toBe(202);
-    expect(((await response.json()) as { alerts: number }).alerts).toBe(100);
+    // The answer says how many of its alerts were kept from being sent, and why.
+    expect(await response.json()).toMatchObject({ alerts: 100, suppressed: { deduplicated: 99 } });
 
     await waitUntil(() => slack.requests.length >= 2);
     expect(slack.requests[0]!.body).toContain('bob@example.com');
@@ -71,6 +72,7 @@ describe.each(backends)('dedup, thresholds and inhibition through the CLI (%s st
     const four = await streamalertAsync(['--project', dir, 'run', '--input', join(dir, 'four.ndjson')], { env });
     expect(four.status, four.stdout + four.stderr).toBe(0);
     expect(four.stdout).toContain('Alerts: 4');
+    expect(four.stdout).toContain("Not sent (stored, see 'streamalert alerts list --status suppressed'): 4 below threshold");
     const below = await listed(dir, env, '--status', 'below_threshold');
     expect(below).toHaveLength(4);
     for (const alert of below) expect(alert).toMatchObject({ deliveries: [], suppressed: { reason: 'below_threshold' } });
@@ -99,8 +101,9 @@ export const duo_denied = rule({ logs: ['duo:authentication'], outputs: ['slack:
       duoRecord({ result: 'denied', user: { name: 'bob@example.com' } }),
     ];
     writeFileSync(join(dir, 'records.ndjson'), records.map((r) => JSON.stringify(r)).join('\n'));
-    const run = await streamalertAsync(['--project', dir, 'run', '--input', join(dir, 'records.ndjson')], { env });
+    const run = await streamalertAsync(['--project', dir, 'run', '--input', join(dir, 'records.ndjson'), '--json'], { env });
     expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ stats: { alerts: 3 }, suppressed: { inhibited: 1 } });
     await waitUntil(() => slack.requests.length === 2);
     expect(slack.requests.map((r) => r.body.includes('bob@example.com') || r.body.includes('alice@example.com'))).toEqual([true, true]);
 

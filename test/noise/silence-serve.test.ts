@@ -26,13 +26,15 @@ describe.each(backends)('silences with serve running (%s store)', (backend, skip
   afterAll(() => slack.close());
 
   /** Posts one Duo fraud for `user` and returns when serve answered 202 (its alert stored). */
-  async function post(serve: RunningServe, user: string, token?: string): Promise<void> {
+  /** Posts one Duo record of `user`; returns what the answer says was suppressed. */
+  async function post(serve: RunningServe, user: string, token?: string): Promise<Record<string, number>> {
     const response = await fetch(`${serve.base}/v1/records?log_type=duo`, {
       method: 'POST',
       body: JSON.stringify(duoRecord({ user: { name: user, key: 'DU3KC77WJ06Y5HIV7XKQ' } })),
       ...(token && { headers: { authorization: `Bearer ${token}` } }),
     });
     expect(response.status).toBe(202);
+    return ((await response.json()) as { suppressed: Record<string, number> }).suppressed;
   }
 
   it('a silence added with the CLI takes effect for the next record, survives a restart of serve, and ends when expired', async () => {
@@ -46,8 +48,8 @@ describe.each(backends)('silences with serve running (%s store)', (backend, skip
     const silenceId = added.stdout.trim();
     expect(added.stderr).toContain(`Silence ${silenceId} added: active`);
 
-    await post(serve, 'bob@example.com');
-    await post(serve, 'carol@example.com');
+    expect(await post(serve, 'bob@example.com')).toEqual({ silenced: 1 });
+    expect(await post(serve, 'carol@example.com')).toEqual({});
     await waitUntil(() => slack.requests.length === 2);
     await waitUntil(async () => (await listed(dir, env, '--status', 'silenced')).length === 1);
     const silenced = await listed(dir, env, '--status', 'silenced');

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../input/errors.ts';
 import type { InputRecord } from '../../input/reader.ts';
+import type { SuppressionReason } from '../../noise/settings.ts';
 import { StoreError } from '../../store/errors.ts';
 import { detectionFor, strictOption } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
@@ -58,6 +59,7 @@ export function registerRun(program: Command): void {
       // A store that fails mid-run ends the run with the summary, then the error; what was stored stays stored.
       let storeFailure: StoreError | undefined;
       let retryWait: RetryWaitEnd = 'drained';
+      const suppressed: RunSummary['suppressed'] = {};
       try {
         try {
           // Pending deliveries of earlier runs (a crash, a deadline) resume alongside the new ones.
@@ -73,7 +75,10 @@ export function registerRun(program: Command): void {
               await pipeline.prepare(batch);
               const alerts = pipeline.processBatch(batch);
               // Stored before any output is tried: from here on a crash loses nothing.
-              if (alerts.length > 0) await session.store.save(alerts);
+              if (alerts.length > 0) {
+                const saved = await session.store.save(alerts);
+                for (const [reason, count] of Object.entries(saved.suppressed) as [SuppressionReason, number][]) suppressed[reason] = (suppressed[reason] ?? 0) + count;
+              }
               await session.engine.pump();
               progress.update(() => `${basename(input)} ${position()}records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
             }
@@ -88,6 +93,7 @@ export function registerRun(program: Command): void {
           stats: pipeline.stats,
           disabled: pipeline.problems,
           deliveries: await deliverySummary(session),
+          suppressed,
           openMerges: await session.store.openMerges(),
           seconds: (Date.now() - started) / 1000,
         };
