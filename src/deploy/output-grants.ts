@@ -6,14 +6,6 @@ import { parseFunctionName } from '../outputs/aws-lambda/function-name.ts';
 import { parseTopicArn } from '../outputs/aws-sns/topic.ts';
 import { parseQueueUrl } from '../outputs/aws-sqs/queue.ts';
 
-/**
- * Actions AWS authorizes only on `*` (they list an account's resources, read none's data), each
- * granted only when a configuration needs it. sns:ListTopics: the aws-sns output finds a topic
- * configured by name among the account's topics (configure its ARN and it is not granted).
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
- */
-export const ACCOUNT_WIDE_ACTIONS = ['sns:ListTopics'] as const;
-
 const ARN = `arn:${Aws.PARTITION}`;
 const HERE = `${Aws.REGION}:${Aws.ACCOUNT_ID}`;
 
@@ -27,7 +19,6 @@ const HERE = `${Aws.REGION}:${Aws.ACCOUNT_ID}`;
  */
 export function outputStatements(outputs: OutputsConfig): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
-  let listTopics = false;
   for (const { service, resource } of configuredOutputs(outputs)) {
     if (resource === undefined) continue;
     switch (service) {
@@ -44,7 +35,6 @@ export function outputStatements(outputs: OutputsConfig): PolicyStatement[] {
       case 'aws-sns': {
         const arn = parseTopicArn(resource)?.arn;
         statements.push(statement(['sns:Publish'], [arn ?? `${ARN}:sns:${HERE}:${resource}`]));
-        if (!arn) listTopics = true;
         break;
       }
       case 'aws-sqs':
@@ -60,7 +50,6 @@ export function outputStatements(outputs: OutputsConfig): PolicyStatement[] {
         break;
     }
   }
-  if (listTopics) statements.push(statement([...ACCOUNT_WIDE_ACTIONS], ['*']));
   return statements;
 }
 

@@ -9,16 +9,14 @@ import { descriptorProperty, output } from '../registry.ts';
 import { delivered, failed, type DispatchResult } from '../result.ts';
 import { alertSubject, isTopicName, parseTopicArn } from './topic.ts';
 
-/** ListTopics pages at most this many (100 topics each): the default quota is 100,000 topics. */
-const MAX_LIST_PAGES = 1_000;
-
 /**
  * Amazon SNS: one Publish per alert, the alert document as JSON for the message and StreamAlert's
  * "<rule> triggered alert <id>" as the subject. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  *
  * The topic is a name, as in StreamAlert, in the account's region, or a topic ARN (any region).
  * SNS addresses topics only by ARN; StreamAlert built it from the account id, which we do not
- * configure, so a name is looked up once with ListTopics. Publish has no idempotency key on
+ * configure, so it comes once from STS GetCallerIdentity (which needs no permission: the
+ * function's role gets sns:Publish on the topic alone). Publish has no idempotency key on
  * standard topics, so a retry after a lost answer may publish twice (same alert `id`).
  */
 @output
@@ -54,10 +52,7 @@ export class SnsOutput extends AwsOutput {
     try {
       const { PublishCommand } = await import('@aws-sdk/client-sns');
       const sns = await this.context.aws.sns(arn?.region);
-      const topicArn = arn?.arn ?? (this.#resolvedArn ??= await findTopicArn(this.context.aws, configured, attempt.signal));
-      if (!topicArn) {
-        return failed('not_found', `${resource} does not exist in region ${this.context.aws.region}; create it, or configure its ARN if it is in another region`);
-      }
+      const topicArn = arn?.arn ?? (this.#resolvedArn ??= await topicArnInThisAccount(this.context.aws, configured, attempt.signal));
       const publish = new PublishCommand({ TopicArn: topicArn, Message: message, Subject: alertSubject(alert.ruleName, alert.id) });
       const response = await this.context.aws.call((abortSignal) => sns.send(publish, { abortSignal }), attempt.signal);
       return delivered(response.MessageId ?? topicArn);
@@ -67,18 +62,10 @@ export class SnsOutput extends AwsOutput {
   }
 }
 
-/** The ARN of the topic called `name` in the clients' region, or undefined when there is none. */
-async function findTopicArn(aws: AwsClients, name: string, signal: AbortSignal | undefined): Promise<string | undefined> {
-  const { ListTopicsCommand } = await import('@aws-sdk/client-sns');
-  const sns = await aws.sns();
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
-    const list = new ListTopicsCommand({ NextToken: nextToken });
-    const response = await aws.call((abortSignal) => sns.send(list, { abortSignal }), signal);
-    const found = response.Topics?.find((topic) => topic.TopicArn?.endsWith(`:${name}`));
-    if (found) return found.TopicArn;
-    nextToken = response.NextToken;
-    if (!nextToken) return undefined;
-  }
-  return undefined;
+/** The ARN of the topic called `name` in the clients' region and the caller's account (and partition). */
+async function topicArnInThisAccount(aws: AwsClients, name: string, signal: AbortSignal | undefined): Promise<string> {
+  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const sts = await aws.client('sts', async () => STSClient);
+  const { Account, Arn } = await aws.call((abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), signal);
+  return `arn:${Arn?.split(':')[1] ?? 'aws'}:sns:${aws.region}:${Account}:${name}`;
 }
