@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { setImmediate as afterIo } from 'node:timers/promises';
 import type { Alert } from '../alerts/alert.ts';
 import { reveal, type Secret } from '../secrets/secret.ts';
@@ -108,9 +107,14 @@ export abstract class OutputBase {
   async attempt(alert: Alert, publication: Publication, deadlineMs?: number): Promise<DispatchResult> {
     if (deadlineMs === undefined) return this.redactResult(await this.dispatch(alert, publication));
     const deadline = new Deadline(deadlineMs, 'attempt');
+    // Deadlines ending together share a signal: the listener goes when the attempt does.
+    let timedOut!: () => void;
+    const timeout = new Promise<DispatchResult>((resolve) => (timedOut = () => resolve(this.#timeoutResult(deadline))));
+    deadline.signal.addEventListener('abort', timedOut, { once: true });
     try {
-      return this.redactResult(await Promise.race([this.dispatch(alert, publication, { signal: deadline.signal }), this.#timedOut(deadline)]));
+      return this.redactResult(await Promise.race([this.dispatch(alert, publication, { signal: deadline.signal }), timeout]));
     } finally {
+      deadline.signal.removeEventListener('abort', timedOut);
       deadline.clear();
     }
   }
@@ -149,9 +153,8 @@ export abstract class OutputBase {
     return result.reference === undefined ? result : { ...result, reference: this.redact(result.reference) };
   }
 
-  /** A `timeout` once `deadline` has passed; after pending I/O callbacks, so an output that honours its signal answers in its own words. */
-  async #timedOut(deadline: Deadline): Promise<DispatchResult> {
-    await once(deadline.signal, 'abort');
+  /** A `timeout` for the deadline that passed; after pending I/O callbacks, so an output that honours its signal answers in its own words. */
+  async #timeoutResult(deadline: Deadline): Promise<DispatchResult> {
     await afterIo();
     return retry('timeout', `${this.name} ${deadline.passed?.message ?? 'ran past its deadline'}`);
   }
