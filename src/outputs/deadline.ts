@@ -68,7 +68,8 @@ function slotFor(ms: number, scope: DeadlineError['scope'], parent: AbortSignal 
   }
   const key = `${scope} ${ms} ${endsAt}`;
   const found = slots.get(key);
-  if (found) return found;
+  // One that has passed is never joined (only a wall clock set back could find it): a new one takes its place.
+  if (found && !found.controller.signal.aborted) return found;
 
   const controller = new AbortController();
   const abortWithParent = () => {
