@@ -1,7 +1,7 @@
 import { InputError } from '../input/errors.ts';
 import { readRecordBatches } from '../input/reader.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
-import type { AlertStore } from '../store/alert-store.ts';
+import { addSuppressed, type AlertStore, type SaveOutcome } from '../store/alert-store.ts';
 import { alertIdsFor } from './events/alert-ids.ts';
 import { UnparseableItemError, type BatchItem } from './events/batch-item.ts';
 import { itemsOf, type RulesEngineEvent } from './events/rules-engine-event.ts';
@@ -17,6 +17,8 @@ export interface RulesEngineResult {
   alerts: number;
   /** Items skipped whole and not retried: an envelope that cannot be read, an object that is binary or gone. */
   unparseable: number;
+  /** Of the alerts, those noise control stored without sending them, by reason (src/noise). */
+  suppressed: SaveOutcome['suppressed'];
   /**
    * For Kinesis and SQS (event source mappings with ReportBatchItemFailures): the records whose
    * alerts could not be stored, which Lambda retries alone; the rest of the batch is done.
@@ -39,9 +41,10 @@ export async function rulesEngine(event: RulesEngineEvent): Promise<RulesEngineR
   const pipeline = new Pipeline({ ...parts, ...(logType && { logType }) });
   const failures: { itemIdentifier: string }[] = [];
   let unparseable = 0;
+  const suppressed: SaveOutcome['suppressed'] = {};
   for (const item of items) {
     try {
-      await processItem(item, pipeline, store, project.global.input);
+      await processItem(item, pipeline, store, project.global.input, suppressed);
     } catch (error) {
       if (isUnparseable(error)) {
         unparseable++;
@@ -55,11 +58,11 @@ export async function rulesEngine(event: RulesEngineEvent): Promise<RulesEngineR
     }
   }
   const { read, classified, unclassified, alerts } = pipeline.stats;
-  return { read, classified, unclassified, alerts, unparseable, ...(reportsItemFailures && { batchItemFailures: failures }) };
+  return { read, classified, unclassified, alerts, unparseable, suppressed, ...(reportsItemFailures && { batchItemFailures: failures }) };
 }
 
 /** One item's records through the pipeline, its alerts stored batch by batch (an S3 object may be large). */
-async function processItem(item: BatchItem, pipeline: Pipeline, store: AlertStore, input: InputConfig): Promise<void> {
+async function processItem(item: BatchItem, pipeline: Pipeline, store: AlertStore, input: InputConfig, suppressed: SaveOutcome['suppressed']): Promise<void> {
   for (const source of item.inputs()) {
     pipeline.source = source.source;
     pipeline.input = source.name;
@@ -70,7 +73,8 @@ async function processItem(item: BatchItem, pipeline: Pipeline, store: AlertStor
     for await (const batch of batches) {
       await pipeline.prepare(batch);
       const alerts = pipeline.processBatch(batch);
-      if (alerts.length > 0) await store.save(alerts);
+      if (alerts.length === 0) continue;
+      addSuppressed(suppressed, await store.save(alerts));
     }
   }
 }

@@ -89,8 +89,13 @@ export interface SaveOutcome {
 }
 
 /** Adds `reason` to a tally of suppressions. */
-export function countSuppressed(tally: Partial<Record<SuppressionReason, number>>, reason: SuppressionReason, by = 1): void {
+export function countSuppressed(tally: SaveOutcome['suppressed'], reason: SuppressionReason, by = 1): void {
   tally[reason] = (tally[reason] ?? 0) + by;
+}
+
+/** Adds a save's suppressions to a running tally (a run's, an invocation's). */
+export function addSuppressed(tally: SaveOutcome['suppressed'], saved: SaveOutcome): void {
+  for (const [reason, count] of Object.entries(saved.suppressed) as [SuppressionReason, number][]) countSuppressed(tally, reason, count);
 }
 
 export interface StoredAlert {

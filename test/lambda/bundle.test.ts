@@ -63,7 +63,7 @@ describe.skipIf(noMoto)('the Lambda bundles, against moto', () => {
       { sequenceNumber: '1', data: JSON.stringify({ Records: [cloudtrailEvent({ eventName: 'BundledRoot' })] }) },
       { sequenceNumber: '2', data: JSON.stringify({ Records: [cloudtrailEvent({ eventName: 'BundledOversized', requestParameters: { padding: 'x'.repeat(420_000) } })] }) },
     ]);
-    expect(await invokeBundle(bundle.outfile, 'rulesEngine', event)).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 4, unparseable: 0, batchItemFailures: [{ itemIdentifier: '2' }] });
+    expect(await invokeBundle(bundle.outfile, 'rulesEngine', event)).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 4, unparseable: 0, suppressed: {}, batchItemFailures: [{ itemIdentifier: '2' }] });
     const rules = (await project.stored()).map(({ alert }) => [alert.ruleName, alert.record.eventName, alert.sourceService, alert.sourceEntity]);
     expect(rules.sort()).toEqual([
       ['from_documentation_net', 'BundledRoot', 'kinesis', 'bundled-stream'],

@@ -27,7 +27,7 @@ describe.skipIf(noMoto)('the rules engine on EventBridge S3 Object Created event
 
     const result = await rulesEngine(eventBridgeObjectCreated(bucket, key));
 
-    expect(result).toEqual({ read: 1, classified: 1, unclassified: 0, alerts: 1, unparseable: 0 });
+    expect(result).toEqual({ read: 1, classified: 1, unclassified: 0, alerts: 1, unparseable: 0, suppressed: {} });
     expect(await project.sources()).toEqual([['ViaEventBridge', 's3', bucket]]);
   });
 });

@@ -62,10 +62,10 @@ describe.skipIf(noMoto)('the Lambda handlers, against moto', () => {
     await (await aws.s3()).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(JSON.stringify(file)) }));
 
     const notified = await rulesEngine({ Records: [{ s3: { bucket: { name: bucket }, object: { key: key.replace(/ /g, '+') } } }] });
-    expect(notified).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 1, unparseable: 0 });
+    expect(notified).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 1, unparseable: 0, suppressed: {} });
 
     const direct = await rulesEngine({ log_type: 'cloudtrail', records: [{ Records: [cloudtrailEvent({ eventName: 'CreateUser' })] }] });
-    expect(direct).toEqual({ read: 1, classified: 1, unclassified: 0, alerts: 1, unparseable: 0 });
+    expect(direct).toEqual({ read: 1, classified: 1, unclassified: 0, alerts: 1, unparseable: 0, suppressed: {} });
 
     // Each alert says where its record came from: the bucket, or the function invoked directly.
     const store = await openAlertStore(loadProject(process.env.STREAMALERT_PROJECT!));

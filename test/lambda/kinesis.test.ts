@@ -32,7 +32,7 @@ describe.skipIf(noMoto)('the rules engine on Kinesis events, against moto', () =
 
     const result = await rulesEngine(event);
 
-    expect(result).toEqual({ read: 5, classified: 5, unclassified: 0, alerts: 4, unparseable: 0, batchItemFailures: [] });
+    expect(result).toEqual({ read: 5, classified: 5, unclassified: 0, alerts: 4, unparseable: 0, suppressed: {}, batchItemFailures: [] });
     expect(await project.sources()).toEqual(
       expect.arrayContaining(['PlainRoot', 'AggregatedRoot', 'NdjsonRoot1', 'NdjsonRoot2'].map((name) => [name, 'kinesis', 'cloudtrail-stream'])),
     );

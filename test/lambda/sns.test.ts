@@ -29,7 +29,7 @@ describe.skipIf(noMoto)('the rules engine on SNS events, against moto', () => {
     const result = await rulesEngine(snsEvent('log-topic', [trail({ eventName: 'SnsRoot' }), JSON.stringify(s3Notification(bucket, 'logs/through-sns.json'))]));
 
     // SNS invokes asynchronously: no batchItemFailures, the event succeeds or fails whole.
-    expect(result).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 2, unparseable: 0 });
+    expect(result).toEqual({ read: 2, classified: 2, unclassified: 0, alerts: 2, unparseable: 0, suppressed: {} });
     expect(await project.sources()).toEqual(expect.arrayContaining([['SnsRoot', 'sns', 'log-topic'], ['ViaSns', 's3', bucket]]));
   });
 

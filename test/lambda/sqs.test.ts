@@ -2,7 +2,10 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.ts';
+import { loadProject } from '../../src/config/project.ts';
 import { rulesEngine } from '../../src/lambda/handlers.ts';
+import { newSilence } from '../../src/noise/new-silence.ts';
+import { openAlertStore } from '../../src/store/open.ts';
 import { noMoto, uniqueName } from '../support/moto.ts';
 import { cloudtrailEvent } from '../support/rules-project.ts';
 import { eventBridgeObjectCreated, s3Notification, snsNotification, sqsEvent } from './support/events.ts';
@@ -45,7 +48,7 @@ describe.skipIf(noMoto)('the rules engine on SQS events, against moto', () => {
 
     const result = await rulesEngine(event);
 
-    expect(result).toEqual({ read: 6, classified: 6, unclassified: 0, alerts: 6, unparseable: 0, batchItemFailures: [] });
+    expect(result).toEqual({ read: 6, classified: 6, unclassified: 0, alerts: 6, unparseable: 0, suppressed: {}, batchItemFailures: [] });
     expect(await project.sources()).toEqual(
       expect.arrayContaining([
         ['BodyRoot', 'sqs', 'log-queue'],
@@ -76,4 +79,17 @@ describe.skipIf(noMoto)('the rules engine on SQS events, against moto', () => {
     expect(names).toEqual(expect.arrayContaining(['FirstRoot', 'LastRoot']));
     expect(names).not.toContain('OversizedRoot');
   });
+
+  it('counts the alerts a silence kept from being sent, stored all the same', async () => {
+    const store = await openAlertStore(loadProject(project.dir));
+    try {
+      await store.addSilence(newSilence({ matchers: ['record.eventName=SilencedRoot'], for: '1h', comment: 'pen test' }, 'alice', Date.now()));
+    } finally {
+      store.close();
+    }
+    const result = await rulesEngine(sqsEvent('log-queue', [{ messageId: 'f-silenced', body: trail({ eventName: 'SilencedRoot' }) }, { messageId: 'g-sent', body: trail({ eventName: 'SentRoot' }) }]));
+    expect(result).toMatchObject({ alerts: 2, suppressed: { silenced: 1 } });
+    expect((await project.sources()).map(([name]) => name)).toEqual(expect.arrayContaining(['SilencedRoot', 'SentRoot']));
+  });
 });
+

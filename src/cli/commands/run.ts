@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../input/errors.ts';
 import type { InputRecord } from '../../input/reader.ts';
-import type { SuppressionReason } from '../../noise/settings.ts';
+import { addSuppressed } from '../../store/alert-store.ts';
 import { StoreError } from '../../store/errors.ts';
 import { detectionFor, strictOption } from '../detection.ts';
 import { CliError, EXIT, QuietExit } from '../errors.ts';
@@ -75,10 +75,7 @@ export function registerRun(program: Command): void {
               await pipeline.prepare(batch);
               const alerts = pipeline.processBatch(batch);
               // Stored before any output is tried: from here on a crash loses nothing.
-              if (alerts.length > 0) {
-                const saved = await session.store.save(alerts);
-                for (const [reason, count] of Object.entries(saved.suppressed) as [SuppressionReason, number][]) suppressed[reason] = (suppressed[reason] ?? 0) + count;
-              }
+              if (alerts.length > 0) addSuppressed(suppressed, await session.store.save(alerts));
               await session.engine.pump();
               progress.update(() => `${basename(input)} ${position()}records ${pipeline.stats.read.toLocaleString('en-US')}, alerts ${pipeline.stats.alerts.toLocaleString('en-US')}`);
             }
