@@ -36,6 +36,23 @@ export function newAlertPuts(table: string, alert: Alert, newDelivery: NewDelive
   ];
 }
 
+/**
+ * The write that names the open window of a rule and key (a merge window, a dedup window):
+ * `window`, closing at `closesAt` and expiring with it. Conditional on the pointer being as it
+ * was read (`seen`, the window it named, or none): another process may have opened a window
+ * meanwhile, and then the alert goes to that one.
+ */
+export function openWindowPut(table: string, pointerKey: Record<string, string>, window: { id: string; closesAt: number; expiresAt: number }, seen: string | undefined) {
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...pointerKey, window_id: window.id, closes_at: window.closesAt, [EXPIRES_AT]: window.expiresAt },
+      ConditionExpression: seen === undefined ? 'attribute_not_exists(alert_id)' : 'window_id = :seen',
+      ...(seen !== undefined && { ExpressionAttributeValues: { ':seen': seen } }),
+    },
+  };
+}
+
 /** A new delivery of `alert` to each of its outputs, due at `dueAt`. */
 export function deliveryPuts(alert: Alert, dueAt: number, newDelivery: NewDeliveryPut) {
   return [...new Set(alert.outputs)].map((output) => ({ Put: newDelivery(alert.id, output, dueAt) }));

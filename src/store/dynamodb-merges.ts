@@ -4,7 +4,7 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { mergeSettingsOf } from '../merge/settings.ts';
 import { StoreError } from './errors.ts';
 import { MAX_ALERTS_PER_MERGE, type BuildMergedAlert, type MergeMembership, type OpenMerges } from './merges.ts';
-import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, openWindowPut, type NewDeliveryPut } from './dynamodb-items.ts';
 import { parseAlert } from './serialize.ts';
 
 /** The sort key of merge items; the alert's own item is '#alert', deliveries use output names. */
@@ -107,15 +107,8 @@ export class DynamoDbMerges {
             },
           },
         },
-        {
-          Put: {
-            TableName: this.#table,
-            Item: { ...pointerKey, window_id: id, closes_at: closesAt, [EXPIRES_AT]: this.#expiresAt(closesAt) },
-            // Another process may have opened a window meanwhile: then this alert tries to join that one.
-            ConditionExpression: openId === undefined ? 'attribute_not_exists(alert_id)' : 'window_id = :seen',
-            ...(openId !== undefined && { ExpressionAttributeValues: { ':seen': openId } }),
-          },
-        },
+        // Another process may have opened a window meanwhile: then this alert tries to join that one.
+        openWindowPut(this.#table, pointerKey, { id, closesAt, expiresAt: this.#expiresAt(closesAt) }, openId),
         ...(settings.sendFirst ? deliveryPuts(alert, created, this.#newDelivery) : []),
       ]);
       if (opened !== 'conflict') return;

@@ -5,7 +5,7 @@ import { timeOrderedUuid, type Alert } from '../alerts/alert.ts';
 import { dedupUpdateAlert } from '../noise/dedup-update.ts';
 import { ANY_KEY, noiseOf, suppressed, type Suppression, type SuppressionReason } from '../noise/settings.ts';
 import { silenceFor, type Silence } from '../noise/silence.ts';
-import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, type NewDeliveryPut } from './dynamodb-items.ts';
+import { ALERT_ITEM, alertItem, deliveryPuts, EXPIRES_AT, newAlertPuts, openWindowPut, type NewDeliveryPut } from './dynamodb-items.ts';
 import { StoreError } from './errors.ts';
 import { parseAlert } from './serialize.ts';
 
@@ -256,15 +256,8 @@ export class DynamoDbNoise {
             },
           },
         },
-        {
-          Put: {
-            TableName: this.#table,
-            Item: { ...pointerKey, window_id: id, closes_at: closesAt, [EXPIRES_AT]: this.#expiresAt(closesAt) },
-            // Another process may have opened a window meanwhile: then this alert counts in that one.
-            ConditionExpression: openId === undefined ? 'attribute_not_exists(alert_id)' : 'window_id = :seen',
-            ...(openId !== undefined && { ExpressionAttributeValues: { ':seen': openId } }),
-          },
-        },
+        // Another process may have opened a window meanwhile: then this alert counts in that one.
+        openWindowPut(this.#table, pointerKey, { id, closesAt, expiresAt: this.#expiresAt(closesAt) }, openId),
         ...(sends ? this.#deliveries(alert) : []),
       ]);
       if (opened !== 'conflict') return savedAs(opened, suppression);
