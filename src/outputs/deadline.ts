@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DeadlineError } from './errors.ts';
 
 /**
@@ -72,6 +73,10 @@ function slotFor(ms: number, scope: DeadlineError['scope'], parent: AbortSignal 
   if (found && !found.controller.signal.aborted) return found;
 
   const controller = new AbortController();
+  // Every request in flight in the slot listens on its signal (undici, the attempt's race), each
+  // removing its listener as it ends: many at once is the design, not a leak, so Node's warning
+  // past 10 listeners would only alarm users.
+  setMaxListeners(0, controller.signal);
   const abortWithParent = () => {
     const reason: unknown = parent?.reason;
     // The attempt's deadline names itself; a parent aborted for any other reason ends the work as if this deadline had passed.

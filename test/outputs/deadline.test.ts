@@ -51,6 +51,25 @@ describe('deadlines', () => {
     attempt.clear();
   });
 
+  it('shared by many requests in flight raise no listener-leak warning (each request listens on the shared signal)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const [first, second] = twoInOneSlot(100_000);
+      const listeners = Array.from({ length: 64 }, () => () => undefined);
+      for (const listener of listeners) first.signal.addEventListener('abort', listener);
+      // Node emits the warning on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const listener of listeners) first.signal.removeEventListener('abort', listener);
+      first.clear();
+      second.clear();
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('made under a parent that has already ended, have ended too', () => {
     const parent = new AbortController();
     parent.abort(new Error('gone'));
