@@ -34,7 +34,7 @@ export async function loadConfiguredOutputs(
   context: OutputContext,
   names: readonly string[],
 ): Promise<LoadedOutput[]> {
-  await loadServices();
+  await loadServices(names.map((name) => name.slice(0, name.indexOf(':'))));
   const settings = readOutputSettings(project);
   const configured = configuredOutputs(project.outputs);
   return Promise.all(

@@ -60,11 +60,32 @@ export interface HttpClientOptions {
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_REMEMBERED_URLS = 1000;
 
-let undici: typeof import('undici') | undefined;
+/** The two parts of undici the HTTP layer uses. */
+export interface Undici {
+  readonly Pool: typeof Pool;
+  /** `pool.request(options)`. */
+  readonly request: (pool: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+}
 
-/** undici, imported with the first request (commands that send nothing never load it), or ahead of it by a process about to deliver. */
-export async function loadUndici(): Promise<typeof import('undici')> {
-  return (undici ??= await import('undici'));
+let undici: Promise<Undici> | undefined;
+
+/**
+ * undici's Pool and request, imported with the first request (commands that send nothing never
+ * load them), or ahead of it by a process about to deliver. Their modules alone: undici's index
+ * also loads fetch, WebSocket, caches and mocks, about 100 ms at start against 40. Should a
+ * release of undici move them, its index is the fallback.
+ */
+export function loadUndici(): Promise<Undici> {
+  undici ??= Promise.all([import('undici/lib/dispatcher/pool.js'), import('undici/lib/api/api-request.js')])
+    .then(([{ default: Pool }, { default: request }]): Undici => {
+      if (typeof Pool !== 'function' || typeof request !== 'function') throw new TypeError('undici moved its Pool or request module');
+      return { Pool, request: (pool, options) => request.call(pool, options) };
+    })
+    .catch(async () => {
+      const { Pool } = await import('undici');
+      return { Pool, request: (pool, options) => pool.request(options) };
+    });
+  return undici;
 }
 
 /**
@@ -134,8 +155,8 @@ export class HttpClient {
       body = JSON.stringify(request.json);
       headers = { 'content-type': 'application/json', ...headers };
     }
-    const pool = this.#pool(await loadUndici(), target.origin, request.verifyTls ?? true);
-    const response = await pool.request({
+    const { Pool, request: send } = await loadUndici();
+    const response = await send(this.#pool(Pool, target.origin, request.verifyTls ?? true), {
       method: request.method ?? (body === undefined ? 'GET' : 'POST'),
       path: target.path,
       headers,
@@ -168,11 +189,11 @@ export class HttpClient {
     return target;
   }
 
-  #pool({ Pool }: typeof import('undici'), origin: string, verifyTls: boolean): Pool {
+  #pool(PoolClass: typeof Pool, origin: string, verifyTls: boolean): Pool {
     const key = verifyTls ? origin : `${origin} (unverified TLS)`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, {
+      pool = new PoolClass(origin, {
         connections: this.#connections,
         connect: { timeout: this.timeoutMs, rejectUnauthorized: verifyTls },
       });
