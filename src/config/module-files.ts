@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { register } from 'node:module';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundledModule } from './bundled-modules.ts';
 
 /** What a project's code may be written in; tsx compiles TypeScript on load (see importProjectModule). */
@@ -53,14 +53,16 @@ export function moduleTypeProblem(path: string): string | undefined {
  * Imports one of a project's modules (a rule, publisher or output file). The hooks this needs are
  * registered on first use, so commands that run no project code never pay for them: the resolve
  * hook that makes `import ... from 'streamalert'` mean this running copy (a project then needs no
- * node_modules of its own, and its rules share our registries), and, for TypeScript files when we
- * run compiled, tsx's loader.
+ * node_modules of its own, and its rules share our registries), unless Node finds this copy from
+ * the file anyway (a project that installed the package it runs), and, for TypeScript files when
+ * we run compiled, tsx's loader. Each hook runs on a thread of Node's, and every import after it
+ * waits on that thread: about 200 ms of a command's start.
  */
 export async function importProjectModule(path: string): Promise<Record<string, unknown>> {
   // A Lambda bundle carries the project's modules compiled (src/lambda/bundle.ts).
   const bundled = bundledModule(path);
   if (bundled) return bundled();
-  registerSelfResolve();
+  if (!resolvesToSelf(path)) registerSelfResolve();
   if (/\.[mc]?ts$/.test(path)) await registerTypeScript();
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 }
@@ -68,12 +70,23 @@ export async function importProjectModule(path: string): Promise<Record<string, 
 /** Whether this module is the TypeScript source (run through tsx, which is then already registered) or compiled. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
+/** The running copy's entry, which `import ... from 'streamalert'` must mean in a project's modules. */
+const SELF = new URL(FROM_SOURCE ? '../index.ts' : '../index.js', import.meta.url);
+
+/** Whether Node itself resolves `streamalert` from `path` to the running copy (its node_modules holds the package that runs). */
+function resolvesToSelf(path: string): boolean {
+  try {
+    return realpathSync(createRequire(path).resolve('streamalert')) === realpathSync(fileURLToPath(SELF));
+  } catch {
+    return false;
+  }
+}
+
 let selfResolveRegistered = false;
 function registerSelfResolve(): void {
   if (selfResolveRegistered) return;
   selfResolveRegistered = true;
-  const self = new URL(FROM_SOURCE ? '../index.ts' : '../index.js', import.meta.url).href;
-  register(new URL('./self-resolve-hook.js', import.meta.url), { data: { self } });
+  register(new URL('./self-resolve-hook.js', import.meta.url), { data: { self: SELF.href } });
 }
 
 let typeScriptRegistered: Promise<void> | undefined;

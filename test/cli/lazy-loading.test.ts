@@ -87,4 +87,21 @@ describe('each command loads only what it uses', () => {
     expect(packages.has('tsx')).toBe(true);
     expect(readFileSync(join(tsProject, '.streamalert', 'alerts.jsonl'), 'utf8')).toContain('duo_fraud');
   });
+
+  // Every import after a hook is registered waits on Node's loader thread: about 100 ms of start.
+  it("registers no resolve hook for `streamalert` in a project that installed the package it runs (Node finds it), and one in a project that did not", () => {
+    // tempProject links node_modules/streamalert to this checkout, as `npm install` would.
+    const installed = tempProject({ ...FILE_OUTPUT, 'rules/duo.js': DUO_RULE });
+    const bare = tempProject({ ...FILE_OUTPUT, 'rules/duo.js': DUO_RULE });
+    rmSync(join(bare, 'node_modules'), { recursive: true });
+    const hook = 'config/self-resolve-hook.js';
+    const withPackage = packagesLoadedBy(['run', '--input', 'samples/duo.json'], installed);
+    expect(withPackage.status, withPackage.stderr).toBe(0);
+    expect(withPackage.modules).not.toContain(hook);
+    expect(readFileSync(join(installed, '.streamalert', 'alerts.jsonl'), 'utf8')).toContain('duo_fraud');
+    const without = packagesLoadedBy(['run', '--input', 'samples/duo.json'], bare);
+    expect(without.status, without.stderr).toBe(0);
+    expect(without.modules).toContain(hook);
+    expect(readFileSync(join(bare, '.streamalert', 'alerts.jsonl'), 'utf8')).toContain('duo_fraud');
+  });
 });
