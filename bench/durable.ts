@@ -1,6 +1,6 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -204,6 +204,9 @@ export const bench_every_login = rule({ logs: ['bench:events'], outputs: ['slack
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
+  // The package installed in the project, as `npm install streamalert` leaves it.
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'streamalert'), 'dir');
   // Its own home and master key: nothing of the user's is read or written.
   const env = { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), STREAMALERT_MASTER_KEY: randomBytes(32).toString('base64') };
   const configured = spawnSync(process.execPath, [cli.bin, '--project', dir, 'output', 'new', '--service', 'slack', '--from-file', '-'], {
