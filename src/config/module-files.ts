@@ -62,7 +62,7 @@ export async function importProjectModule(path: string): Promise<Record<string, 
   // A Lambda bundle carries the project's modules compiled (src/lambda/bundle.ts).
   const bundled = bundledModule(path);
   if (bundled) return bundled();
-  if (!resolvesToSelf(path)) registerSelfResolve();
+  registerSelfResolveFor(path);
   if (/\.[mc]?ts$/.test(path)) await registerTypeScript();
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 }
@@ -73,18 +73,23 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 /** The running copy's entry, which `import ... from 'streamalert'` must mean in a project's modules. */
 const SELF = new URL(FROM_SOURCE ? '../index.ts' : '../index.js', import.meta.url);
 
+/** The running copy's entry on disk, links resolved: read once, on the first module that needs it. */
+let selfPath: string | undefined;
+
 /** Whether Node itself resolves `streamalert` from `path` to the running copy (its node_modules holds the package that runs). */
 function resolvesToSelf(path: string): boolean {
   try {
-    return realpathSync(createRequire(path).resolve('streamalert')) === realpathSync(fileURLToPath(SELF));
+    selfPath ??= realpathSync(fileURLToPath(SELF));
+    return realpathSync(createRequire(path).resolve('streamalert')) === selfPath;
   } catch {
     return false;
   }
 }
 
 let selfResolveRegistered = false;
-function registerSelfResolve(): void {
-  if (selfResolveRegistered) return;
+/** Registers the resolve hook, once, for the first module from which Node would not find the running copy. */
+function registerSelfResolveFor(path: string): void {
+  if (selfResolveRegistered || resolvesToSelf(path)) return;
   selfResolveRegistered = true;
   register(new URL('./self-resolve-hook.js', import.meta.url), { data: { self: SELF.href } });
 }
