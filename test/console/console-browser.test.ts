@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,14 +11,19 @@ import { startServe, type RunningServe } from '../support/serve.ts';
 import { CONDITION_TIMEOUT_MS } from '../support/timeouts.ts';
 import { consoleProject, type ConsoleProject } from './project.ts';
 
+/** The README's screenshots are written again in docs/ only when asked, so that a test run leaves the checkout as it was. */
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+
 describe.skipIf(noChromium)('the web console in Chromium', () => {
   let project: ConsoleProject;
   let serve: RunningServe;
   let page: Page;
+  let screenshots: string;
   const post = (records: object[]) =>
     fetch(`${serve.base}/v1/records?log_type=duo`, { method: 'POST', body: JSON.stringify(records), headers: { authorization: `Bearer ${project.token}` } });
 
   beforeAll(async () => {
+    screenshots = UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'streamalert-screenshots-'));
     project = await consoleProject();
     // Slack is down until the test says otherwise: deliveries dead-letter.
     project.slack.respond(() => ({ status: 503, body: 'service_unavailable' }));
@@ -31,6 +37,7 @@ describe.skipIf(noChromium)('the web console in Chromium', () => {
   afterAll(async () => {
     await serve?.stop();
     await project?.slack.close();
+    if (!UPDATE_SCREENSHOTS) rmSync(screenshots, { recursive: true, force: true });
   });
 
   it('sends a visitor without a session to sign in, and back where they were going once signed in', async () => {
@@ -82,8 +89,7 @@ describe.skipIf(noChromium)('the web console in Chromium', () => {
     await delivery.locator('.status-delivered').waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { afterReplay?: boolean }).afterReplay)).toBe(true);
     await page.locator('ol.timeline li', { hasText: 'delivered' }).waitFor();
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs', 'console-alert.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'console-alert.png'), fullPage: true });
   });
 
   it('draws the overview: alerts per rule, deliveries per output, nothing pending', async () => {
@@ -97,7 +103,7 @@ describe.skipIf(noChromium)('the web console in Chromium', () => {
     await page.locator('figcaption', { hasText: 'duo_denied (2)' }).waitFor();
     const row = page.locator('tr[data-output="slack:sec-alerts"]');
     await row.getByText('%').waitFor();
-    await page.screenshot({ path: join(ROOT, 'docs', 'console-overview.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'console-overview.png'), fullPage: true });
   });
 
   it('adds a silence with a matcher and a duration: the next alert it matches is stored silenced, not sent; then expires it', async () => {
