@@ -14,5 +14,7 @@ export default defineConfig({
     // A backstop: each wait inside a test has its own deadline (test/support/timeouts.ts).
     testTimeout: TEST_TIMEOUT_MS,
     hookTimeout: TEST_TIMEOUT_MS,
+    // A test that checks nothing cannot fail: every test must make at least one assertion.
+    expect: { requireAssertions: true },
   },
 });
