@@ -14,6 +14,9 @@ export default defineConfig({
     // A backstop: each wait inside a test has its own deadline (test/support/timeouts.ts).
     testTimeout: TEST_TIMEOUT_MS,
     hookTimeout: TEST_TIMEOUT_MS,
+    // Two test files at a time, also on 2 cores (vitest would run one): most of a test's time is
+    // spent waiting for the CLI subprocesses, servers and moto_server it drives.
+    maxWorkers: 2,
     // A test that checks nothing cannot fail: every test must make at least one assertion.
     expect: { requireAssertions: true },
   },
