@@ -31,7 +31,9 @@ describe('npm test (scripts/test.js)', () => {
   });
   afterAll(() => rmSync(checkout, { recursive: true, force: true }));
 
+  /** scripts/test.js on one test file, from a checkout without the file writes.test.mjs makes. */
   function npmTest(testFile: string, env: Record<string, string>) {
+    rmSync(join(checkout, 'made.txt'), { force: true });
     // This suite's own vitest settings stay out of the nested run.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
     return spawnSync(process.execPath, [join(ROOT, 'scripts', 'test.js'), testFile], { cwd: checkout, env: { ...inherited, ...env }, encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
@@ -52,7 +54,6 @@ describe('npm test (scripts/test.js)', () => {
   });
 
   it('only warns off CI, where the developer may be editing files as the suite runs', () => {
-    rmSync(join(checkout, 'made.txt'), { force: true });
     const run = npmTest('writes.test.mjs', { CI: 'false' });
     expect(run.stdout).toContain('the test run changed the checkout: made.txt');
     expect(run.status, run.stderr).toBe(0);
